@@ -1,0 +1,99 @@
+"""Log in, log out, and accept an invitation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from consensus.accounts import services as accounts
+from consensus.errors import DomainError, Invalid
+from consensus.web.access import PUBLIC, SIGNED_IN
+from consensus.web.deps import AppSettings, Db
+from consensus.web.errors import safe_next
+from consensus.web.forms import FormData, field
+from consensus.web.middleware import SESSION_COOKIE, expired_session_cookie, session_cookie
+from consensus.web.routing import action, page
+
+
+@page("/login", name="login", access=PUBLIC)
+def login_form(request: Request[Any, Any, Any], next: FromQuery[str | None] = None) -> Response[Any]:
+    """The login page (straight on to the destination when already logged in)."""
+    if request.scope.get("user") is not None:
+        return Redirect(safe_next(next), status_code=303)
+    return Template("accounts/login.html", context={"next": safe_next(next), "email": "", "errors": {}})
+
+
+@action("/login", name="login_submit", access=PUBLIC)
+def login_submit(request: Request[Any, Any, Any], db: Db, settings: AppSettings, data: FormData) -> Response[Any]:
+    """Check the credentials; on success start a fresh session and go where the user was heading."""
+    target = safe_next(field(data, "next"))
+    email = field(data, "email")
+    try:
+        result = accounts.log_in(db, email, field(data, "password", strip=False), request.cookies.get(SESSION_COOKIE))
+    except Invalid as refusal:
+        return Template(
+            "accounts/login.html",
+            context={"next": target, "email": email, "errors": refusal.errors},
+            status_code=401,
+        )
+    response = Redirect(target, status_code=303)
+    response.set_cookie(session_cookie(result.token, request.scope, settings.security))
+    return response
+
+
+@action("/logout", name="logout", access=SIGNED_IN)
+def logout(request: Request[Any, Any, Any], db: Db, settings: AppSettings) -> Response[Any]:
+    """End the session on the server and drop the cookie."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        accounts.log_out(db, token)
+    response = Redirect(request.app.route_reverse("login") + "?logged_out=1", status_code=303)
+    response.set_cookie(expired_session_cookie(request.scope, settings.security))
+    return response
+
+
+@page("/invitations/{token:str}", name="invitation", access=PUBLIC)
+def invitation_form(db: Db, token: FromPath[str]) -> Response[Any]:
+    """Where an invited member sets a password."""
+    try:
+        invitation = accounts.read_invitation(db, token)
+    except DomainError as refusal:
+        return Template(
+            "accounts/invitation_unusable.html",
+            context={"detail": refusal.message},
+            status_code=refusal.status_code,
+        )
+    return Template("accounts/invitation.html", context={"invitation": invitation, "token": token, "errors": {}})
+
+
+@action("/invitations/{token:str}", name="invitation_accept", access=PUBLIC)
+def invitation_accept(
+    request: Request[Any, Any, Any], db: Db, settings: AppSettings, token: FromPath[str], data: FormData
+) -> Response[Any]:
+    """Set the password, use up the invitation, and log the new member in."""
+    try:
+        result = accounts.accept_invitation(
+            db, token, field(data, "password", strip=False), field(data, "confirmation", strip=False)
+        )
+    except Invalid as refusal:
+        invitation = accounts.read_invitation(db, token)
+        return Template(
+            "accounts/invitation.html",
+            context={"invitation": invitation, "token": token, "errors": refusal.errors},
+            status_code=422,
+        )
+    except DomainError as refusal:
+        return Template(
+            "accounts/invitation_unusable.html",
+            context={"detail": refusal.message},
+            status_code=refusal.status_code,
+        )
+    response = Redirect(request.app.route_reverse("dashboard") + "?welcome=1", status_code=303)
+    response.set_cookie(session_cookie(result.token, request.scope, settings.security))
+    return response
+
+
+ACCOUNT_ROUTES = [login_form, login_submit, logout, invitation_form, invitation_accept]

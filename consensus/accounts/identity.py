@@ -1,0 +1,44 @@
+"""Who is asking: the signed-in user with their memberships, as a plain frozen value."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from consensus.audit.services import Actor
+
+
+@dataclass(frozen=True, slots=True)
+class GroupMembership:
+    """A user's role in one group, with their delegation when they have one."""
+
+    group_id: int
+    group_slug: str
+    group_name: str
+    role: str
+    delegation_id: int | None = None
+    delegation_code: str = ""
+    delegation_name: str = ""
+    is_head: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentUser:
+    """The user behind a request, resolved from their session or bearer token."""
+
+    id: int
+    email: str
+    name: str
+    memberships: Mapping[str, GroupMembership] = field(default_factory=dict)
+    session_id: str | None = None
+
+    def membership(self, group_slug: str) -> GroupMembership | None:
+        return self.memberships.get(group_slug)
+
+    def actor(self, group_slug: str | None = None) -> Actor:
+        membership = self.memberships.get(group_slug) if group_slug else None
+        return Actor(
+            user_id=self.id,
+            label=self.email,
+            delegation=membership.delegation_code if membership else "",
+        )

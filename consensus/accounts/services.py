@@ -1,0 +1,285 @@
+"""Logging in and out, resolving sessions and tokens, invitations."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlmodel import Session
+
+from consensus.accounts.identity import CurrentUser, GroupMembership
+from consensus.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
+from consensus.audit import services as audit
+from consensus.audit.services import Actor
+from consensus.db import utcnow, write_transaction
+from consensus.errors import Conflict, Invalid, NotFound
+from consensus.i18n import _
+from consensus.models import (
+    ApiToken,
+    AuthSession,
+    Delegation,
+    Invitation,
+    Membership,
+    User,
+    WorkingGroup,
+)
+from consensus.settings import SecuritySettings
+
+TOUCH_INTERVAL = timedelta(minutes=1)
+LOGIN_FAILED = "The e-mail address or password is not right."
+
+
+def digest(raw_token: str) -> str:
+    """The stored form of a random token (session id, bearer token, invitation)."""
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    """A fresh random token with 256 bits of entropy."""
+    return secrets.token_urlsafe(32)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+# --- identity ----------------------------------------------------------------------------------
+
+
+def _memberships(session: Session, user_id: int) -> dict[str, GroupMembership]:
+    rows = session.execute(
+        select(Membership, WorkingGroup, Delegation)
+        .join(WorkingGroup, WorkingGroup.id == Membership.group_id)
+        .outerjoin(Delegation, Delegation.id == Membership.delegation_id)
+        .where(Membership.user_id == user_id)
+    ).all()
+    return {
+        group.slug: GroupMembership(
+            group_id=group.id,
+            group_slug=group.slug,
+            group_name=group.name,
+            role=membership.role,
+            delegation_id=membership.delegation_id,
+            delegation_code=delegation.code if delegation else "",
+            delegation_name=delegation.name if delegation else "",
+            is_head=membership.is_head,
+        )
+        for membership, group, delegation in rows
+    }
+
+
+def _current_user(session: Session, user: User, session_id: str | None) -> CurrentUser:
+    assert user.id is not None
+    return CurrentUser(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        memberships=_memberships(session, user.id),
+        session_id=session_id,
+    )
+
+
+def resolve_session(session: Session, raw_token: str, security: SecuritySettings) -> CurrentUser | None:
+    """The user behind a session cookie, or None when it is unknown, expired or the account disabled."""
+    row = session.execute(
+        select(AuthSession, User).join(User, User.id == AuthSession.user_id).where(AuthSession.id == digest(raw_token))
+    ).first()
+    if row is None:
+        return None
+    auth_session, user = row
+    now = utcnow()
+    expired = now - auth_session.last_seen_at > timedelta(
+        minutes=security.session_idle_minutes
+    ) or now - auth_session.created_at > timedelta(hours=security.session_absolute_hours)
+    if expired or not user.is_active:
+        session.rollback()
+        with write_transaction(session):
+            session.execute(delete(AuthSession).where(AuthSession.id == auth_session.id))
+        return None
+    current = _current_user(session, user, auth_session.id)
+    if now - auth_session.last_seen_at > TOUCH_INTERVAL:
+        with write_transaction(session):
+            session.execute(update(AuthSession).where(AuthSession.id == auth_session.id).values(last_seen_at=now))
+    return current
+
+
+def resolve_bearer(session: Session, raw_token: str) -> CurrentUser | None:
+    """The user behind an API bearer token, or None when it is unknown, revoked or the account disabled."""
+    row = session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == digest(raw_token), ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
+    ).first()
+    if row is None or not row[1].is_active:
+        return None
+    return _current_user(session, row[1], None)
+
+
+# --- logging in and out --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LoginResult:
+    """A successful login: the new session's raw token (for the cookie) and who logged in."""
+
+    token: str
+    user_id: int
+
+
+def log_in(session: Session, email: str, password: str, previous_token: str | None) -> LoginResult:
+    """Check the credentials and start a new session (a new id, whatever the browser had before).
+
+    Unknown e-mail, wrong password and a disabled account get the same message and cost the
+    same time (a hash is verified in every case).
+    """
+    email = normalise_email(email)
+    user = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.is_active:
+        raise Invalid({"email": _(LOGIN_FAILED)}, _(LOGIN_FAILED))
+    token = new_token()
+    with write_transaction(session):
+        user = session.get(User, user.id)
+        assert user is not None and user.id is not None and user.password_hash is not None
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+            session.add(user)
+        if previous_token:
+            session.execute(delete(AuthSession).where(AuthSession.id == digest(previous_token)))
+        session.add(AuthSession(id=digest(token), user_id=user.id))
+        audit.record(session, Actor(user.id, user.email), "user.login", "user", user.id)
+        user_id = user.id
+    return LoginResult(token=token, user_id=user_id)
+
+
+def log_out(session: Session, raw_token: str) -> None:
+    """End a session on the server."""
+    with write_transaction(session):
+        row = session.get(AuthSession, digest(raw_token))
+        if row is None:
+            return
+        user = session.get(User, row.user_id)
+        session.delete(row)
+        if user is not None:
+            audit.record(session, Actor(user.id, user.email), "user.logout", "user", user.id)
+
+
+# --- bearer tokens --------------------------------------------------------------------------------
+
+
+def create_api_token(session: Session, email: str, label: str = "") -> str:
+    """Make a bearer token for a user and return it; only its hash is kept."""
+    token = new_token()
+    with write_transaction(session):
+        user = session.execute(select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
+        if user is None:
+            raise NotFound(_("There is no user with the e-mail address {email}.").format(email=email))
+        api_token = ApiToken(user_id=user.id, token_hash=digest(token), label=label)
+        session.add(api_token)
+        session.flush()
+        audit.record(
+            session,
+            Actor.command_line(),
+            "token.create",
+            "api_token",
+            api_token.id,
+            details={"user": user.email},
+        )
+    return token
+
+
+# --- invitations ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationView:
+    """What the invitation page shows before the invitee sets a password."""
+
+    email: str
+    name: str
+    group_name: str
+    role: str
+    delegation_name: str
+    expires_at: datetime
+
+
+def issue_invitation(
+    session: Session, *, user_id: int, group_id: int, created_by_id: int | None, valid_days: int
+) -> str:
+    """Create a one-time invitation inside the caller's transaction and return its raw token."""
+    token = new_token()
+    session.add(
+        Invitation(
+            token_hash=digest(token),
+            user_id=user_id,
+            group_id=group_id,
+            created_by_id=created_by_id,
+            expires_at=utcnow() + timedelta(days=valid_days),
+        )
+    )
+    return token
+
+
+def _usable_invitation(session: Session, raw_token: str) -> Invitation:
+    invitation = session.execute(
+        select(Invitation).where(Invitation.token_hash == digest(raw_token))
+    ).scalar_one_or_none()
+    if invitation is None:
+        raise NotFound(_("This invitation link is not valid."))
+    if invitation.used_at is not None:
+        raise Conflict(_("This invitation has already been used. Log in with the password you chose."))
+    if invitation.expires_at < utcnow():
+        raise Conflict(_("This invitation has expired. Ask the secretariat for a new one."))
+    return invitation
+
+
+def read_invitation(session: Session, raw_token: str) -> InvitationView:
+    """The invitation behind a link, or an error saying why it cannot be used."""
+    invitation = _usable_invitation(session, raw_token)
+    row = session.execute(
+        select(User, WorkingGroup, Membership, Delegation)
+        .join(Membership, Membership.user_id == User.id)
+        .join(WorkingGroup, WorkingGroup.id == Membership.group_id)
+        .outerjoin(Delegation, Delegation.id == Membership.delegation_id)
+        .where(User.id == invitation.user_id, WorkingGroup.id == invitation.group_id)
+    ).first()
+    if row is None:
+        raise NotFound(_("This invitation link is not valid."))
+    user, group, membership, delegation = row
+    return InvitationView(
+        email=user.email,
+        name=user.name,
+        group_name=group.name,
+        role=membership.role,
+        delegation_name=delegation.name if delegation else "",
+        expires_at=invitation.expires_at,
+    )
+
+
+def accept_invitation(session: Session, raw_token: str, password: str, confirmation: str) -> LoginResult:
+    """Set the invitee's password, use up the invitation and log them in."""
+    problem = password_problem(password, confirmation)
+    if problem:
+        raise Invalid({"password": problem})
+    token = new_token()
+    password_hash = hash_password(password)
+    with write_transaction(session):
+        invitation = _usable_invitation(session, raw_token)
+        user = session.get(User, invitation.user_id)
+        assert user is not None and user.id is not None
+        user.password_hash = password_hash
+        invitation.used_at = utcnow()
+        session.add_all([user, invitation, AuthSession(id=digest(token), user_id=user.id)])
+        audit.record(
+            session,
+            Actor(user.id, user.email),
+            "invitation.accept",
+            "invitation",
+            invitation.id,
+            group_id=invitation.group_id,
+        )
+        user_id = user.id
+    return LoginResult(token=token, user_id=user_id)

@@ -1,0 +1,114 @@
+"""The application factory: all wiring, nothing else."""
+
+from __future__ import annotations
+
+import gc
+import logging
+
+from litestar import Litestar, Router
+from litestar.datastructures import CacheControlHeader, State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from consensus.accounts.controllers import ACCOUNT_ROUTES
+from consensus.api.controllers import API_ROUTES
+from consensus.db import make_engine
+from consensus.documents.controllers import DOCUMENT_ROUTES
+from consensus.groups.controllers import GROUP_ROUTES
+from consensus.migrations import check_schema
+from consensus.settings import Settings, get_settings
+from consensus.web.access import ACCESS_KEY, PUBLIC, access_guard
+from consensus.web.deps import provide_db, provide_settings, provide_user
+from consensus.web.errors import EXCEPTION_HANDLERS
+from consensus.web.middleware import SKIP_KEY, add_security_headers, middleware_stack
+from consensus.web.templating import asset_url_maker, make_template_engine
+
+log = logging.getLogger("consensus")
+
+
+def create_app(settings: Settings | None = None, *, check_migrations: bool = True) -> Litestar:
+    """Build the web application for the given settings (from the environment by default)."""
+    settings = settings or get_settings()
+    engine = make_engine(settings.database)
+
+    def on_startup(app: Litestar) -> None:
+        if check_migrations:
+            check_schema(engine)
+        # Objects made during start-up live for the whole process: keep them out of the
+        # collector's way (measured: p99 latency fell several-fold).
+        gc.collect()
+        gc.freeze()
+
+    def on_shutdown(app: Litestar) -> None:
+        engine.dispose()
+
+    static = [
+        create_static_files_router(
+            path="/static",
+            directories=[settings.static_dir],
+            name="static",
+            opt={SKIP_KEY: True, ACCESS_KEY: PUBLIC},
+            include_in_schema=False,
+            cache_control=CacheControlHeader(max_age=3600, public=True),
+        )
+    ]
+    htmx_dist = settings.vendor_dir / "htmx.org" / "dist"
+    if htmx_dist.is_dir():
+        static.append(
+            create_static_files_router(
+                path="/vendor/htmx",
+                directories=[htmx_dist],
+                name="vendor_htmx",
+                opt={SKIP_KEY: True, ACCESS_KEY: PUBLIC},
+                include_in_schema=False,
+                cache_control=CacheControlHeader(max_age=86400, public=True),
+            )
+        )
+    else:
+        log.warning("htmx is not installed (run `npm ci`); pages work without it")
+
+    return Litestar(
+        # One router: Litestar registers handlers that share a path once per register() call, and a
+        # sync handler registered twice loses its thread wrapper (seen with Litestar 2.25).
+        route_handlers=[
+            Router("/", route_handlers=[*ACCOUNT_ROUTES, *GROUP_ROUTES, *DOCUMENT_ROUTES, *API_ROUTES]),
+            *static,
+        ],
+        dependencies={
+            "db": Provide(provide_db),
+            "user": Provide(provide_user, sync_to_thread=False),
+            "settings": Provide(provide_settings, sync_to_thread=False),
+        },
+        guards=[access_guard],
+        middleware=middleware_stack(lambda: engine, settings.security),
+        before_send=[add_security_headers],
+        exception_handlers=EXCEPTION_HANDLERS,
+        template_config=TemplateConfig(
+            engine=make_template_engine(
+                settings.templates_dir,
+                {
+                    "htmx_available": htmx_dist.is_dir(),
+                    "asset": asset_url_maker({"static": settings.static_dir, "vendor_htmx": htmx_dist}),
+                },
+            )
+        ),
+        plugins=[HTMXPlugin()],
+        openapi_config=OpenAPIConfig(
+            title="Consensus API",
+            version="1",
+            description="Working groups, drafts, comments, amendments, positions and rounds.",
+            render_plugins=[
+                JsonRenderPlugin(path=["/", "/openapi.json"]),
+                YamlRenderPlugin(path="/openapi.yaml"),
+            ],
+            openapi_router=Router("/schema", route_handlers=[], opt={ACCESS_KEY: PUBLIC}, include_in_schema=False),
+        ),
+        state=State({"engine": engine, "settings": settings, "template_context": {}}),
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        debug=settings.debug,
+    )

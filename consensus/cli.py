@@ -1,0 +1,267 @@
+"""The ``consensus`` command: serve, migrate, load group files, users, tokens, audit."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import yaml
+from sqlmodel import Session
+
+from consensus.settings import get_settings
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    from consensus.db import make_engine
+
+    return make_engine(get_settings().database)
+
+
+def _require_current_schema(engine) -> bool:  # type: ignore[no-untyped-def]
+    from consensus.migrations import SchemaBehind, check_schema
+
+    try:
+        check_schema(engine)
+    except SchemaBehind as behind:
+        print(f"consensus: {behind}", file=sys.stderr)
+        return False
+    return True
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = get_settings()
+    engine = _engine()
+    ok = _require_current_schema(engine)
+    engine.dispose()
+    if not ok:
+        return 2
+    host = args.host or settings.server.host
+    port = args.port or settings.server.port
+    print(f"Consensus is serving at http://{host}:{port} (Ctrl-C stops it)", flush=True)
+    uvicorn.run(
+        "consensus.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=args.workers,
+        proxy_headers=args.proxy_headers,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        log_level="info",
+        access_log=args.access_log,
+    )
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from consensus.migrations import current_revision, head_revision, upgrade
+
+    upgrade()
+    engine = _engine()
+    print(f"Database is at revision {current_revision(engine)} (newest: {head_revision()}).")
+    engine.dispose()
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from consensus.audit.services import Actor
+    from consensus.core.groupfile import GroupFileInvalid, check_group_file
+    from consensus.groups.services import group_is_empty, load_group_file
+
+    path = Path(args.file)
+    source = args.file
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        print(f"consensus: {source}: no such file", file=sys.stderr)
+        return 1
+    except yaml.YAMLError as problem:
+        print(f"consensus: {source} is not valid YAML: {problem}", file=sys.stderr)
+        return 1
+    try:
+        spec = check_group_file(raw, source)
+    except GroupFileInvalid as invalid:
+        print(f"consensus: {invalid}", file=sys.stderr)
+        return 1
+    engine = _engine()
+    if not _require_current_schema(engine):
+        return 2
+    with Session(engine, expire_on_commit=False) as session:
+        if args.if_empty and not group_is_empty(session):
+            print("The database already holds working groups; the demo was not loaded again.")
+        else:
+            report = load_group_file(session, spec, Actor.command_line(), source)
+            if report.changed:
+                created = ", ".join(f"{n} {k}" for k, n in report.created.items() if n) or "nothing new"
+                updated = ", ".join(f"{n} {k}" for k, n in report.updated.items() if n)
+                print(
+                    f"Loaded {source} into group {report.group}: created {created}"
+                    + (f"; updated {updated}" if updated else "")
+                    + "."
+                )
+            else:
+                print(f"{source} is already loaded into group {report.group}: nothing changed.")
+    engine.dispose()
+    if args.show_accounts:
+        _print_accounts(spec)
+    return 0
+
+
+def _print_accounts(spec) -> None:  # type: ignore[no-untyped-def]
+    print()
+    print(f"Accounts of {spec.group.name} ({spec.group.slug}):")
+    width = max((len(u.email) for u in spec.users), default=10)
+    for user in spec.users:
+        what = user.role
+        if user.delegation:
+            what += f", {user.delegation}" + (" (head of delegation)" if user.head else "")
+        password = user.password or "(no password: invite them)"
+        print(f"  {user.email.ljust(width)}  {password}  {what}")
+    print()
+
+
+def cmd_user_create(args: argparse.Namespace) -> int:
+    from consensus.audit.services import Actor
+    from consensus.errors import DomainError, Invalid
+    from consensus.groups.services import NewMember, add_member
+
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+        from consensus.accounts.passwords import password_problem
+
+        problem = password_problem(password)
+        if problem:
+            print(f"consensus: password: {problem}", file=sys.stderr)
+            return 1
+    settings = get_settings()
+    engine = _engine()
+    if not _require_current_schema(engine):
+        return 2
+    member = NewMember(
+        email=args.email,
+        name=args.name,
+        role=args.role,
+        delegation=args.delegation or "",
+        head=args.head,
+        password=password,
+    )
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            added = add_member(
+                session,
+                args.group,
+                member,
+                Actor.command_line(),
+                invitation_days=settings.security.invitation_days,
+            )
+        except Invalid as invalid:
+            for name, problem in invalid.errors.items():
+                print(f"consensus: {name}: {problem}", file=sys.stderr)
+            return 1
+        except DomainError as refusal:
+            print(f"consensus: {refusal.message}", file=sys.stderr)
+            return 1
+    engine.dispose()
+    print(
+        f"Added {added.email} to {args.group} as {added.role}"
+        + (f" for {added.delegation}" if added.delegation else "")
+        + "."
+    )
+    if added.invitation_token:
+        base = args.base_url or f"http://{settings.server.host}:{settings.server.port}"
+        print(f"Invitation link (valid {settings.security.invitation_days} days, usable once):")
+        print(f"{base.rstrip('/')}/invitations/{added.invitation_token}")
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    from consensus.accounts.services import create_api_token
+    from consensus.errors import DomainError
+
+    engine = _engine()
+    if not _require_current_schema(engine):
+        return 2
+    with Session(engine) as session:
+        try:
+            token = create_api_token(session, args.email, args.label or "")
+        except DomainError as refusal:
+            print(f"consensus: {refusal.message}", file=sys.stderr)
+            return 1
+    engine.dispose()
+    print(f"Bearer token for {args.email} (shown once; only its hash is kept):")
+    print(token)
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from consensus.audit.services import verify
+
+    engine = _engine()
+    if not _require_current_schema(engine):
+        return 2
+    with Session(engine) as session:
+        report = verify(session)
+    engine.dispose()
+    if report.ok:
+        print(f"Audit chain verified: {report.events} events, head {report.head_hash}.")
+        return 0
+    print(f"Audit chain BROKEN: {report.reason}", file=sys.stderr)
+    return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="consensus", description="Consensus: negotiate, agree and publish texts.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the web application")
+    serve.add_argument("--host", help="address to listen on (default: $HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: $PORT or 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-* from the proxy")
+    serve.add_argument("--forwarded-allow-ips", default="127.0.0.1", help="proxies whose headers are trusted")
+    serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.set_defaults(run=cmd_serve)
+
+    migrate = commands.add_parser("migrate", help="upgrade the database to the newest schema")
+    migrate.set_defaults(run=cmd_migrate)
+
+    load = commands.add_parser("load", help="set up (or bring up to date) a working group from a YAML file")
+    load.add_argument("file")
+    load.add_argument("--if-empty", action="store_true", help="only when the database holds no group yet")
+    load.add_argument("--show-accounts", action="store_true", help="print the file's accounts afterwards")
+    load.set_defaults(run=cmd_load)
+
+    user = commands.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
+    create = user.add_parser("create", help="add a member to a group; prints an invitation link")
+    create.add_argument("email")
+    create.add_argument("--name", required=True)
+    create.add_argument("--group", required=True, help="the group's slug")
+    create.add_argument("--role", required=True, choices=["chair", "secretariat", "delegate", "observer"])
+    create.add_argument("--delegation", help="delegation code (required for delegates)")
+    create.add_argument("--head", action="store_true", help="holds the delegation's voting right")
+    create.add_argument("--password-stdin", action="store_true", help="read a password from stdin instead of inviting")
+    create.add_argument("--base-url", help="address used in the invitation link")
+    create.set_defaults(run=cmd_user_create)
+
+    token = commands.add_parser("token", help="manage API tokens").add_subparsers(dest="token_command", required=True)
+    token_create = token.add_parser("create", help="make a bearer token for a user (printed last)")
+    token_create.add_argument("email")
+    token_create.add_argument("--label", help="what the token is for")
+    token_create.set_defaults(run=cmd_token_create)
+
+    audit = commands.add_parser("audit", help="the audit log").add_subparsers(dest="audit_command", required=True)
+    verify = audit.add_parser("verify", help="check the hash chain; non-zero exit naming the first bad event")
+    verify.set_defaults(run=cmd_audit_verify)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

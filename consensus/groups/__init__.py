@@ -1,0 +1,1 @@
+"""Working groups: delegations, members, group files."""

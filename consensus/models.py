@@ -1,0 +1,255 @@
+"""SQLModel tables: the persistent shape of working groups, drafts, accounts and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from consensus.db import ExactDecimal, UTCDateTime, utcnow
+
+# Named constraints keep migrations (and SQLite's batch rebuilds) deterministic.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _one_of(column: str, values: type[StrEnum]) -> CheckConstraint:
+    allowed = ", ".join(f"'{v.value}'" for v in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_allowed")
+
+
+class VotingStatus(StrEnum):
+    participating = "participating"
+    observing = "observing"
+    non_voting = "non_voting"
+
+
+class Role(StrEnum):
+    chair = "chair"
+    secretariat = "secretariat"
+    delegate = "delegate"
+    observer = "observer"
+
+
+class DocumentStatus(StrEnum):
+    draft = "draft"
+    open = "open"
+    adopted = "adopted"
+    withdrawn = "withdrawn"
+
+
+class ClauseStatus(StrEnum):
+    open = "open"
+    agreed_ad_ref = "agreed_ad_ref"
+    adopted = "adopted"
+
+
+# --- groups and people ------------------------------------------------------------------------
+
+
+class WorkingGroup(SQLModel, table=True):
+    """A forum with its delegations, members, documents and default rules."""
+
+    __tablename__ = "working_group"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True, index=True)
+    name: str = Field(max_length=200)
+    description: str = Field(default="", max_length=2000)
+    observers_may_comment: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Delegation(SQLModel, table=True):
+    """A member state or member body of one working group."""
+
+    __tablename__ = "delegation"
+    __table_args__ = (
+        UniqueConstraint("group_id", "code"),
+        _one_of("voting_status", VotingStatus),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="working_group.id", ondelete="CASCADE", index=True)
+    code: str = Field(max_length=16)
+    name: str = Field(max_length=200)
+    weight: Decimal = Field(default=Decimal(1), sa_type=ExactDecimal)
+    voting_status: str = Field(default=VotingStatus.participating.value, max_length=16)
+
+
+class User(SQLModel, table=True):
+    """A person who can log in (once they have set a password)."""
+
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    name: str = Field(max_length=200)
+    password_hash: str | None = Field(default=None, max_length=255)
+    is_active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Membership(SQLModel, table=True):
+    """A user's role in one working group; a delegate belongs to one delegation."""
+
+    __tablename__ = "membership"
+    __table_args__ = (
+        UniqueConstraint("group_id", "user_id"),
+        _one_of("role", Role),
+        CheckConstraint("role <> 'delegate' OR delegation_id IS NOT NULL", name="delegate_has_delegation"),
+        CheckConstraint("NOT is_head OR role = 'delegate'", name="head_is_delegate"),
+        # One head (the delegation's voting right) per delegation.
+        Index(
+            "uq_membership_head_per_delegation",
+            "delegation_id",
+            unique=True,
+            sqlite_where=text("is_head"),
+            postgresql_where=text("is_head"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="working_group.id", ondelete="CASCADE", index=True)
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
+    role: str = Field(max_length=16)
+    delegation_id: int | None = Field(default=None, foreign_key="delegation.id", ondelete="CASCADE", index=True)
+    is_head: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Invitation(SQLModel, table=True):
+    """A one-time link, valid for a limited time, where an invited member sets a password."""
+
+    __tablename__ = "invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
+    group_id: int = Field(foreign_key="working_group.id", ondelete="CASCADE", index=True)
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class AuthSession(SQLModel, table=True):
+    """A server-side login session; the browser holds only a random id whose hash is stored."""
+
+    __tablename__ = "auth_session"
+
+    id: str = Field(max_length=64, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token for the JSON API; only its hash is stored."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    label: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# --- drafts ----------------------------------------------------------------------------------
+
+
+class Document(SQLModel, table=True):
+    """A draft norm, declaration or standard negotiated by a group."""
+
+    __tablename__ = "document"
+    __table_args__ = (
+        UniqueConstraint("group_id", "slug"),
+        _one_of("status", DocumentStatus),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="working_group.id", ondelete="CASCADE", index=True)
+    slug: str = Field(max_length=64)
+    title: str = Field(max_length=300)
+    status: str = Field(default=DocumentStatus.open.value, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Version(SQLModel, table=True):
+    """One numbered text of a document; immutable once superseded."""
+
+    __tablename__ = "version"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", index=True)
+    number: int = Field(ge=1)
+    note: str = Field(default="", max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    superseded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Clause(SQLModel, table=True):
+    """A numbered clause of one version; ``lineage`` follows the same clause across versions."""
+
+    __tablename__ = "clause"
+    __table_args__ = (
+        UniqueConstraint("version_id", "number"),
+        UniqueConstraint("version_id", "position"),
+        UniqueConstraint("version_id", "lineage"),
+        _one_of("status", ClauseStatus),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="version.id", ondelete="CASCADE", index=True)
+    position: int = Field(ge=0)
+    number: str = Field(max_length=32)
+    heading: str = Field(default="", max_length=300)
+    text: str = Field(max_length=20_000)
+    lineage: str = Field(max_length=36, index=True)
+    status: str = Field(default=ClauseStatus.open.value, max_length=16)
+
+
+# --- audit -------------------------------------------------------------------------------------
+
+
+class AuditEvent(SQLModel, table=True):
+    """An append-only, hash-chained record of one change of state."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True, ge=1)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    user_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="RESTRICT")
+    actor: str = Field(default="", max_length=254)
+    group_id: int | None = Field(default=None, foreign_key="working_group.id", ondelete="RESTRICT")
+    delegation: str = Field(default="", max_length=16)
+    action: str = Field(max_length=64)
+    object_type: str = Field(max_length=32)
+    object_id: str = Field(default="", max_length=64)
+    details: str = Field(default="{}")
+    prev_hash: str = Field(max_length=64, unique=True)
+    hash: str = Field(max_length=64, unique=True)
+
+
+class AuditHead(SQLModel, table=True):
+    """The single row that serialises appends to the audit chain (locked FOR UPDATE)."""
+
+    __tablename__ = "audit_head"
+
+    id: int = Field(default=1, primary_key=True)
+    last_seq: int = Field(default=0)
+    last_hash: str = Field(max_length=64)

@@ -1,0 +1,118 @@
+"""Settings read from the environment: one frozen dataclass per concern, cached."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from consensus import PROJECT_ROOT
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSettings:
+    """Where the data lives and how to reach it."""
+
+    url: str
+    """SQLAlchemy URL with the driver we chose (``sqlite+pysqlite`` or ``postgresql+psycopg``)."""
+    echo: bool = False
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    """Where the web server listens."""
+
+    host: str
+    port: int
+
+
+@dataclass(frozen=True, slots=True)
+class SecuritySettings:
+    """Secrets and lifetimes for sessions, invitations and tokens."""
+
+    secret_key: str
+    session_idle_minutes: int = 120
+    session_absolute_hours: int = 12
+    invitation_days: int = 7
+    secure_cookies: bool = False
+    """Force the Secure flag on cookies even when the request did not come over https."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the application needs, read once from the environment."""
+
+    data_dir: Path
+    database: DatabaseSettings
+    server: ServerSettings
+    security: SecuritySettings
+    templates_dir: Path
+    static_dir: Path
+    vendor_dir: Path
+    debug: bool = False
+
+
+def normalise_database_url(url: str) -> str:
+    """Turn the usual ``sqlite:///`` and ``postgresql://`` forms into URLs with our drivers."""
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite://") and not url.startswith("sqlite+"):
+        return "sqlite+pysqlite://" + url.split("://", 1)[1]
+    return url
+
+
+def _secret_key(data_dir: Path) -> str:
+    """Return SECRET_KEY from the environment, else one generated once and kept in the data folder."""
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def read_settings() -> Settings:
+    """Build settings from the environment (not cached; see ``get_settings``)."""
+    data_dir = Path(os.environ.get("CONSENSUS_DATA_DIR", PROJECT_ROOT / "data")).resolve()
+    default_db = f"sqlite:///{data_dir / 'consensus.db'}"
+    return Settings(
+        data_dir=data_dir,
+        database=DatabaseSettings(
+            url=normalise_database_url(os.environ.get("DATABASE_URL") or default_db),
+            echo=_flag("DATABASE_ECHO"),
+        ),
+        server=ServerSettings(
+            host=os.environ.get("HOST", "127.0.0.1"),
+            port=int(os.environ.get("PORT", "8000")),
+        ),
+        security=SecuritySettings(
+            secret_key=_secret_key(data_dir),
+            session_idle_minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "120")),
+            session_absolute_hours=int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")),
+            secure_cookies=_flag("SECURE_COOKIES"),
+        ),
+        templates_dir=PROJECT_ROOT / "templates",
+        static_dir=PROJECT_ROOT / "static",
+        vendor_dir=PROJECT_ROOT / "node_modules",
+        debug=_flag("DEBUG"),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read from the environment on first use."""
+    return read_settings()

@@ -1,0 +1,1 @@
+"""The web shell: middleware, access control, templates, error pages."""

@@ -1,0 +1,43 @@
+"""Dependencies handlers ask for by name: the database session and the current user."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.exceptions import NotAuthorizedException
+from sqlmodel import Session
+
+from consensus.accounts.identity import CurrentUser
+from consensus.i18n import _
+from consensus.settings import Settings
+
+
+def provide_db(state: State) -> Generator[Session, None, None]:
+    """One database session per request; services open the write transactions they need."""
+    session = Session(state.engine, expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def provide_user(request: Request[Any, Any, Any]) -> CurrentUser:
+    """The signed-in user (routes that ask for it are guarded, so this only fails on a bug)."""
+    user = request.scope.get("user")
+    if user is None:
+        raise NotAuthorizedException(_("Log in to see this page."))
+    return user  # type: ignore[no-any-return]
+
+
+def provide_settings(state: State) -> Settings:
+    return state.settings  # type: ignore[no-any-return]
+
+
+# Annotations handlers use, so Litestar knows these come from the dependency graph.
+Db = NamedDependency[Session]
+Me = NamedDependency[CurrentUser]
+AppSettings = NamedDependency[Settings]

@@ -1,0 +1,203 @@
+"""ASGI middleware: who is asking, CSRF checks, and security headers on every response."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
+
+import anyio.to_thread
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.middleware import ASGIMiddleware, DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.types import ASGIApp, HTTPSendMessage, Message, Receive, Scope, Send
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from consensus.accounts import services as accounts
+from consensus.accounts.identity import CurrentUser
+from consensus.settings import SecuritySettings
+
+SESSION_COOKIE = "consensus_session"
+CSRF_COOKIE = "consensus_csrf"
+CSRF_HEADER = "x-csrf-token"
+SKIP_KEY = "skip_session"
+"""Route ``opt`` key for routes (static files) that need neither a user nor a CSRF cookie."""
+
+_request_is_https: ContextVar[bool] = ContextVar("request_is_https", default=False)
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def bearer_token(scope: Scope) -> str | None:
+    """The token of an ``Authorization: Bearer`` header, if present."""
+    value = _header(scope, b"authorization")
+    if value and value[:7].lower() == "bearer ":
+        return value[7:].strip() or None
+    return None
+
+
+def cookie_value(scope: Scope, name: str) -> str | None:
+    raw = _header(scope, b"cookie")
+    if not raw:
+        return None
+    for part in raw.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value or None
+    return None
+
+
+def is_https(scope: Scope) -> bool:
+    return scope.get("scheme") == "https"
+
+
+def session_cookie(token: str, scope: Scope, security: SecuritySettings) -> Cookie:
+    """The cookie that carries a session id: HttpOnly, SameSite=Lax, Secure under https."""
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=token,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=is_https(scope) or security.secure_cookies,
+    )
+
+
+def expired_session_cookie(scope: Scope, security: SecuritySettings) -> Cookie:
+    cookie = session_cookie("", scope, security)
+    cookie.max_age = 0
+    cookie.expires = 0
+    return cookie
+
+
+class AuthenticationMiddleware(ASGIMiddleware):
+    """Puts the ``CurrentUser`` (or None) in ``scope["user"]``: from a bearer token when the
+    request carries one, else from the session cookie."""
+
+    scopes = ("http",)  # type: ignore[assignment]
+    exclude_opt_key = SKIP_KEY
+
+    def __init__(self, engine: Callable[[], Engine], security: SecuritySettings) -> None:
+        self.engine = engine
+        self.security = security
+
+    def _resolve(self, bearer: str | None, session_token: str | None) -> CurrentUser | None:
+        with Session(self.engine(), expire_on_commit=False) as session:
+            if bearer is not None:
+                return accounts.resolve_bearer(session, bearer)
+            if session_token is not None:
+                return accounts.resolve_session(session, session_token, self.security)
+            return None
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        bearer = bearer_token(scope)
+        session_token = None if bearer else cookie_value(scope, SESSION_COOKIE)
+        user = None
+        if bearer or session_token:
+            user = await anyio.to_thread.run_sync(self._resolve, bearer, session_token)
+        scope["user"] = user
+        scope["auth"] = "bearer" if bearer and user else ("session" if user else None)
+        if session_token and user is None:
+            # A stale cookie: drop it so the browser stops sending it.
+            await next_app(scope, receive, self._clear_cookie(scope, send))
+            return
+        await next_app(scope, receive, send)
+
+    def _clear_cookie(self, scope: Scope, send: Send) -> Send:
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)  # type: ignore[arg-type]
+                if not any(value.startswith(f"{SESSION_COOKIE}=") for value in headers.getall("set-cookie", [])):
+                    headers.add("set-cookie", expired_session_cookie(scope, self.security).to_header(header=""))
+            await send(message)
+
+        return wrapped
+
+
+class ConsensusCSRFMiddleware(CSRFMiddleware):
+    """Litestar's signed double-submit CSRF check, except for requests made with a bearer token.
+
+    A bearer token is never sent by a browser on its own, so such requests cannot be forged
+    cross-site; cookie-authenticated requests (forms and htmx alike) must carry the token.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and bearer_token(scope) is not None:
+            await self.app(scope, receive, send)
+            return
+        _request_is_https.set(is_https(scope))
+        await super().__call__(scope, receive, send)
+
+    def _set_cookie_if_needed(self, message: HTTPSendMessage, token: str) -> None:
+        headers = MutableScopeHeaders.from_message(message)
+        cookie = Cookie(
+            key=self.config.cookie_name,
+            value=token,
+            path="/",
+            secure=self.config.cookie_secure or _request_is_https.get(),
+            httponly=True,
+            samesite="lax",
+        )
+        headers.add("set-cookie", cookie.to_header(header=""))
+
+
+def csrf_config(security: SecuritySettings) -> CSRFConfig:
+    return CSRFConfig(
+        secret=security.secret_key,
+        cookie_name=CSRF_COOKIE,
+        header_name=CSRF_HEADER,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+        cookie_secure=security.secure_cookies,
+        exclude_from_csrf_key=SKIP_KEY,
+    )
+
+
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    """``before_send`` hook: CSP, nosniff, frame and referrer rules (and HSTS under https) on every
+    response, including errors raised before routing."""
+    if message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)  # type: ignore[arg-type]
+    headers["content-security-policy"] = CONTENT_SECURITY_POLICY
+    headers["x-content-type-options"] = "nosniff"
+    headers["x-frame-options"] = "DENY"
+    headers["referrer-policy"] = "same-origin"
+    headers["cross-origin-opener-policy"] = "same-origin"
+    headers["permissions-policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
+    if is_https(scope):
+        headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"
+    handler = scope.get("route_handler")
+    static = bool(handler is not None and handler.opt.get(SKIP_KEY))
+    if not static and "cache-control" not in headers:
+        headers["cache-control"] = "no-store"
+
+
+def middleware_stack(engine: Callable[[], Engine], security: SecuritySettings) -> list[Any]:
+    """Outermost first: CSRF, then authentication."""
+    return [
+        DefineMiddleware(ConsensusCSRFMiddleware, config=csrf_config(security)),
+        AuthenticationMiddleware(engine, security),
+    ]

@@ -1,0 +1,113 @@
+"""The Jinja environment: autoescaping, translation hooks, and display filters."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from litestar.plugins.jinja import JinjaTemplateEngine
+
+from consensus.i18n import _, ngettext
+
+ROLE_LABELS = {
+    "chair": "Chair",
+    "secretariat": "Secretariat",
+    "delegate": "Delegate",
+    "observer": "Observer",
+}
+VOTING_STATUS_LABELS = {
+    "participating": "Participating",
+    "observing": "Observing",
+    "non_voting": "Non-voting",
+}
+DOCUMENT_STATUS_LABELS = {
+    "draft": "Draft",
+    "open": "Open for negotiation",
+    "adopted": "Adopted",
+    "withdrawn": "Withdrawn",
+}
+CLAUSE_STATUS_LABELS = {
+    "open": "Open",
+    "agreed_ad_ref": "Agreed ad referendum",
+    "adopted": "Adopted",
+}
+
+
+def format_weight(value: Decimal) -> str:
+    """A weight as written, without trailing zeros."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def format_datetime(value: datetime | None) -> str:
+    """A timestamp shown in UTC, to the minute."""
+    if value is None:
+        return ""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def format_date(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(UTC).strftime("%Y-%m-%d")
+
+
+def paragraphs(text: str) -> list[str]:
+    """Text split into paragraphs at blank lines (each still autoescaped when shown)."""
+    parts = [part.strip() for part in text.replace("\r\n", "\n").split("\n\n")]
+    return [part for part in parts if part]
+
+
+def label(value: str, labels: dict[str, str]) -> str:
+    return _(labels.get(value, value))
+
+
+def asset_url_maker(directories: dict[str, Path]) -> Any:
+    """A template function giving a static file's URL with a content fingerprint (long caching,
+    fresh after every change)."""
+
+    @lru_cache(maxsize=256)
+    def fingerprint(router: str, path: str) -> str:
+        try:
+            return hashlib.sha256((directories[router] / path).read_bytes()).hexdigest()[:12]
+        except (KeyError, OSError):
+            return "missing"
+
+    @pass_context
+    def asset(context: Any, router: str, path: str) -> str:
+        url = context["request"].app.route_reverse(router, file_path="/" + path)
+        return f"{url}?v={fingerprint(router, path)}"
+
+    return asset
+
+
+def make_environment(directory: Path, globals_: dict[str, object] | None = None) -> Environment:
+    """A Jinja environment that autoescapes every template and knows ``_()``."""
+    env = Environment(
+        loader=FileSystemLoader(directory),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(globals_ or {})
+    env.filters["paragraphs"] = paragraphs
+    env.filters["weight"] = format_weight
+    env.filters["datetime"] = format_datetime
+    env.filters["date"] = format_date
+    env.filters["role"] = lambda v: label(v, ROLE_LABELS)
+    env.filters["voting_status"] = lambda v: label(v, VOTING_STATUS_LABELS)
+    env.filters["document_status"] = lambda v: label(v, DOCUMENT_STATUS_LABELS)
+    env.filters["clause_status"] = lambda v: label(v, CLAUSE_STATUS_LABELS)
+    return env
+
+
+def make_template_engine(directory: Path, globals_: dict[str, object] | None = None) -> JinjaTemplateEngine:
+    return JinjaTemplateEngine.from_environment(make_environment(directory, globals_))

@@ -1,0 +1,155 @@
+"""Shared fixtures: a real SQLite file migrated by Alembic and loaded with the demo, the real
+app over HTTP, and (for e2e) a real server process."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from litestar.testing import TestClient
+from sqlmodel import Session
+
+from consensus import PROJECT_ROOT
+from consensus.app import create_app
+from consensus.audit.services import Actor
+from consensus.core.groupfile import check_group_file
+from consensus.db import make_engine
+from consensus.groups.services import load_group_file
+from consensus.migrations import upgrade
+from consensus.settings import DatabaseSettings, SecuritySettings, ServerSettings, Settings
+
+DEMO_FILE = PROJECT_ROOT / "fixtures" / "demo.yaml"
+DEMO_PASSWORD = "consensus-demo"
+GROUP = "oewg-ict"
+DOCUMENT = "declaration"
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+pysqlite:///{path}"
+
+
+def make_settings(data_dir: Path, database_url: str, **security: object) -> Settings:
+    return Settings(
+        data_dir=data_dir,
+        database=DatabaseSettings(url=database_url),
+        server=ServerSettings(host="127.0.0.1", port=8000),
+        security=SecuritySettings(secret_key="test-secret-key-not-for-production-use-0123456789", **security),  # type: ignore[arg-type]
+        templates_dir=PROJECT_ROOT / "templates",
+        static_dir=PROJECT_ROOT / "static",
+        vendor_dir=PROJECT_ROOT / "node_modules",
+    )
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite database (the online backup API, WAL included)."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database migrated and loaded with the demo once per test run (hashing passwords is slow)."""
+    path = tmp_path_factory.mktemp("template") / "demo.db"
+    upgrade(sqlite_url(path))
+    engine = make_engine(DatabaseSettings(url=sqlite_url(path)))
+    spec = check_group_file(yaml.safe_load(DEMO_FILE.read_text()), "fixtures/demo.yaml")
+    with Session(engine) as session:
+        load_group_file(session, spec, Actor.command_line(), "fixtures/demo.yaml")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_spec():  # type: ignore[no-untyped-def]
+    return check_group_file(yaml.safe_load(DEMO_FILE.read_text()), "fixtures/demo.yaml")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, demo_template: Path) -> Path:
+    """This test's own copy of the demo database."""
+    path = tmp_path / "consensus.db"
+    copy_sqlite(demo_template, path)
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path, db_path: Path) -> Settings:
+    return make_settings(tmp_path, sqlite_url(db_path))
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Session]:
+    """A session on the test's database, for arranging and checking what HTTP calls did."""
+    engine = make_engine(settings.database)
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+    engine.dispose()
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def make_client(settings: Settings) -> Iterator:  # type: ignore[type-arg]
+    """Several independent browsers on the same app and database.
+
+    The app's lifespan runs once (with the first client): Litestar cannot run it twice at once.
+    """
+    app = create_app(settings)
+    clients: list[TestClient] = []
+
+    def factory(**kwargs: object) -> TestClient:
+        test_client = TestClient(app, **kwargs)  # type: ignore[arg-type]
+        if not clients:
+            test_client.__enter__()
+        clients.append(test_client)
+        return test_client
+
+    yield factory
+    if clients:
+        clients[0].__exit__(None, None, None)
+
+
+CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client: TestClient, path: str = "/login") -> str:
+    """The CSRF token a page hands out (and the matching cookie is now in the client)."""
+    page = client.get(path)
+    match = CSRF_INPUT.search(page.text)
+    assert match, f"no CSRF field on {path}"
+    return match.group(1)
+
+
+def login(client: TestClient, email: str, password: str = DEMO_PASSWORD, next_path: str = "/"):  # type: ignore[no-untyped-def]
+    token = csrf_token(client, "/login")
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "_csrf_token": token, "next": next_path},
+        follow_redirects=False,
+    )
+
+
+def post_form(client: TestClient, path: str, data: dict[str, str], page: str | None = None):  # type: ignore[no-untyped-def]
+    """Submit a form the way a browser does: token from the page, then POST."""
+    token = csrf_token(client, page or path)
+    return client.post(path, data={**data, "_csrf_token": token}, follow_redirects=False)
+
+
+@pytest.fixture
+def as_user(client: TestClient):  # type: ignore[no-untyped-def]
+    """Log the client in as the given demo account."""
+
+    def _as(email: str) -> TestClient:
+        response = login(client, email)
+        assert response.status_code == 303, response.text
+        return client
+
+    return _as

@@ -1,0 +1,121 @@
+"""Logging in and out through HTTP against the real app and a real SQLite file."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher, Type
+from litestar.testing import TestClient
+from sqlalchemy import func, select, update
+from sqlmodel import Session
+
+from consensus.accounts.services import digest
+from consensus.models import AuthSession, User
+from consensus.web.middleware import SESSION_COOKIE
+from tests.conftest import DEMO_PASSWORD, csrf_token, login
+
+HEAD = "ken.head@demo.example"
+
+
+def test_a_head_of_delegation_logs_in_and_lands_where_they_were_going(client: TestClient) -> None:
+    first = client.get("/groups/oewg-ict/documents/declaration", follow_redirects=False)
+    assert first.status_code == 303
+    assert first.headers["location"] == "/login?next=/groups/oewg-ict/documents/declaration"
+    response = login(client, HEAD, next_path="/groups/oewg-ict/documents/declaration")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/groups/oewg-ict/documents/declaration"
+    page = client.get("/groups/oewg-ict/documents/declaration")
+    assert page.status_code == 200
+    assert "Draft Declaration" in page.text
+
+
+def test_the_session_cookie_is_httponly_and_samesite_lax(client: TestClient) -> None:
+    response = login(client, HEAD)
+    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith(f"{SESSION_COOKIE}="))
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    assert "Secure" not in cookie  # plain http in this test
+
+
+def test_under_https_the_session_cookie_is_secure(make_client) -> None:  # type: ignore[no-untyped-def]
+    secure_client = make_client(base_url="https://consensus.example")
+    response = login(secure_client, HEAD)
+    cookies = response.headers.get_list("set-cookie")
+    assert any(c.startswith(f"{SESSION_COOKIE}=") and "Secure" in c for c in cookies)
+    assert response.headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_logging_in_gives_a_new_session_id_and_ends_the_old_one(client: TestClient, db: Session) -> None:
+    login(client, HEAD)
+    old = client.cookies.get(SESSION_COOKIE)
+    assert old
+    login(client, "chair@demo.example")
+    new = client.cookies.get(SESSION_COOKIE)
+    assert new and new != old
+    assert db.get(AuthSession, digest(old)) is None
+    assert db.get(AuthSession, digest(new)) is not None
+
+
+def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(client: TestClient) -> None:
+    wrong_password = login(client, HEAD, password="not the password")
+    unknown_email = login(client, "nobody@demo.example", password="not the password")
+    assert wrong_password.status_code == unknown_email.status_code == 401
+    message = "The e-mail address or password is not right."
+    assert message in wrong_password.text and message in unknown_email.text
+    assert SESSION_COOKIE not in client.cookies
+
+
+def test_a_disabled_account_cannot_log_in_and_its_sessions_end(client: TestClient, db: Session) -> None:
+    login(client, HEAD)
+    assert client.get("/").status_code == 200
+    db.execute(update(User).where(User.email == HEAD).values(is_active=False))
+    db.commit()
+    assert client.get("/", follow_redirects=False).status_code == 303
+    assert login(client, HEAD).status_code == 401
+
+
+def test_logout_ends_the_session_on_the_server(client: TestClient, db: Session) -> None:
+    login(client, HEAD)
+    token = client.cookies.get(SESSION_COOKIE)
+    response = client.post("/logout", data={"_csrf_token": csrf_token(client, "/")}, follow_redirects=False)
+    assert response.status_code == 303
+    assert db.get(AuthSession, digest(token)) is None
+    # Replaying the old cookie gets nowhere.
+    replay = TestClient(client.app, cookies={SESSION_COOKIE: token})
+    with replay:
+        assert replay.get("/", follow_redirects=False).headers["location"].startswith("/login")
+
+
+def test_an_idle_session_expires(client: TestClient, db: Session) -> None:
+    login(client, HEAD)
+    token = client.cookies.get(SESSION_COOKIE)
+    from datetime import timedelta
+
+    from consensus.db import utcnow
+
+    db.execute(
+        update(AuthSession).where(AuthSession.id == digest(token)).values(last_seen_at=utcnow() - timedelta(hours=5))
+    )
+    db.commit()
+    assert client.get("/", follow_redirects=False).status_code == 303
+    assert db.execute(select(func.count()).select_from(AuthSession)).scalar_one() == 0
+
+
+def test_a_password_hashed_with_old_parameters_is_rehashed_at_login(client: TestClient, db: Session) -> None:
+    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1, type=Type.ID).hash(DEMO_PASSWORD)
+    db.execute(update(User).where(User.email == HEAD).values(password_hash=weak))
+    db.commit()
+    assert login(client, HEAD).status_code == 303
+    db.expire_all()
+    stored = db.execute(select(User.password_hash).where(User.email == HEAD)).scalar_one()
+    assert stored != weak and stored.startswith("$argon2id$v=19$m=65536")
+
+
+def test_login_only_returns_to_local_pages(client: TestClient) -> None:
+    for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+        response = login(client, HEAD, next_path=target)
+        assert response.headers["location"] == "/"
+
+
+def test_the_login_page_sends_a_signed_in_user_onwards(client: TestClient) -> None:
+    login(client, HEAD)
+    response = client.get("/login?next=/groups/oewg-ict", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/groups/oewg-ict"

@@ -1,0 +1,31 @@
+"""Password hashing: argon2id, constant-cost failures, rehashing, and the password rule."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher, Type
+
+from consensus.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
+
+
+def test_passwords_are_hashed_with_argon2id() -> None:
+    digest = hash_password("correct horse battery")
+    assert digest.startswith("$argon2id$")
+    assert verify_password(digest, "correct horse battery")
+    assert not verify_password(digest, "correct horse battery!")
+
+
+def test_a_missing_hash_never_verifies() -> None:
+    assert not verify_password(None, "anything at all")
+
+
+def test_a_hash_made_with_other_parameters_needs_rehashing() -> None:
+    old = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1, type=Type.ID).hash("correct horse battery")
+    assert verify_password(old, "correct horse battery")
+    assert needs_rehash(old)
+    assert not needs_rehash(hash_password("correct horse battery"))
+
+
+def test_the_password_rule_names_what_is_wrong() -> None:
+    assert "at least 10" in (password_problem("short") or "")
+    assert "differ" in (password_problem("long enough one", "long enough two") or "")
+    assert password_problem("long enough one", "long enough one") is None
