@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from consensus.db import ExactDecimal, UTCDateTime, utcnow
@@ -240,7 +240,7 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=64)
     object_type: str = Field(max_length=32)
     object_id: str = Field(default="", max_length=64)
-    details: str = Field(default="{}")
+    details: str = Field(default="{}", sa_type=Text)
     prev_hash: str = Field(max_length=64, unique=True)
     hash: str = Field(max_length=64, unique=True)
 

@@ -106,7 +106,7 @@ def read_settings() -> Settings:
             secure_cookies=_flag("SECURE_COOKIES"),
         ),
         templates_dir=PROJECT_ROOT / "templates",
-        static_dir=PROJECT_ROOT / "static",
+        static_dir=PROJECT_ROOT / "consensus" / "static",
         vendor_dir=PROJECT_ROOT / "node_modules",
         debug=_flag("DEBUG"),
     )

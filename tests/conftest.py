@@ -39,7 +39,7 @@ def make_settings(data_dir: Path, database_url: str, **security: object) -> Sett
         server=ServerSettings(host="127.0.0.1", port=8000),
         security=SecuritySettings(secret_key="test-secret-key-not-for-production-use-0123456789", **security),  # type: ignore[arg-type]
         templates_dir=PROJECT_ROOT / "templates",
-        static_dir=PROJECT_ROOT / "static",
+        static_dir=PROJECT_ROOT / "consensus" / "static",
         vendor_dir=PROJECT_ROOT / "node_modules",
     )
 

@@ -1,0 +1,190 @@
+"""The ``consensus`` command, run as a real process against a real SQLite file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from litestar.testing import TestClient
+from sqlalchemy import func, select, text
+from sqlmodel import Session
+
+from consensus import PROJECT_ROOT
+from consensus.app import create_app
+from consensus.db import make_engine
+from consensus.models import AuditEvent, Clause, Delegation, User, Version, WorkingGroup
+from tests.conftest import DEMO_FILE, make_settings, sqlite_url
+
+
+def consensus(data_dir: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CONSENSUS_DATA_DIR": str(data_dir), "SECRET_KEY": "cli-test-secret"}
+    env.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "consensus.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def migrated(data_dir: Path) -> Path:
+    result = consensus(data_dir, "migrate")
+    assert result.returncode == 0, result.stderr
+    return data_dir
+
+
+def session_for(data_dir: Path) -> Session:
+    return Session(make_engine(make_settings(data_dir, sqlite_url(data_dir / "consensus.db")).database))
+
+
+def counts(data_dir: Path) -> dict[str, int]:
+    with session_for(data_dir) as db:
+        return {
+            t.__name__: db.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in (WorkingGroup, Delegation, User, Version, Clause, AuditEvent)
+        }
+
+
+def test_migrate_then_load_sets_up_the_whole_group_and_a_second_load_changes_nothing(migrated: Path) -> None:
+    first = consensus(migrated, "load", str(DEMO_FILE), "--show-accounts")
+    assert first.returncode == 0, first.stderr
+    assert "Loaded" in first.stdout and "chair@demo.example" in first.stdout
+    after_first = counts(migrated)
+    assert after_first["Delegation"] >= 15 and after_first["Clause"] >= 20
+    second = consensus(migrated, "load", str(DEMO_FILE))
+    assert second.returncode == 0
+    assert "nothing changed" in second.stdout
+    assert counts(migrated) == after_first
+    if_empty = consensus(migrated, "load", str(DEMO_FILE), "--if-empty")
+    assert "not loaded again" in if_empty.stdout
+
+
+BAD_FILE = """
+group: {slug: bad, name: Bad group}
+delegations:
+  - {code: AAA, name: Alpha, weight: "2"}
+  - {code: BBB, name: Beta, weight: "-1"}
+users:
+  - {email: a@example.org, name: A, password: "long enough pass", role: delegate, delegation: CCC}
+documents:
+  - {slug: d, title: D, clauses: [{number: "1", text: "x"}]}
+"""
+
+
+def test_a_bad_file_is_refused_naming_file_entry_and_field_and_nothing_is_written(migrated: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD_FILE)
+    before = counts(migrated)
+    result = consensus(migrated, "load", str(bad))
+    assert result.returncode == 1
+    assert f"{bad}: delegations[1] (BBB): weight: must be a positive number" in result.stderr
+    assert f"{bad}: users[0] (a@example.org): delegation: unknown delegation CCC" in result.stderr
+    assert counts(migrated) == before
+
+
+def test_a_file_that_is_not_yaml_is_refused(migrated: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("group: {slug: [unclosed\n")
+    result = consensus(migrated, "load", str(bad))
+    assert result.returncode == 1 and "is not valid YAML" in result.stderr
+
+
+def test_user_create_prints_an_invitation_link_or_sets_a_password(migrated: Path) -> None:
+    consensus(migrated, "load", str(DEMO_FILE))
+    invited = consensus(
+        migrated, "user", "create", "new.delegate@example.org", "--name", "New Delegate",
+        "--group", "oewg-ict", "--role", "delegate", "--delegation", "KEN",
+    )
+    assert invited.returncode == 0, invited.stderr
+    assert invited.stdout.strip().splitlines()[-1].startswith("http://127.0.0.1:8000/invitations/")
+    direct = consensus(
+        migrated, "user", "create", "observer2@example.org", "--name", "Second Observer",
+        "--group", "oewg-ict", "--role", "observer", "--password-stdin", stdin="observer-password\n",
+    )
+    assert direct.returncode == 0, direct.stderr
+    assert "/invitations/" not in direct.stdout
+    refused = consensus(
+        migrated, "user", "create", "x@example.org", "--name", "X", "--group", "oewg-ict", "--role", "delegate",
+    )
+    assert refused.returncode == 1 and "delegation" in refused.stderr
+
+
+def test_token_create_prints_a_token_that_opens_the_api(migrated: Path) -> None:
+    consensus(migrated, "load", str(DEMO_FILE))
+    result = consensus(migrated, "token", "create", "ken.head@demo.example")
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip().splitlines()[-1]
+    assert len(token) >= 40
+    settings = make_settings(migrated, sqlite_url(migrated / "consensus.db"))
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/api/v1/groups/oewg-ict", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200
+    unknown = consensus(migrated, "token", "create", "nobody@example.org")
+    assert unknown.returncode == 1 and "no user" in unknown.stderr
+
+
+def test_audit_verify_passes_then_names_the_first_edited_event(migrated: Path) -> None:
+    consensus(migrated, "load", str(DEMO_FILE))
+    consensus(migrated, "token", "create", "ken.head@demo.example")
+    consensus(migrated, "token", "create", "chair@demo.example")
+    ok = consensus(migrated, "audit", "verify")
+    assert ok.returncode == 0 and "3 events" in ok.stdout
+    with session_for(migrated) as db:
+        target = db.execute(select(AuditEvent.id).where(AuditEvent.seq == 2)).scalar_one()
+        db.execute(text("UPDATE audit_event SET details = '{\"user\":\"someone-else\"}' WHERE seq = 2"))
+        db.commit()
+    broken = consensus(migrated, "audit", "verify")
+    assert broken.returncode == 1
+    assert f"event #{target}" in broken.stderr and "edited" in broken.stderr
+
+
+def test_audit_verify_finds_a_deleted_event(migrated: Path) -> None:
+    consensus(migrated, "load", str(DEMO_FILE))
+    consensus(migrated, "token", "create", "ken.head@demo.example")
+    consensus(migrated, "token", "create", "chair@demo.example")
+    with session_for(migrated) as db:
+        db.execute(text("DELETE FROM audit_event WHERE seq = 2"))
+        db.commit()
+    broken = consensus(migrated, "audit", "verify")
+    assert broken.returncode == 1 and "removed" in broken.stderr
+
+
+def test_every_command_refuses_a_database_that_is_behind(data_dir: Path) -> None:
+    for args in (["serve"], ["load", str(DEMO_FILE)], ["audit", "verify"], ["token", "create", "a@b.org"]):
+        result = consensus(data_dir, *args)
+        assert result.returncode == 2, args
+        assert "consensus migrate" in result.stderr
+
+
+def test_the_commands_obey_database_url(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.db"
+    env_dir = tmp_path / "data"
+    env = {**os.environ, "CONSENSUS_DATA_DIR": str(env_dir), "DATABASE_URL": f"sqlite:///{elsewhere}"}
+    result = subprocess.run(
+        [sys.executable, "-m", "consensus.cli", "migrate"], capture_output=True, text=True, env=env, cwd=PROJECT_ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert elsewhere.exists()
+    assert not (env_dir / "consensus.db").exists()
+
+
+def test_make_run_pieces_are_wired_in_the_makefile() -> None:
+    makefile = (PROJECT_ROOT / "Makefile").read_text()
+    run_recipe = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "consensus migrate" in run_recipe
+    assert "load fixtures/demo.yaml --if-empty --show-accounts" in run_recipe
+    assert "consensus serve" in run_recipe
+    assert shutil.which("npm") is not None
