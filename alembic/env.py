@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from alembic import context
 from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
 import consensus.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from alembic import context
 from consensus.db import ExactDecimal, UTCDateTime, make_engine
 from consensus.settings import DatabaseSettings, get_settings, normalise_database_url
 

@@ -84,7 +84,9 @@ documents:
 """
 
 
-def test_a_bad_file_is_refused_naming_file_entry_and_field_and_nothing_is_written(migrated: Path, tmp_path: Path) -> None:
+def test_a_bad_file_is_refused_naming_file_entry_and_field_and_nothing_is_written(
+    migrated: Path, tmp_path: Path
+) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(BAD_FILE)
     before = counts(migrated)
@@ -105,19 +107,48 @@ def test_a_file_that_is_not_yaml_is_refused(migrated: Path, tmp_path: Path) -> N
 def test_user_create_prints_an_invitation_link_or_sets_a_password(migrated: Path) -> None:
     consensus(migrated, "load", str(DEMO_FILE))
     invited = consensus(
-        migrated, "user", "create", "new.delegate@example.org", "--name", "New Delegate",
-        "--group", "oewg-ict", "--role", "delegate", "--delegation", "KEN",
+        migrated,
+        "user",
+        "create",
+        "new.delegate@example.org",
+        "--name",
+        "New Delegate",
+        "--group",
+        "oewg-ict",
+        "--role",
+        "delegate",
+        "--delegation",
+        "KEN",
     )
     assert invited.returncode == 0, invited.stderr
     assert invited.stdout.strip().splitlines()[-1].startswith("http://127.0.0.1:8000/invitations/")
     direct = consensus(
-        migrated, "user", "create", "observer2@example.org", "--name", "Second Observer",
-        "--group", "oewg-ict", "--role", "observer", "--password-stdin", stdin="observer-password\n",
+        migrated,
+        "user",
+        "create",
+        "observer2@example.org",
+        "--name",
+        "Second Observer",
+        "--group",
+        "oewg-ict",
+        "--role",
+        "observer",
+        "--password-stdin",
+        stdin="observer-password\n",
     )
     assert direct.returncode == 0, direct.stderr
     assert "/invitations/" not in direct.stdout
     refused = consensus(
-        migrated, "user", "create", "x@example.org", "--name", "X", "--group", "oewg-ict", "--role", "delegate",
+        migrated,
+        "user",
+        "create",
+        "x@example.org",
+        "--name",
+        "X",
+        "--group",
+        "oewg-ict",
+        "--role",
+        "delegate",
     )
     assert refused.returncode == 1 and "delegation" in refused.stderr
 
@@ -144,7 +175,7 @@ def test_audit_verify_passes_then_names_the_first_edited_event(migrated: Path) -
     assert ok.returncode == 0 and "3 events" in ok.stdout
     with session_for(migrated) as db:
         target = db.execute(select(AuditEvent.id).where(AuditEvent.seq == 2)).scalar_one()
-        db.execute(text("UPDATE audit_event SET details = '{\"user\":\"someone-else\"}' WHERE seq = 2"))
+        db.execute(text('UPDATE audit_event SET details = \'{"user":"someone-else"}\' WHERE seq = 2'))
         db.commit()
     broken = consensus(migrated, "audit", "verify")
     assert broken.returncode == 1

@@ -60,7 +60,8 @@ def test_weights_come_back_exactly_as_written(db: Session) -> None:
     db.add(Delegation(group_id=group_id(db), code="BIG", name="Big", weight=Decimal("123456789012.5")))
     db.commit()
     db.expire_all()
-    weights = dict(db.execute(select(Delegation.code, Delegation.weight).where(Delegation.code.in_(["EXA", "BIG"]))).all())
+    rows = db.execute(select(Delegation.code, Delegation.weight).where(Delegation.code.in_(["EXA", "BIG"])))
+    weights = dict(rows.all())
     assert weights == {"EXA": awkward, "BIG": Decimal("123456789012.5")}
     assert sum(weights.values()) == Decimal("123456789012.6000000001")
 
