@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test lint format install install-dev browser migrate bench serve clean
+.PHONY: run test lint format install install-dev browser migrate bench clean
 
 run: install ## install, migrate, load the demo when empty, serve at http://$HOST:$PORT
 	$(BIN)/consensus migrate
@@ -61,3 +61,6 @@ browser:
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-results
+
+bench: install-dev ## figures for the README (pages under load, login, loading the demo)
+	$(BIN)/python -m tests.bench.bench

@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
                     "htmx_available": htmx_dist.is_dir(),
                     "asset": asset_url_maker({"static": settings.static_dir, "vendor_htmx": htmx_dist}),
                 },
+                auto_reload=settings.debug,
             )
         ),
         plugins=[HTMXPlugin()],

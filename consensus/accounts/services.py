@@ -50,34 +50,43 @@ def normalise_email(email: str) -> str:
 
 
 def _memberships(session: Session, user_id: int) -> dict[str, GroupMembership]:
+    # Plain columns, not ORM objects: this runs on every request.
     rows = session.execute(
-        select(Membership, WorkingGroup, Delegation)
+        select(
+            WorkingGroup.id,
+            WorkingGroup.slug,
+            WorkingGroup.name,
+            Membership.role,
+            Membership.delegation_id,
+            Delegation.code,
+            Delegation.name,
+            Membership.is_head,
+        )
         .join(WorkingGroup, WorkingGroup.id == Membership.group_id)
         .outerjoin(Delegation, Delegation.id == Membership.delegation_id)
         .where(Membership.user_id == user_id)
     ).all()
     return {
-        group.slug: GroupMembership(
-            group_id=group.id,
-            group_slug=group.slug,
-            group_name=group.name,
-            role=membership.role,
-            delegation_id=membership.delegation_id,
-            delegation_code=delegation.code if delegation else "",
-            delegation_name=delegation.name if delegation else "",
-            is_head=membership.is_head,
+        slug: GroupMembership(
+            group_id=group_id,
+            group_slug=slug,
+            group_name=group_name,
+            role=role,
+            delegation_id=delegation_id,
+            delegation_code=code or "",
+            delegation_name=delegation_name or "",
+            is_head=is_head,
         )
-        for membership, group, delegation in rows
+        for group_id, slug, group_name, role, delegation_id, code, delegation_name, is_head in rows
     }
 
 
-def _current_user(session: Session, user: User, session_id: str | None) -> CurrentUser:
-    assert user.id is not None
+def _current_user(session: Session, user_id: int, email: str, name: str, session_id: str | None) -> CurrentUser:
     return CurrentUser(
-        id=user.id,
-        email=user.email,
-        name=user.name,
-        memberships=_memberships(session, user.id),
+        id=user_id,
+        email=email,
+        name=name,
+        memberships=_memberships(session, user_id),
         session_id=session_id,
     )
 
@@ -85,24 +94,33 @@ def _current_user(session: Session, user: User, session_id: str | None) -> Curre
 def resolve_session(session: Session, raw_token: str, security: SecuritySettings) -> CurrentUser | None:
     """The user behind a session cookie, or None when it is unknown, expired or the account disabled."""
     row = session.execute(
-        select(AuthSession, User).join(User, User.id == AuthSession.user_id).where(AuthSession.id == digest(raw_token))
+        select(
+            AuthSession.id,
+            AuthSession.created_at,
+            AuthSession.last_seen_at,
+            User.id,
+            User.email,
+            User.name,
+            User.is_active,
+        )
+        .join(User, User.id == AuthSession.user_id)
+        .where(AuthSession.id == digest(raw_token))
     ).first()
     if row is None:
         return None
-    auth_session, user = row
+    session_id, created_at, last_seen_at, user_id, email, name, is_active = row
     now = utcnow()
-    expired = now - auth_session.last_seen_at > timedelta(
-        minutes=security.session_idle_minutes
-    ) or now - auth_session.created_at > timedelta(hours=security.session_absolute_hours)
-    if expired or not user.is_active:
-        session.rollback()
+    expired = now - last_seen_at > timedelta(minutes=security.session_idle_minutes) or now - created_at > timedelta(
+        hours=security.session_absolute_hours
+    )
+    if expired or not is_active:
         with write_transaction(session):
-            session.execute(delete(AuthSession).where(AuthSession.id == auth_session.id))
+            session.execute(delete(AuthSession).where(AuthSession.id == session_id))
         return None
-    current = _current_user(session, user, auth_session.id)
-    if now - auth_session.last_seen_at > TOUCH_INTERVAL:
+    current = _current_user(session, user_id, email, name, session_id)
+    if now - last_seen_at > TOUCH_INTERVAL:
         with write_transaction(session):
-            session.execute(update(AuthSession).where(AuthSession.id == auth_session.id).values(last_seen_at=now))
+            session.execute(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=now))
     return current
 
 
@@ -115,7 +133,8 @@ def resolve_bearer(session: Session, raw_token: str) -> CurrentUser | None:
     ).first()
     if row is None or not row[1].is_active:
         return None
-    return _current_user(session, row[1], None)
+    user = row[1]
+    return _current_user(session, user.id, user.email, user.name, None)
 
 
 # --- logging in and out --------------------------------------------------------------------------

@@ -74,10 +74,12 @@ def read_document(session: Session, group_slug: str, document_slug: str, version
                 _("The document {document} has no version {version}.").format(document=document_slug, version=version)
             )
     clauses = [
-        ClauseView(c.number, c.heading, c.text, c.status, c.lineage, c.number.count("."))
-        for c in session.execute(
-            select(Clause).where(Clause.version_id == chosen.id).order_by(Clause.position)
-        ).scalars()
+        ClauseView(number, heading, text, status, lineage, number.count("."))
+        for number, heading, text, status, lineage in session.execute(
+            select(Clause.number, Clause.heading, Clause.text, Clause.status, Clause.lineage)
+            .where(Clause.version_id == chosen.id)
+            .order_by(Clause.position)
+        ).all()
     ]
     return DocumentView(
         group_slug=group.slug,

@@ -50,8 +50,9 @@ def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser 
     return connection.scope.get("user")  # type: ignore[return-value]
 
 
-def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-    """Enforce the handler's declared ``Access``."""
+async def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Enforce the handler's declared ``Access`` (async: it does no I/O, and Litestar would run a
+    sync guard in a worker thread)."""
     access = handler.opt.get(ACCESS_KEY)
     if not isinstance(access, Access):
         raise PermissionDeniedException(_("This page has no access rule and is closed."))

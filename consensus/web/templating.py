@@ -86,10 +86,17 @@ def asset_url_maker(directories: dict[str, Path]) -> Any:
     return asset
 
 
-def make_environment(directory: Path, globals_: dict[str, object] | None = None) -> Environment:
-    """A Jinja environment that autoescapes every template and knows ``_()``."""
+def make_environment(
+    directory: Path, globals_: dict[str, object] | None = None, *, auto_reload: bool = False
+) -> Environment:
+    """A Jinja environment that autoescapes every template and knows ``_()``.
+
+    Templates are not re-checked on disk for every render unless ``auto_reload`` (debug): the
+    check costs a stat per include, which showed up in the document page's profile.
+    """
     env = Environment(
         loader=FileSystemLoader(directory),
+        auto_reload=auto_reload,
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -109,5 +116,7 @@ def make_environment(directory: Path, globals_: dict[str, object] | None = None)
     return env
 
 
-def make_template_engine(directory: Path, globals_: dict[str, object] | None = None) -> JinjaTemplateEngine:
-    return JinjaTemplateEngine.from_environment(make_environment(directory, globals_))
+def make_template_engine(
+    directory: Path, globals_: dict[str, object] | None = None, *, auto_reload: bool = False
+) -> JinjaTemplateEngine:
+    return JinjaTemplateEngine.from_environment(make_environment(directory, globals_, auto_reload=auto_reload))

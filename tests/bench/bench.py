@@ -1,0 +1,222 @@
+"""`make bench`: figures for the README, measured against a real `consensus serve` process.
+
+Each figure starts a fresh server on a copy of a freshly loaded demo database and drives it
+over HTTP from this process (on the same machine, so client and server share the cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import httpx
+import yaml
+from sqlmodel import Session
+
+from consensus import PROJECT_ROOT
+from consensus.audit.services import Actor
+from consensus.core.groupfile import check_group_file
+from consensus.db import make_engine
+from consensus.groups.services import load_group_file
+from consensus.migrations import upgrade
+from consensus.settings import DatabaseSettings
+
+DEMO = PROJECT_ROOT / "fixtures" / "demo.yaml"
+PASSWORD = "consensus-demo"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+class Server:
+    """`consensus serve` in a child process on its own data folder."""
+
+    def __init__(self, data_dir: Path, workers: int = 1) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "CONSENSUS_DATA_DIR": str(data_dir), "SECRET_KEY": "bench", "PORT": str(self.port)}
+        env.pop("DATABASE_URL", None)
+        self.log = (data_dir / "server.log").open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "consensus.cli", "serve", "--workers", str(workers)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=self.log,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{self.url}/login", timeout=1)
+                return
+            except httpx.HTTPError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("server did not start") from None
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.log.close()
+
+
+def fresh_database(data_dir: Path) -> float:
+    """Migrate and load the demo; return the seconds the load took."""
+    url = f"sqlite+pysqlite:///{data_dir / 'consensus.db'}"
+    upgrade(url)
+    engine = make_engine(DatabaseSettings(url=url))
+    spec = check_group_file(yaml.safe_load(DEMO.read_text()), "demo")
+    started = time.perf_counter()
+    with Session(engine) as session:
+        load_group_file(session, spec, Actor.command_line(), "demo")
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    return elapsed
+
+
+async def logged_in(client: httpx.AsyncClient, email: str) -> None:
+    page = await client.get("/login")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    response = await client.post("/login", data={"email": email, "password": PASSWORD, "_csrf_token": token})
+    assert response.status_code in (200, 303), response.status_code
+
+
+async def load_test(url: str, path: str, concurrency: int, seconds: float, email: str | None) -> dict[str, float]:
+    """Requests per second and latency percentiles for one page under steady concurrency.
+
+    Every client logs in and warms up first; only the steady window that follows is timed
+    (logging in is a deliberately slow argon2 check, measured on its own).
+    """
+    latencies: list[float] = []
+    errors = 0
+    clients = [httpx.AsyncClient(base_url=url, follow_redirects=True, timeout=30) for _ in range(concurrency)]
+    try:
+        for client in clients:
+            if email:
+                await logged_in(client, email)
+            await client.get(path)
+        stop_at = time.perf_counter() + seconds
+
+        async def worker(client: httpx.AsyncClient) -> None:
+            nonlocal errors
+            while time.perf_counter() < stop_at:
+                started = time.perf_counter()
+                response = await client.get(path)
+                latencies.append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    errors += 1
+
+        begun = time.perf_counter()
+        await asyncio.gather(*(worker(client) for client in clients))
+        elapsed = time.perf_counter() - begun
+    finally:
+        for client in clients:
+            await client.aclose()
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / elapsed,
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p99_ms": percentile(latencies, 99) * 1000,
+    }
+
+
+async def login_latency(url: str, rounds: int) -> dict[str, float]:
+    latencies = []
+    for _ in range(rounds):
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+            page = await client.get("/login")
+            token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+            started = time.perf_counter()
+            response = await client.post(
+                "/login", data={"email": "ken.head@demo.example", "password": PASSWORD, "_csrf_token": token}
+            )
+            latencies.append(time.perf_counter() - started)
+            assert response.status_code == 303
+    return {"p50_ms": statistics.median(latencies) * 1000, "max_ms": max(latencies) * 1000}
+
+
+def run(seconds: float, concurrency: int) -> dict[str, object]:
+    results: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp)
+        results["load_demo_s"] = fresh_database(data_dir)
+        server = Server(data_dir)
+        try:
+            pages: Callable[[str, str | None], Awaitable[dict[str, float]]] = lambda path, email: load_test(  # noqa: E731
+                server.url, path, concurrency, seconds, email
+            )
+            results["login_page"] = asyncio.run(pages("/login", None))
+            results["document_page"] = asyncio.run(
+                pages("/groups/oewg-ict/documents/declaration", "ken.head@demo.example")
+            )
+            results["group_page"] = asyncio.run(pages("/groups/oewg-ict", "chair@demo.example"))
+            results["api_document"] = asyncio.run(
+                pages("/api/v1/groups/oewg-ict/documents/declaration", "ken.head@demo.example")
+            )
+            results["login"] = asyncio.run(login_latency(server.url, 20))
+        finally:
+            server.stop()
+    return results
+
+
+def report(results: dict[str, object], seconds: float, concurrency: int) -> str:
+    lines = [
+        f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, SQLite, one worker, "
+        f"{concurrency} concurrent clients for {seconds:g} s per page (client on the same machine).",
+        "",
+        "| what | requests/s | p50 ms | p99 ms | errors |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for key, label in [
+        ("login_page", "login page (anonymous)"),
+        ("document_page", "document page, 41 clauses (signed in)"),
+        ("group_page", "group page, 18 delegations and 27 members"),
+        ("api_document", "`GET /api/v1/.../documents/declaration`"),
+    ]:
+        r = results[key]
+        assert isinstance(r, dict)
+        lines.append(f"| {label} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} |")
+    login = results["login"]
+    assert isinstance(login, dict)
+    lines += [
+        "",
+        f"Logging in (one argon2id verification): median {login['p50_ms']:.0f} ms. "
+        f"Loading the demo group file (27 password hashes, 41 clauses): {results['load_demo_s']:.1f} s.",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--json", type=Path, default=PROJECT_ROOT / "bench-results" / "latest.json")
+    args = parser.parse_args()
+    results = run(args.seconds, args.concurrency)
+    args.json.parent.mkdir(exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2))
+    print(report(results, args.seconds, args.concurrency))
+
+
+if __name__ == "__main__":
+    main()
