@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -65,20 +66,7 @@ def record(
         details=canonical_details(details),
     )
     digest = event_hash(fields, head.last_hash)
-    event = AuditEvent(
-        seq=fields.seq,
-        at=fields.at,
-        user_id=fields.user_id,
-        actor=fields.actor,
-        group_id=fields.group_id,
-        delegation=fields.delegation,
-        action=fields.action,
-        object_type=fields.object_type,
-        object_id=fields.object_id,
-        details=fields.details,
-        prev_hash=head.last_hash,
-        hash=digest,
-    )
+    event = AuditEvent(**dataclasses.asdict(fields), prev_hash=head.last_hash, hash=digest)
     session.add(event)
     head.last_seq = fields.seq
     head.last_hash = digest
@@ -87,26 +75,25 @@ def record(
     return event
 
 
+def _fields_of(event: AuditEvent) -> EventFields:
+    return EventFields(
+        seq=event.seq,
+        at=event.at,
+        user_id=event.user_id,
+        actor=event.actor,
+        group_id=event.group_id,
+        delegation=event.delegation,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        details=event.details,
+    )
+
+
 def _stored_events(session: Session, batch: int = 5000) -> Iterator[StoredEvent]:
     rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch))
     for event in rows.scalars():
-        yield StoredEvent(
-            id=event.id or 0,
-            fields=EventFields(
-                seq=event.seq,
-                at=event.at,
-                user_id=event.user_id,
-                actor=event.actor,
-                group_id=event.group_id,
-                delegation=event.delegation,
-                action=event.action,
-                object_type=event.object_type,
-                object_id=event.object_id,
-                details=event.details,
-            ),
-            prev_hash=event.prev_hash,
-            hash=event.hash,
-        )
+        yield StoredEvent(id=event.id or 0, fields=_fields_of(event), prev_hash=event.prev_hash, hash=event.hash)
 
 
 def verify(session: Session) -> ChainReport:

@@ -88,47 +88,25 @@ def verify_chain(events: Iterable[StoredEvent], head_seq: int, head_hash: str) -
     expected_prev = GENESIS_HASH
     expected_seq = 1
     count = 0
+
+    def broken(event: StoredEvent | None, seq: int, reason: str) -> ChainReport:
+        return ChainReport(False, count, expected_prev, event.id if event else None, seq, reason)
+
     for event in events:
         count += 1
-        if event.fields.seq != expected_seq:
-            what = "removed or reordered" if event.fields.seq > expected_seq else "reordered or duplicated"
-            return ChainReport(
-                False,
-                count,
-                expected_prev,
-                event.id,
-                event.fields.seq,
-                f"event #{event.id} has sequence {event.fields.seq} where {expected_seq} was expected: "
-                f"events were {what}",
-            )
+        seq = event.fields.seq
+        where = f"event #{event.id} (seq {seq}, {event.fields.action})"
+        if seq != expected_seq:
+            what = "removed or reordered" if seq > expected_seq else "reordered or duplicated"
+            return broken(event, seq, f"{where} stands where sequence {expected_seq} was expected: events were {what}")
         if event.prev_hash != expected_prev:
-            return ChainReport(
-                False,
-                count,
-                expected_prev,
-                event.id,
-                event.fields.seq,
-                f"event #{event.id} (seq {event.fields.seq}) does not follow the event before it: "
-                "an event was removed or reordered",
-            )
-        recomputed = event_hash(event.fields, event.prev_hash)
-        if recomputed != event.hash:
-            return ChainReport(
-                False,
-                count,
-                expected_prev,
-                event.id,
-                event.fields.seq,
-                f"event #{event.id} (seq {event.fields.seq}, {event.fields.action}) was edited: "
-                "its content no longer matches its hash",
-            )
+            return broken(event, seq, f"{where} does not follow the event before it: an event was removed or reordered")
+        if event_hash(event.fields, event.prev_hash) != event.hash:
+            return broken(event, seq, f"{where} was edited: its content no longer matches its hash")
         expected_prev = event.hash
         expected_seq += 1
     if count != head_seq or expected_prev != head_hash:
-        return ChainReport(
-            False,
-            count,
-            expected_prev,
+        return broken(
             None,
             count + 1,
             f"the chain ends at sequence {count} but its head records sequence {head_seq}: "
