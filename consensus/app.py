@@ -15,7 +15,9 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from consensus.accounts.controllers import ACCOUNT_ROUTES
+from consensus.amendments.controllers import AMENDMENT_ROUTES
 from consensus.api.controllers import API_ROUTES
+from consensus.comments.controllers import COMMENT_ROUTES
 from consensus.db import make_engine
 from consensus.documents.controllers import DOCUMENT_ROUTES
 from consensus.groups.controllers import GROUP_ROUTES
@@ -75,7 +77,17 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
         # One router: Litestar registers handlers that share a path once per register() call, and a
         # sync handler registered twice loses its thread wrapper (seen with Litestar 2.25).
         route_handlers=[
-            Router("/", route_handlers=[*ACCOUNT_ROUTES, *GROUP_ROUTES, *DOCUMENT_ROUTES, *API_ROUTES]),
+            Router(
+                "/",
+                route_handlers=[
+                    *ACCOUNT_ROUTES,
+                    *GROUP_ROUTES,
+                    *DOCUMENT_ROUTES,
+                    *COMMENT_ROUTES,
+                    *AMENDMENT_ROUTES,
+                    *API_ROUTES,
+                ],
+            ),
             *static,
         ],
         dependencies={

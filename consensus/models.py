@@ -46,6 +46,32 @@ class DocumentStatus(StrEnum):
     withdrawn = "withdrawn"
 
 
+class CommentKind(StrEnum):
+    general = "general"
+    technical = "technical"
+    editorial = "editorial"
+
+
+class Disposition(StrEnum):
+    accepted = "accepted"
+    accepted_in_principle = "accepted_in_principle"
+    noted = "noted"
+    rejected = "rejected"
+
+
+class AmendmentKind(StrEnum):
+    replace = "replace"
+    insert = "insert"
+    delete = "delete"
+
+
+class AmendmentStatus(StrEnum):
+    proposed = "proposed"
+    withdrawn = "withdrawn"
+    accepted = "accepted"
+    rejected = "rejected"
+
+
 class ClauseStatus(StrEnum):
     open = "open"
     agreed_ad_ref = "agreed_ad_ref"
@@ -220,6 +246,103 @@ class Clause(SQLModel, table=True):
     text: str = Field(max_length=20_000)
     lineage: str = Field(max_length=36, index=True)
     status: str = Field(default=ClauseStatus.open.value, max_length=16)
+
+
+# --- deliberation -----------------------------------------------------------------------------
+
+
+class Comment(SQLModel, table=True):
+    """A comment on a clause of one version, posted by a member for their delegation; replies
+    point at the comment they answer."""
+
+    __tablename__ = "comment"
+    __table_args__ = (
+        _one_of("kind", CommentKind),
+        CheckConstraint(
+            "disposition IS NULL OR disposition IN ('accepted', 'accepted_in_principle', 'noted', 'rejected')",
+            name="disposition_allowed",
+        ),
+        Index("ix_comment_clause_parent", "clause_id", "parent_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    clause_id: int = Field(foreign_key="clause.id", ondelete="CASCADE", index=True)
+    lineage: str = Field(max_length=36, index=True)
+    """The clause's lineage, so later versions find what was said about earlier text."""
+    parent_id: int | None = Field(default=None, foreign_key="comment.id", ondelete="CASCADE", index=True)
+    author_id: int = Field(foreign_key="user_account.id", ondelete="RESTRICT", index=True)
+    delegation_id: int | None = Field(default=None, foreign_key="delegation.id", ondelete="SET NULL", index=True)
+    role: str = Field(max_length=16)
+    """The author's role when posting (a chair's or secretariat's comment has no delegation)."""
+    kind: str = Field(default=CommentKind.general.value, max_length=16)
+    paragraph: str = Field(default="", max_length=100)
+    body: str = Field(sa_type=Text)
+    proposed_change: str = Field(default="", sa_type=Text)
+    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    disposition: str | None = Field(default=None, max_length=32)
+    observation: str = Field(default="", sa_type=Text)
+    disposed_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    disposed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class CommentRevision(SQLModel, table=True):
+    """What a comment said before an edit (the history its author cannot rewrite)."""
+
+    __tablename__ = "comment_revision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    comment_id: int = Field(foreign_key="comment.id", ondelete="CASCADE", index=True)
+    kind: str = Field(max_length=16)
+    paragraph: str = Field(default="", max_length=100)
+    body: str = Field(sa_type=Text)
+    proposed_change: str = Field(default="", sa_type=Text)
+    written_at: datetime = Field(sa_type=UTCDateTime)
+    """When this text was written (the comment's creation or its previous edit)."""
+    replaced_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Amendment(SQLModel, table=True):
+    """A delegation's proposal to replace a clause's text, insert a clause after it, or delete it."""
+
+    __tablename__ = "amendment"
+    __table_args__ = (
+        _one_of("kind", AmendmentKind),
+        _one_of("status", AmendmentStatus),
+        CheckConstraint("kind = 'delete' OR length(text) > 0", name="text_unless_delete"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    clause_id: int = Field(foreign_key="clause.id", ondelete="CASCADE", index=True)
+    version_id: int = Field(foreign_key="version.id", ondelete="CASCADE", index=True)
+    lineage: str = Field(max_length=36, index=True)
+    delegation_id: int = Field(foreign_key="delegation.id", ondelete="RESTRICT", index=True)
+    author_id: int = Field(foreign_key="user_account.id", ondelete="RESTRICT")
+    kind: str = Field(max_length=16)
+    heading: str | None = Field(default=None, max_length=300)
+    text: str = Field(default="", sa_type=Text)
+    rationale: str = Field(default="", sa_type=Text)
+    status: str = Field(default=AmendmentStatus.proposed.value, max_length=16, index=True)
+    decided_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decision_reason: str = Field(default="", sa_type=Text)
+    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    applied_in_version_id: int | None = Field(default=None, foreign_key="version.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AmendmentSponsor(SQLModel, table=True):
+    """A delegation co-sponsoring another delegation's amendment."""
+
+    __tablename__ = "amendment_sponsor"
+    __table_args__ = (UniqueConstraint("amendment_id", "delegation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    amendment_id: int = Field(foreign_key="amendment.id", ondelete="CASCADE", index=True)
+    delegation_id: int = Field(foreign_key="delegation.id", ondelete="CASCADE", index=True)
+    user_id: int = Field(foreign_key="user_account.id", ondelete="RESTRICT")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 # --- audit -------------------------------------------------------------------------------------

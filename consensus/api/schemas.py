@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+import msgspec
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +60,108 @@ class MeOut:
 class ErrorOut:
     status_code: int
     detail: str
+
+
+# --- deliberation ------------------------------------------------------------------------------------
+# Requests are msgspec structs: unknown fields are refused, so nobody can slip in a delegation.
+
+
+class CommentIn(msgspec.Struct, forbid_unknown_fields=True):
+    body: str
+    kind: Literal["general", "technical", "editorial"] = "general"
+    proposed_change: str = ""
+    paragraph: str = ""
+    reply_to: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    id: int
+
+
+class AmendmentIn(msgspec.Struct, forbid_unknown_fields=True):
+    kind: Literal["replace", "insert", "delete"]
+    text: str = ""
+    rationale: str = ""
+    heading: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AmendmentOut:
+    id: int
+    status: str
+    kind: str
+    clause: str
+    version: int
+    delegation: str
+    sponsors: list[str]
+    text: str
+    rationale: str
+    decision_reason: str
+
+
+class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
+    decision: Literal["accepted", "rejected"]
+    reason: str = ""
+
+
+class ConsolidateIn(msgspec.Struct, forbid_unknown_fields=True):
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class VersionCreated:
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictOut:
+    first: int
+    second: int
+    clause: str
+    reason: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentOut:
+    op: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseChangeOut:
+    lineage: str
+    change: str
+    """unchanged, changed, added or deleted"""
+    old_number: str | None
+    new_number: str | None
+    renumbered: bool
+    moved: bool
+    old_heading: str | None
+    new_heading: str | None
+    diff: list[SegmentOut] | None
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonOut:
+    document: str
+    from_version: int
+    to_version: int
+    changes: list[ClauseChangeOut]
+
+
+@dataclass(frozen=True, slots=True)
+class CommentOut:
+    id: int
+    version: int
+    clause: str
+    delegation: str | None
+    kind: str
+    paragraph: str
+    body: str
+    proposed_change: str
+    disposition: str | None
+    observation: str
+    reply_to: int | None
+    withdrawn: bool

@@ -1,19 +1,27 @@
-"""The document page: a version of a draft, clause by clause."""
+"""The document page (a version, clause by clause), the versions page, consolidation, comparison."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
+from litestar import Request, Response
 from litestar.params import FromPath, QueryParameter
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from consensus.documents import services as documents
-from consensus.web.access import MEMBER
+from consensus.documents import versions
+from consensus.errors import Invalid
+from consensus.models import Role
+from consensus.web.access import MEMBER, roles
 from consensus.web.deps import Db, Me
-from consensus.web.routing import page
+from consensus.web.forms import FormData, field
+from consensus.web.htmx import slot
+from consensus.web.routing import action, page
+
+DOCUMENT = "/groups/{group:str}/documents/{document:str}"
 
 
-@page("/groups/{group:str}/documents/{document:str}", name="document", access=MEMBER)
+@page(DOCUMENT, name="document", access=MEMBER)
 def document_page(
     db: Db,
     user: Me,
@@ -21,14 +29,74 @@ def document_page(
     document: FromPath[str],
     version: Annotated[int | None, QueryParameter(ge=1, description="Version number; the latest by default")] = None,
 ) -> Template:
-    """Title, version, status and every clause with a stable anchor."""
+    """Title, version, status and every clause with a stable anchor, its comments and amendments."""
     return Template(
         "documents/document.html",
         context={
             "document": documents.read_document(db, group, document, version),
             "membership": user.membership(group),
+            "slot": slot,
         },
     )
 
 
-DOCUMENT_ROUTES = [document_page]
+def _versions_page(
+    db: Db,
+    user: Me,
+    group: str,
+    document: str,
+    errors: dict[str, str] | None = None,
+    conflicts: list[Any] | None = None,
+    status_code: int = 200,
+) -> Template:
+    plan = versions.plan(db, group, document)
+    return Template(
+        "documents/versions.html",
+        context={
+            "plan": plan,
+            "membership": user.membership(group),
+            "errors": errors or {},
+            "conflicts": conflicts if conflicts is not None else plan.conflicts,
+        },
+        status_code=status_code,
+    )
+
+
+@page(DOCUMENT + "/versions", name="versions", access=MEMBER)
+def versions_page(db: Db, user: Me, group: FromPath[str], document: FromPath[str]) -> Template:
+    """Every version, a form to compare two, and (for the secretariat) consolidation."""
+    return _versions_page(db, user, group, document)
+
+
+@action(DOCUMENT + "/versions", name="version_consolidate", access=roles(Role.secretariat))
+def version_consolidate(
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], document: FromPath[str], data: FormData
+) -> Response[Any]:
+    """Build the next version from the accepted amendments (refused, naming conflicts, if they clash)."""
+    try:
+        number = versions.consolidate_version(db, user, group, document, field(data, "note"))
+    except versions.ConsolidationConflicts as refused:
+        return _versions_page(db, user, group, document, {"amendments": refused.message}, refused.conflicts, 409)
+    except Invalid as refusal:
+        return _versions_page(db, user, group, document, refusal.errors, status_code=422)
+    url = request.app.route_reverse("document", group=group, document=document)
+    return Redirect(f"{url}?version={number}&consolidated=1", status_code=303)
+
+
+@page(DOCUMENT + "/compare", name="compare", access=MEMBER)
+def compare_page(
+    db: Db,
+    group: FromPath[str],
+    document: FromPath[str],
+    old: Annotated[int, QueryParameter(name="from", ge=1)],
+    new: Annotated[int, QueryParameter(name="to", ge=1)],
+    everything: Annotated[bool, QueryParameter(name="all")] = False,
+) -> Template:
+    """Two versions side by side, clause by clause: word changes, moves, renumbering; the rest folded."""
+    return Template(
+        "documents/compare.html",
+        context={"result": versions.compare_versions(db, group, document, old, new), "show_all": everything},
+    )
+
+
+DOCUMENT_ROUTES = [document_page, versions_page, version_consolidate, compare_page]

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from consensus.errors import DomainError, Invalid
 from consensus.i18n import _
+from consensus.web.htmx import wants_fragment
 
 log = logging.getLogger("consensus")
 
@@ -55,6 +56,14 @@ def error_response(
         if errors:
             body["errors"] = errors
         return Response(body, status_code=status_code, media_type=MediaType.JSON, headers=headers)
+    if wants_fragment(request):
+        # htmx: show the message in the page's alert region instead of the swap target.
+        return Template(
+            template_name="errors/_flash.html",
+            context={"status_code": status_code, "detail": detail, "errors": errors or []},
+            status_code=status_code,
+            headers={**(headers or {}), "HX-Retarget": "#flash", "HX-Reswap": "innerHTML"},
+        )
     return Template(
         template_name="errors/error.html",
         context={

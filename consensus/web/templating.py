@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -36,6 +37,40 @@ CLAUSE_STATUS_LABELS = {
     "agreed_ad_ref": "Agreed ad referendum",
     "adopted": "Adopted",
 }
+
+
+COMMENT_KIND_LABELS = {"general": "General", "technical": "Technical", "editorial": "Editorial"}
+DISPOSITION_LABELS = {
+    "accepted": "Accepted",
+    "accepted_in_principle": "Accepted in principle",
+    "noted": "Noted",
+    "rejected": "Rejected",
+}
+AMENDMENT_STATUS_LABELS = {
+    "proposed": "Proposed",
+    "withdrawn": "Withdrawn",
+    "accepted": "Accepted",
+    "rejected": "Rejected",
+}
+CHANGE_LABELS = {"unchanged": "unchanged", "changed": "changed", "added": "added", "deleted": "deleted"}
+
+
+def amendment_kind(kind: str, number: str) -> str:
+    """What an amendment does, in words."""
+    if kind == "replace":
+        return _("replace the text of clause {number}").format(number=number)
+    if kind == "insert":
+        return _("insert a new clause after clause {number}").format(number=number)
+    if kind == "delete":
+        return _("delete clause {number}").format(number=number)
+    return kind
+
+
+def query_with(params: Any, **changes: object) -> str:
+    """The current query string with some parameters replaced (for paging links)."""
+    merged = {key: value for key, value in params.items() if key not in changes}
+    merged.update({key: str(value) for key, value in changes.items()})
+    return urlencode(merged)
 
 
 def format_weight(value: Decimal) -> str:
@@ -113,6 +148,12 @@ def make_environment(
     env.filters["voting_status"] = lambda v: label(v, VOTING_STATUS_LABELS)
     env.filters["document_status"] = lambda v: label(v, DOCUMENT_STATUS_LABELS)
     env.filters["clause_status"] = lambda v: label(v, CLAUSE_STATUS_LABELS)
+    env.filters["comment_kind"] = lambda v: label(v, COMMENT_KIND_LABELS)
+    env.filters["disposition"] = lambda v: label(v, DISPOSITION_LABELS)
+    env.filters["amendment_status"] = lambda v: label(v, AMENDMENT_STATUS_LABELS)
+    env.filters["change_label"] = lambda v: label(v, CHANGE_LABELS)
+    env.filters["amendment_kind"] = amendment_kind
+    env.filters["query_with"] = query_with
     return env
 
 

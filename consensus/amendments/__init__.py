@@ -1,0 +1,1 @@
+"""Amendments: proposals to replace, insert or delete a clause; co-sponsors; the chair's decision."""

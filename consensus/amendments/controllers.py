@@ -1,0 +1,235 @@
+"""Proposing amendments with a live diff preview; the amendment page; lists; decisions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, Response
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.response import Redirect, Template
+
+from consensus.amendments import services as amendments
+from consensus.documents.services import locate_clause
+from consensus.errors import Invalid
+from consensus.groups.services import delegation_choices
+from consensus.models import Role
+from consensus.web.access import MEMBER, roles
+from consensus.web.deps import Db, Me
+from consensus.web.forms import FormData, field
+from consensus.web.htmx import wants_fragment
+from consensus.web.routing import action, page
+
+CLAUSE = "/groups/{group:str}/documents/{document:str}/versions/{version:int}/clauses/{number:str}"
+
+
+def _input(data: dict[str, Any]) -> amendments.AmendmentInput:
+    heading = field(data, "heading")
+    return amendments.AmendmentInput(
+        kind=field(data, "kind") or "replace",
+        text=field(data, "text"),
+        rationale=field(data, "rationale"),
+        heading=heading or None,
+    )
+
+
+def _form(
+    db: Db,
+    group: str,
+    document: str,
+    version: int,
+    number: str,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> Template:
+    clause = locate_clause(db, group, document, number, version)
+    kind = values.get("kind") or "replace"
+    text = values.get("text", clause.text if kind == "replace" else "")
+    preview = amendments.preview(db, group, document, number, kind, text, version)
+    return Template(
+        "amendments/new.html",
+        context={
+            "clause": clause,
+            "values": {"kind": kind, "text": text, **values},
+            "errors": errors,
+            "preview": preview,
+            "kinds": amendments.KINDS,
+        },
+        status_code=status_code,
+    )
+
+
+@page(CLAUSE + "/amendments/new", name="amendment_new", access=roles(Role.delegate))
+def amendment_new(
+    db: Db,
+    group: FromPath[str],
+    document: FromPath[str],
+    version: FromPath[int],
+    number: FromPath[str],
+    kind: FromQuery[str | None] = None,
+) -> Template:
+    """The form to propose an amendment to a clause, starting from its current text."""
+    return _form(db, group, document, version, number, {"kind": kind or "replace"}, {})
+
+
+@action(CLAUSE + "/amendments/preview", name="amendment_preview", access=MEMBER)
+def amendment_preview(
+    request: Request[Any, Any, Any],
+    db: Db,
+    group: FromPath[str],
+    document: FromPath[str],
+    version: FromPath[int],
+    number: FromPath[str],
+    data: FormData,
+) -> Template:
+    """The word diff of the text being typed (htmx), or the whole form with it (no JavaScript)."""
+    submitted = _input(data)
+    if wants_fragment(request):
+        preview = amendments.preview(db, group, document, number, submitted.kind, submitted.text, version)
+        return Template("amendments/_preview.html", context={"preview": preview})
+    values = {
+        "kind": submitted.kind,
+        "text": submitted.text,
+        "rationale": submitted.rationale,
+        "heading": submitted.heading or "",
+    }
+    return _form(db, group, document, version, number, values, {})
+
+
+@action(CLAUSE + "/amendments", name="amendment_create", access=roles(Role.delegate))
+def amendment_create(
+    request: Request[Any, Any, Any],
+    db: Db,
+    user: Me,
+    group: FromPath[str],
+    document: FromPath[str],
+    version: FromPath[int],
+    number: FromPath[str],
+    data: FormData,
+) -> Response[Any]:
+    """A delegation proposes the amendment."""
+    submitted = _input(data)
+    try:
+        amendment_id = amendments.propose(db, user, group, document, number, submitted, version)
+    except Invalid as refusal:
+        values = {
+            "kind": submitted.kind,
+            "text": submitted.text,
+            "rationale": submitted.rationale,
+            "heading": submitted.heading or "",
+        }
+        return _form(db, group, document, version, number, values, refusal.errors, status_code=422)
+    return Redirect(request.app.route_reverse("amendment", group=group, amendment_id=amendment_id), status_code=303)
+
+
+def _amendment_page(
+    db: Db,
+    user: Me,
+    group: str,
+    amendment_id: int,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    return Template(
+        "amendments/amendment.html",
+        context={
+            "amendment": amendments.read_amendment(db, user, group, amendment_id),
+            "group_slug": group,
+            "errors": errors or {},
+            "values": values or {},
+        },
+        status_code=status_code,
+    )
+
+
+@page("/groups/{group:str}/amendments/{amendment_id:int}", name="amendment", access=MEMBER)
+def amendment_page(db: Db, user: Me, group: FromPath[str], amendment_id: FromPath[int]) -> Template:
+    """An amendment: its diff, rationale, sponsors, status and decision."""
+    return _amendment_page(db, user, group, amendment_id)
+
+
+def _back(request: Request[Any, Any, Any], group: str, amendment_id: int) -> Redirect:
+    return Redirect(request.app.route_reverse("amendment", group=group, amendment_id=amendment_id), status_code=303)
+
+
+@action(
+    "/groups/{group:str}/amendments/{amendment_id:int}/withdraw", name="amendment_withdraw", access=roles(Role.delegate)
+)
+def amendment_withdraw(
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], amendment_id: FromPath[int]
+) -> Response[Any]:
+    """The proposing delegation withdraws its amendment."""
+    amendments.withdraw(db, user, group, amendment_id)
+    return _back(request, group, amendment_id)
+
+
+@action(
+    "/groups/{group:str}/amendments/{amendment_id:int}/cosponsor",
+    name="amendment_cosponsor",
+    access=roles(Role.delegate),
+)
+def amendment_cosponsor(
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], amendment_id: FromPath[int], data: FormData
+) -> Response[Any]:
+    """Join (or leave) the co-sponsors of another delegation's amendment."""
+    amendments.sponsor(db, user, group, amendment_id, join=field(data, "action") != "leave")
+    return _back(request, group, amendment_id)
+
+
+@action("/groups/{group:str}/amendments/{amendment_id:int}/decision", name="amendment_decide", access=roles(Role.chair))
+def amendment_decide(
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], amendment_id: FromPath[int], data: FormData
+) -> Response[Any]:
+    """The chair accepts or rejects the amendment, with a reason."""
+    try:
+        amendments.decide(db, user, group, amendment_id, field(data, "decision"), field(data, "reason"))
+    except Invalid as refusal:
+        return _amendment_page(
+            db,
+            user,
+            group,
+            amendment_id,
+            refusal.errors,
+            {"decision": field(data, "decision"), "reason": field(data, "reason")},
+            status_code=422,
+        )
+    return _back(request, group, amendment_id)
+
+
+@page("/groups/{group:str}/documents/{document:str}/amendments", name="amendments", access=MEMBER)
+def amendment_list(
+    db: Db,
+    user: Me,
+    group: FromPath[str],
+    document: FromPath[str],
+    status: FromQuery[str | None] = None,
+    delegation: FromQuery[str | None] = None,
+    clause: FromQuery[str | None] = None,
+    version: Annotated[int | None, QueryParameter(ge=1)] = None,
+) -> Template:
+    """Amendments to a document, filterable by status, delegation, clause and version."""
+    filters = amendments.AmendmentFilters(status or "", delegation or "", clause or "", version)
+    ref, rows = amendments.list_amendments(db, user, group, document, filters)
+    return Template(
+        "amendments/list.html",
+        context={
+            "version": ref,
+            "amendments": rows,
+            "filters": filters,
+            "statuses": amendments.STATUSES,
+            "delegations": delegation_choices(db, group),
+        },
+    )
+
+
+AMENDMENT_ROUTES = [
+    amendment_new,
+    amendment_preview,
+    amendment_create,
+    amendment_page,
+    amendment_withdraw,
+    amendment_cosponsor,
+    amendment_decide,
+    amendment_list,
+]

@@ -1,0 +1,479 @@
+"""Proposing, co-sponsoring, withdrawing and deciding amendments; lists and diff previews."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlmodel import Session
+
+from consensus.accounts.identity import CurrentUser, GroupMembership
+from consensus.audit import services as audit
+from consensus.core.diff import TextDiff, word_diff
+from consensus.db import utcnow, write_transaction
+from consensus.documents.services import ClauseRef, VersionRef, locate_clause, locate_version, require_current
+from consensus.errors import Conflict, Forbidden, NotFound
+from consensus.i18n import _
+from consensus.models import (
+    Amendment,
+    AmendmentKind,
+    AmendmentSponsor,
+    AmendmentStatus,
+    Clause,
+    Delegation,
+    Document,
+    Role,
+    User,
+    Version,
+    WorkingGroup,
+)
+from consensus.validation import BODY_LIMIT, CLAUSE_TEXT_LIMIT, HEADING_LIMIT, Fields
+
+KINDS = [k.value for k in AmendmentKind]
+STATUSES = [s.value for s in AmendmentStatus]
+DECISIONS = [AmendmentStatus.accepted.value, AmendmentStatus.rejected.value]
+
+
+@dataclass(frozen=True, slots=True)
+class AmendmentInput:
+    kind: str
+    text: str = ""
+    rationale: str = ""
+    heading: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What an amendment would do to a clause, as a word diff."""
+
+    kind: str
+    clause_number: str
+    diff: TextDiff
+    heading: str | None
+
+
+@dataclass(slots=True)
+class AmendmentView:
+    id: int
+    kind: str
+    status: str
+    document_slug: str
+    document_title: str
+    version: int
+    latest_version: int
+    clause_number: str
+    clause_heading: str
+    clause_text: str
+    heading: str | None
+    text: str
+    rationale: str
+    delegation_code: str
+    delegation_name: str
+    author_name: str
+    created_at: datetime
+    decided_at: datetime | None
+    decision_reason: str
+    decided_by: str
+    applied_in_version: int | None
+    sponsors: list[tuple[str, str]] = field(default_factory=list)
+    diff: TextDiff | None = None
+    can_withdraw: bool = False
+    can_sponsor: bool = False
+    can_unsponsor: bool = False
+    can_decide: bool = False
+
+    @property
+    def lapsed(self) -> bool:
+        """Still proposed, but its version has been superseded: it was not carried over."""
+        return self.status == AmendmentStatus.proposed and self.version != self.latest_version
+
+
+def _membership(user: CurrentUser, group_slug: str) -> GroupMembership:
+    membership = user.membership(group_slug)
+    if membership is None:
+        raise NotFound(_("There is no working group {slug} that you belong to.").format(slug=group_slug))
+    return membership
+
+
+def _delegate(user: CurrentUser, group_slug: str, doing: str) -> GroupMembership:
+    membership = _membership(user, group_slug)
+    if membership.role != Role.delegate or membership.delegation_id is None:
+        raise Forbidden(_("Only delegates {doing}, for their own delegation.").format(doing=doing))
+    return membership
+
+
+def check_amendment(clause: ClauseRef, data: AmendmentInput) -> AmendmentInput:
+    """Validate an amendment against the clause it amends; raise Invalid naming the fields."""
+    fields = Fields()
+    kind = fields.choice("kind", data.kind, _("The kind of amendment"), KINDS)
+    text = ""
+    heading = None
+    if kind in (AmendmentKind.replace, AmendmentKind.insert):
+        text = fields.text("text", data.text, _("The amended text"), required=True, limit=CLAUSE_TEXT_LIMIT)
+        if data.heading is not None:
+            heading = fields.text("heading", data.heading, _("The heading"), required=False, limit=HEADING_LIMIT)
+        if kind == AmendmentKind.replace and text == clause.text and heading in (None, clause.heading):
+            fields.fail(
+                "text", _("The amended text is the same as the current text of clause {n}.").format(n=clause.number)
+            )
+    elif kind == AmendmentKind.delete and (data.text or "").strip():
+        fields.fail("text", _("A deletion takes no text: leave the text empty."))
+    rationale = fields.text("rationale", data.rationale, _("The rationale"), required=False, limit=BODY_LIMIT)
+    fields.done()
+    return AmendmentInput(kind, text, rationale, heading)
+
+
+def _diff_for(kind: str, clause_text: str, text: str) -> TextDiff:
+    if kind == AmendmentKind.replace:
+        return word_diff(clause_text, text)
+    if kind == AmendmentKind.delete:
+        return word_diff(clause_text, "")
+    return word_diff("", text)
+
+
+def preview(
+    session: Session, group_slug: str, document_slug: str, number: str, kind: str, text: str, version: int | None = None
+) -> Preview:
+    """The diff an amendment would make, without saving anything (for the live preview)."""
+    clause = locate_clause(session, group_slug, document_slug, number, version)
+    kind = kind if kind in KINDS else AmendmentKind.replace.value
+    return Preview(kind, clause.number, _diff_for(kind, clause.text, text if kind != "delete" else ""), None)
+
+
+def propose(
+    session: Session,
+    user: CurrentUser,
+    group_slug: str,
+    document_slug: str,
+    number: str,
+    data: AmendmentInput,
+    version: int | None = None,
+) -> int:
+    """A delegation proposes an amendment to a clause of the current version."""
+    membership = _delegate(user, group_slug, _("propose amendments"))
+    with write_transaction(session):
+        clause = locate_clause(session, group_slug, document_slug, number, version)
+        require_current(clause.version)
+        checked = check_amendment(clause, data)
+        amendment = Amendment(
+            clause_id=clause.clause_id,
+            version_id=clause.version.version_id,
+            lineage=clause.lineage,
+            delegation_id=membership.delegation_id,  # type: ignore[arg-type]
+            author_id=user.id,
+            kind=checked.kind,
+            heading=checked.heading,
+            text=checked.text,
+            rationale=checked.rationale,
+        )
+        session.add(amendment)
+        session.flush()
+        audit.record(
+            session,
+            user.actor(group_slug),
+            "amendment.propose",
+            "amendment",
+            amendment.id,
+            group_id=clause.version.group_id,
+            details={
+                "document": document_slug,
+                "version": clause.version.number,
+                "clause": clause.number,
+                "kind": checked.kind,
+            },
+        )
+        assert amendment.id is not None
+        return amendment.id
+
+
+def _amendment(session: Session, group_slug: str, amendment_id: int) -> tuple[Amendment, VersionRef]:
+    row = session.execute(
+        select(Amendment, Version.number, Document.slug)
+        .join(Version, Version.id == Amendment.version_id)
+        .join(Document, Document.id == Version.document_id)
+        .join(WorkingGroup, WorkingGroup.id == Document.group_id)
+        .where(Amendment.id == amendment_id, WorkingGroup.slug == group_slug)
+    ).first()
+    if row is None:
+        raise NotFound(_("There is no amendment {id} in this group.").format(id=amendment_id))
+    amendment, version_number, document_slug = row
+    return amendment, locate_version(session, group_slug, document_slug, version_number)
+
+
+def _group_of_amendment(session: Session, amendment_id: int) -> str:
+    slug = session.execute(
+        select(WorkingGroup.slug)
+        .join(Document, Document.group_id == WorkingGroup.id)
+        .join(Version, Version.document_id == Document.id)
+        .join(Amendment, Amendment.version_id == Version.id)
+        .where(Amendment.id == amendment_id)
+    ).scalar_one_or_none()
+    if slug is None:
+        raise NotFound(_("There is no amendment {id}.").format(id=amendment_id))
+    return slug
+
+
+def group_of(session: Session, user: CurrentUser, amendment_id: int) -> str:
+    """The slug of the group an amendment belongs to, if the user is a member of it."""
+    slug = _group_of_amendment(session, amendment_id)
+    if user.membership(slug) is None:
+        raise NotFound(_("There is no amendment {id}.").format(id=amendment_id))
+    return slug
+
+
+def _proposed(amendment: Amendment, ref: VersionRef) -> None:
+    if amendment.status != AmendmentStatus.proposed:
+        raise Conflict(
+            _("Amendment {id} is {status}: it can no longer change.").format(
+                id=amendment.id, status=_(amendment.status)
+            )
+        )
+    require_current(ref)
+
+
+def withdraw(session: Session, user: CurrentUser, group_slug: str, amendment_id: int) -> None:
+    """The proposing delegation withdraws its amendment."""
+    membership = _delegate(user, group_slug, _("withdraw amendments"))
+    with write_transaction(session):
+        amendment, ref = _amendment(session, group_slug, amendment_id)
+        if amendment.delegation_id != membership.delegation_id:
+            raise Forbidden(_("Only the proposing delegation can withdraw amendment {id}.").format(id=amendment_id))
+        _proposed(amendment, ref)
+        amendment.status = AmendmentStatus.withdrawn.value
+        amendment.withdrawn_at = utcnow()
+        session.add(amendment)
+        audit.record(
+            session, user.actor(group_slug), "amendment.withdraw", "amendment", amendment_id, group_id=ref.group_id
+        )
+
+
+def sponsor(session: Session, user: CurrentUser, group_slug: str, amendment_id: int, *, join: bool = True) -> None:
+    """Co-sponsor another delegation's amendment (or stop co-sponsoring it). Doing it twice is harmless."""
+    membership = _delegate(user, group_slug, _("co-sponsor amendments"))
+    with write_transaction(session):
+        amendment, ref = _amendment(session, group_slug, amendment_id)
+        if amendment.delegation_id == membership.delegation_id:
+            raise Conflict(
+                _("Your delegation proposed amendment {id}: it cannot also co-sponsor it.").format(id=amendment_id)
+            )
+        _proposed(amendment, ref)
+        existing = session.execute(
+            select(AmendmentSponsor).where(
+                AmendmentSponsor.amendment_id == amendment_id,
+                AmendmentSponsor.delegation_id == membership.delegation_id,
+            )
+        ).scalar_one_or_none()
+        if join and existing is None:
+            session.add(
+                AmendmentSponsor(amendment_id=amendment_id, delegation_id=membership.delegation_id, user_id=user.id)  # type: ignore[arg-type]
+            )
+        elif not join and existing is not None:
+            session.execute(delete(AmendmentSponsor).where(AmendmentSponsor.id == existing.id))
+        else:
+            return
+        audit.record(
+            session,
+            user.actor(group_slug),
+            "amendment.cosponsor" if join else "amendment.uncosponsor",
+            "amendment",
+            amendment_id,
+            group_id=ref.group_id,
+        )
+
+
+def decide(session: Session, user: CurrentUser, group_slug: str, amendment_id: int, decision: str, reason: str) -> str:
+    """The chair accepts or rejects a proposed amendment, with a reason (required to reject)."""
+    membership = _membership(user, group_slug)
+    if membership.role != Role.chair:
+        raise Forbidden(_("Only the chair decides on amendments."))
+    fields = Fields()
+    decision = fields.choice("decision", decision, _("The decision"), DECISIONS)
+    reason = fields.text(
+        "reason", reason, _("The reason"), required=decision == AmendmentStatus.rejected, limit=BODY_LIMIT
+    )
+    fields.done()
+    with write_transaction(session):
+        amendment, ref = _amendment(session, group_slug, amendment_id)
+        _proposed(amendment, ref)
+        amendment.status = decision
+        amendment.decision_reason = reason
+        amendment.decided_by_id = user.id
+        amendment.decided_at = utcnow()
+        session.add(amendment)
+        audit.record(
+            session,
+            user.actor(group_slug),
+            f"amendment.{decision}",
+            "amendment",
+            amendment_id,
+            group_id=ref.group_id,
+            details={"reason": reason},
+        )
+    return decision
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AmendmentFilters:
+    status: str = ""
+    delegation: str = ""
+    clause: str = ""
+    version: int | None = None
+
+
+def _views(
+    session: Session,
+    conditions: list,
+    viewer: CurrentUser,
+    group_slug: str,
+    *,
+    with_diff: bool,  # type: ignore[type-arg]
+) -> list[AmendmentView]:
+    membership = viewer.membership(group_slug)
+    decider = User.__table__.alias("decider")
+    rows = session.execute(
+        select(
+            Amendment,
+            Clause.number,
+            Clause.heading,
+            Clause.text,
+            Version.number,
+            Document.slug,
+            Document.title,
+            Delegation.code,
+            Delegation.name,
+            User.name,
+            decider.c.name,
+        )
+        .join(Clause, Clause.id == Amendment.clause_id)
+        .join(Version, Version.id == Amendment.version_id)
+        .join(Document, Document.id == Version.document_id)
+        .join(Delegation, Delegation.id == Amendment.delegation_id)
+        .join(User, User.id == Amendment.author_id)
+        .outerjoin(decider, decider.c.id == Amendment.decided_by_id)
+        .where(*conditions)
+        .order_by(Version.number, Clause.position, Amendment.id)
+    ).all()
+    if not rows:
+        return []
+    ids = [row[0].id for row in rows]
+    sponsors: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for amendment_id, code, name in session.execute(
+        select(AmendmentSponsor.amendment_id, Delegation.code, Delegation.name)
+        .join(Delegation, Delegation.id == AmendmentSponsor.delegation_id)
+        .where(AmendmentSponsor.amendment_id.in_(ids))  # type: ignore[attr-defined]
+        .order_by(Delegation.name)
+    ).all():
+        sponsors[amendment_id].append((code, name))
+    version_ids = {row[0].version_id for row in rows}
+    document_of_version = dict(
+        session.execute(select(Version.id, Version.document_id).where(Version.id.in_(version_ids))).all()  # type: ignore[union-attr]
+    )
+    latest = dict(
+        session.execute(
+            select(Version.document_id, func.max(Version.number))
+            .where(Version.document_id.in_(set(document_of_version.values())))  # type: ignore[attr-defined]
+            .group_by(Version.document_id)
+        ).all()
+    )
+    applied = dict(
+        session.execute(
+            select(Version.id, Version.number).where(
+                Version.id.in_({row[0].applied_in_version_id for row in rows if row[0].applied_in_version_id})  # type: ignore[attr-defined]
+            )
+        ).all()
+    )
+    views = []
+    for (
+        amendment,
+        number,
+        clause_heading,
+        clause_text,
+        version,
+        doc_slug,
+        doc_title,
+        code,
+        name,
+        author,
+        decided_by,
+    ) in rows:
+        latest_version = latest.get(document_of_version[amendment.version_id], version)
+        current = version == latest_version
+        proposed = amendment.status == AmendmentStatus.proposed and current
+        own = membership is not None and membership.delegation_id == amendment.delegation_id
+        is_delegate = (
+            membership is not None and membership.role == Role.delegate and membership.delegation_id is not None
+        )
+        sponsoring = membership is not None and any(c == membership.delegation_code for c, _n in sponsors[amendment.id])
+        views.append(
+            AmendmentView(
+                id=amendment.id,
+                kind=amendment.kind,
+                status=amendment.status,
+                document_slug=doc_slug,
+                document_title=doc_title,
+                version=version,
+                latest_version=latest_version,
+                clause_number=number,
+                clause_heading=clause_heading,
+                clause_text=clause_text,
+                heading=amendment.heading,
+                text=amendment.text,
+                rationale=amendment.rationale,
+                delegation_code=code,
+                delegation_name=name,
+                author_name=author,
+                created_at=amendment.created_at,
+                decided_at=amendment.decided_at,
+                decision_reason=amendment.decision_reason,
+                decided_by=decided_by or "",
+                applied_in_version=applied.get(amendment.applied_in_version_id),
+                sponsors=sponsors[amendment.id],
+                diff=_diff_for(amendment.kind, clause_text, amendment.text) if with_diff else None,
+                can_withdraw=proposed and is_delegate and own,
+                can_sponsor=proposed and is_delegate and not own and not sponsoring,
+                can_unsponsor=proposed and is_delegate and sponsoring,
+                can_decide=proposed and membership is not None and membership.role == Role.chair,
+            )
+        )
+    return views
+
+
+def read_amendment(session: Session, viewer: CurrentUser, group_slug: str, amendment_id: int) -> AmendmentView:
+    """One amendment with its diff, sponsors, decision, and what the viewer may do with it."""
+    _amendment(session, group_slug, amendment_id)
+    return _views(session, [Amendment.id == amendment_id], viewer, group_slug, with_diff=True)[0]
+
+
+def check_filters(filters: AmendmentFilters) -> None:
+    fields = Fields()
+    if filters.status:
+        fields.choice("status", filters.status, _("The status"), STATUSES)
+    fields.done()
+
+
+def list_amendments(
+    session: Session, viewer: CurrentUser, group_slug: str, document_slug: str, filters: AmendmentFilters
+) -> tuple[VersionRef, list[AmendmentView]]:
+    """Amendments to a document (all versions unless one is asked for), filtered."""
+    check_filters(filters)
+    ref = locate_version(session, group_slug, document_slug, filters.version)
+    conditions = [Version.document_id == ref.document_id]
+    if filters.version is not None:
+        conditions.append(Version.number == filters.version)
+    if filters.status:
+        conditions.append(Amendment.status == filters.status)
+    if filters.delegation:
+        conditions.append(Delegation.code == filters.delegation)
+    if filters.clause:
+        conditions.append(Clause.number == filters.clause)
+    return ref, _views(session, conditions, viewer, group_slug, with_diff=True)
+
+
+def clause_amendments(session: Session, viewer: CurrentUser, group_slug: str, clause: ClauseRef) -> list[AmendmentView]:
+    """Amendments made to one clause of one version."""
+    return _views(session, [Amendment.clause_id == clause.clause_id], viewer, group_slug, with_diff=True)

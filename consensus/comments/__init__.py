@@ -1,0 +1,1 @@
+"""Comments on clauses: threads, edits with history, the secretariat's dispositions."""

@@ -1,0 +1,653 @@
+"""Posting, editing, withdrawing and disposing of comments; reading threads and the comment table."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlmodel import Session
+
+from consensus.accounts.identity import CurrentUser, GroupMembership
+from consensus.audit import services as audit
+from consensus.db import utcnow, write_transaction
+from consensus.documents.services import ClauseRef, VersionRef, locate_clause, locate_version, require_current
+from consensus.errors import Conflict, Forbidden, NotFound
+from consensus.i18n import _
+from consensus.models import (
+    Clause,
+    Comment,
+    CommentKind,
+    CommentRevision,
+    Delegation,
+    Disposition,
+    Document,
+    Role,
+    User,
+    Version,
+    WorkingGroup,
+)
+from consensus.validation import BODY_LIMIT, SHORT_LIMIT, Fields
+
+KINDS = [k.value for k in CommentKind]
+DISPOSITIONS = [d.value for d in Disposition]
+ISO_TYPE = {"general": "ge", "technical": "te", "editorial": "ed"}
+TABLE_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class CommentInput:
+    """What a member writes: kind, optional paragraph, the comment and an optional proposed change."""
+
+    body: str
+    kind: str = CommentKind.general.value
+    proposed_change: str = ""
+    paragraph: str = ""
+    parent_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionView:
+    kind: str
+    paragraph: str
+    body: str
+    proposed_change: str
+    written_at: datetime
+
+
+@dataclass(slots=True)
+class CommentView:
+    id: int
+    parent_id: int | None
+    author_name: str
+    role: str
+    delegation_code: str
+    delegation_name: str
+    kind: str
+    paragraph: str
+    body: str
+    proposed_change: str
+    created_at: datetime
+    edited_at: datetime | None
+    withdrawn: bool
+    disposition: str | None
+    observation: str
+    disposed_at: datetime | None
+    version: int
+    clause_number: str
+    mine: bool = False
+    replies: list[CommentView] = field(default_factory=list)
+    revisions: list[RevisionView] = field(default_factory=list)
+    can_edit: bool = False
+    can_dispose: bool = False
+
+    @property
+    def anchor(self) -> str:
+        return f"comment-{self.id}"
+
+    @property
+    def by(self) -> str:
+        """Who it is from, as a delegation or a function (Chair, Secretariat)."""
+        return self.delegation_name or _(self.role.capitalize())
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierThread:
+    version: int
+    clause_number: str
+    comments: list[CommentView]
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadView:
+    clause: ClauseRef
+    comments: list[CommentView]
+    earlier: list[EarlierThread]
+    can_comment: bool
+    why_not: str
+    count: int
+
+
+# --- rules ----------------------------------------------------------------------------------------
+
+
+def _membership(user: CurrentUser, group_slug: str) -> GroupMembership:
+    membership = user.membership(group_slug)
+    if membership is None:
+        raise NotFound(_("There is no working group {slug} that you belong to.").format(slug=group_slug))
+    return membership
+
+
+def comment_refusal(membership: GroupMembership, observers_may_comment: bool) -> str:
+    """Why this member may not comment ('' when they may)."""
+    if membership.role == Role.observer and not observers_may_comment:
+        return _("Observers may read but not comment in this group.")
+    return ""
+
+
+def _observers_may_comment(session: Session, group_id: int) -> bool:
+    return bool(
+        session.execute(select(WorkingGroup.observers_may_comment).where(WorkingGroup.id == group_id)).scalar_one()
+    )
+
+
+def _check_input(data: CommentInput, *, reply: bool) -> CommentInput:
+    fields = Fields()
+    kind = CommentKind.general.value if reply else fields.choice("kind", data.kind, _("The kind"), KINDS)
+    body = fields.text("body", data.body, _("The comment"), required=True, limit=BODY_LIMIT)
+    proposed = fields.text(
+        "proposed_change", data.proposed_change, _("The proposed change"), required=False, limit=BODY_LIMIT
+    )
+    paragraph = fields.text("paragraph", data.paragraph, _("The paragraph"), required=False, limit=SHORT_LIMIT)
+    fields.done()
+    return CommentInput(body, kind, "" if reply else proposed, "" if reply else paragraph, data.parent_id)
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+
+def post_comment(
+    session: Session,
+    user: CurrentUser,
+    group_slug: str,
+    document_slug: str,
+    number: str,
+    data: CommentInput,
+    version: int | None = None,
+) -> int:
+    """Post a comment (or a reply) on a clause of the current version, for the author's delegation."""
+    membership = _membership(user, group_slug)
+    with write_transaction(session):
+        clause = locate_clause(session, group_slug, document_slug, number, version)
+        refusal = comment_refusal(membership, _observers_may_comment(session, clause.version.group_id))
+        if refusal:
+            raise Forbidden(refusal)
+        require_current(clause.version)
+        parent_id = None
+        if data.parent_id is not None:
+            parent = session.get(Comment, data.parent_id)
+            if parent is None or parent.clause_id != clause.clause_id:
+                raise NotFound(_("The comment you reply to is not on clause {number}.").format(number=number))
+            if parent.withdrawn_at is not None:
+                raise Conflict(_("That comment was withdrawn: it takes no replies."))
+            # Threads are one level deep: a reply to a reply joins the same thread.
+            parent_id = parent.parent_id or parent.id
+        checked = _check_input(data, reply=parent_id is not None)
+        comment = Comment(
+            clause_id=clause.clause_id,
+            lineage=clause.lineage,
+            parent_id=parent_id,
+            author_id=user.id,
+            delegation_id=membership.delegation_id,
+            role=membership.role,
+            kind=checked.kind,
+            paragraph=checked.paragraph,
+            body=checked.body,
+            proposed_change=checked.proposed_change,
+        )
+        session.add(comment)
+        session.flush()
+        audit.record(
+            session,
+            user.actor(group_slug),
+            "comment.reply" if parent_id else "comment.create",
+            "comment",
+            comment.id,
+            group_id=clause.version.group_id,
+            details={
+                "document": document_slug,
+                "version": clause.version.number,
+                "clause": clause.number,
+                "kind": checked.kind,
+                "parent": parent_id,
+            },
+        )
+        assert comment.id is not None
+        return comment.id
+
+
+def _own_comment(session: Session, user: CurrentUser, group_slug: str, comment_id: int) -> tuple[Comment, VersionRef]:
+    comment, ref = _comment_in_group(session, group_slug, comment_id)
+    if comment.author_id != user.id:
+        raise Forbidden(_("Only the author of a comment can change or withdraw it."))
+    if comment.withdrawn_at is not None:
+        raise Conflict(_("This comment has been withdrawn."))
+    if comment.disposition is not None:
+        raise Conflict(_("The secretariat has disposed of this comment: it can no longer be changed."))
+    require_current(ref)
+    return comment, ref
+
+
+def _comment_in_group(session: Session, group_slug: str, comment_id: int) -> tuple[Comment, VersionRef]:
+    """A comment of this group with the version it was made on (NotFound for other groups)."""
+    found = session.execute(
+        select(Comment, Version.number, Document.slug)
+        .join(Clause, Clause.id == Comment.clause_id)
+        .join(Version, Version.id == Clause.version_id)
+        .join(Document, Document.id == Version.document_id)
+        .join(WorkingGroup, WorkingGroup.id == Document.group_id)
+        .where(Comment.id == comment_id, WorkingGroup.slug == group_slug)
+    ).first()
+    if found is None:
+        raise NotFound(_("There is no comment {id} in this group.").format(id=comment_id))
+    comment, version_number, document_slug = found
+    return comment, locate_version(session, group_slug, document_slug, version_number)
+
+
+def edit_comment(session: Session, user: CurrentUser, group_slug: str, comment_id: int, data: CommentInput) -> None:
+    """Change one's own comment before it is disposed of; the earlier text is kept."""
+    with write_transaction(session):
+        comment, ref = _own_comment(session, user, group_slug, comment_id)
+        checked = _check_input(data, reply=comment.parent_id is not None)
+        if (checked.kind, checked.paragraph, checked.body, checked.proposed_change) == (
+            comment.kind,
+            comment.paragraph,
+            comment.body,
+            comment.proposed_change,
+        ):
+            return
+        session.add(
+            CommentRevision(
+                comment_id=comment_id,
+                kind=comment.kind,
+                paragraph=comment.paragraph,
+                body=comment.body,
+                proposed_change=comment.proposed_change,
+                written_at=comment.edited_at or comment.created_at,
+            )
+        )
+        comment.kind, comment.paragraph = checked.kind, checked.paragraph
+        comment.body, comment.proposed_change = checked.body, checked.proposed_change
+        comment.edited_at = utcnow()
+        session.add(comment)
+        audit.record(
+            session,
+            user.actor(group_slug),
+            "comment.edit",
+            "comment",
+            comment_id,
+            group_id=ref.group_id,
+            details={"version": ref.number},
+        )
+
+
+def withdraw_comment(session: Session, user: CurrentUser, group_slug: str, comment_id: int) -> None:
+    """Withdraw one's own comment before it is disposed of (it stays in the record, marked)."""
+    with write_transaction(session):
+        comment, ref = _own_comment(session, user, group_slug, comment_id)
+        comment.withdrawn_at = utcnow()
+        session.add(comment)
+        audit.record(session, user.actor(group_slug), "comment.withdraw", "comment", comment_id, group_id=ref.group_id)
+
+
+def dispose_comment(
+    session: Session, user: CurrentUser, group_slug: str, comment_id: int, disposition: str, observation: str
+) -> None:
+    """The secretariat's decision on a comment, with its observation."""
+    membership = _membership(user, group_slug)
+    if membership.role != Role.secretariat:
+        raise Forbidden(_("Only the secretariat disposes of comments."))
+    fields = Fields()
+    decision = fields.choice("disposition", disposition, _("The disposition"), DISPOSITIONS)
+    text = fields.text("observation", observation, _("The observation"), required=False, limit=BODY_LIMIT)
+    if decision in (Disposition.rejected, Disposition.accepted_in_principle) and not text:
+        fields.fail("observation", _("Say why: an observation is required for this disposition."))
+    fields.done()
+    with write_transaction(session):
+        comment, ref = _comment_in_group(session, group_slug, comment_id)
+        if comment.parent_id is not None:
+            raise Conflict(_("Replies are discussion: dispose of the comment they answer."))
+        if comment.withdrawn_at is not None:
+            raise Conflict(_("This comment has been withdrawn by its author."))
+        previous = comment.disposition
+        comment.disposition, comment.observation = decision, text
+        comment.disposed_by_id, comment.disposed_at = user.id, utcnow()
+        session.add(comment)
+        audit.record(
+            session,
+            user.actor(group_slug),
+            "comment.dispose",
+            "comment",
+            comment_id,
+            group_id=ref.group_id,
+            details={"disposition": decision, "previous": previous},
+        )
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+
+def _comment_rows(session: Session, condition: object) -> Select:  # type: ignore[type-arg]
+    return (
+        select(Comment, User.name, Delegation.code, Delegation.name, Clause.number, Version.number)
+        .join(User, User.id == Comment.author_id)
+        .outerjoin(Delegation, Delegation.id == Comment.delegation_id)
+        .join(Clause, Clause.id == Comment.clause_id)
+        .join(Version, Version.id == Clause.version_id)
+        .where(condition)  # type: ignore[arg-type]
+        .order_by(Comment.created_at, Comment.id)
+    )
+
+
+def _views(
+    session: Session, statement: Select, viewer: CurrentUser | None, group_slug: str, current: bool
+) -> list[CommentView]:  # type: ignore[type-arg]
+    """Threads (top-level comments with their replies) from a statement made by ``_comment_rows``."""
+    membership = viewer.membership(group_slug) if viewer else None
+    secretariat = membership is not None and membership.role == Role.secretariat
+    flat: list[CommentView] = []
+    for comment, author, code, delegation, clause_number, version_number in session.execute(statement).all():
+        withdrawn = comment.withdrawn_at is not None
+        mine = viewer is not None and comment.author_id == viewer.id
+        flat.append(
+            CommentView(
+                id=comment.id,
+                parent_id=comment.parent_id,
+                author_name=author,
+                role=comment.role,
+                delegation_code=code or "",
+                delegation_name=delegation or "",
+                kind=comment.kind,
+                paragraph=comment.paragraph,
+                body="" if withdrawn else comment.body,
+                proposed_change="" if withdrawn else comment.proposed_change,
+                created_at=comment.created_at,
+                edited_at=comment.edited_at,
+                withdrawn=withdrawn,
+                disposition=comment.disposition,
+                observation=comment.observation,
+                disposed_at=comment.disposed_at,
+                version=version_number,
+                clause_number=clause_number,
+                mine=mine,
+                can_edit=mine and current and not withdrawn and comment.disposition is None,
+                can_dispose=secretariat and comment.parent_id is None and not withdrawn,
+            )
+        )
+    if flat:
+        revisions: dict[int, list[RevisionView]] = defaultdict(list)
+        for revision in session.execute(
+            select(CommentRevision)
+            .where(CommentRevision.comment_id.in_([c.id for c in flat if not c.withdrawn]))  # type: ignore[attr-defined]
+            .order_by(CommentRevision.id)
+        ).scalars():
+            revisions[revision.comment_id].append(
+                RevisionView(
+                    revision.kind, revision.paragraph, revision.body, revision.proposed_change, revision.written_at
+                )
+            )
+        for view in flat:
+            view.revisions = revisions.get(view.id, [])
+    by_id = {c.id: c for c in flat}
+    threads: list[CommentView] = []
+    for view in flat:
+        parent = by_id.get(view.parent_id) if view.parent_id else None
+        if parent is not None:
+            parent.replies.append(view)
+        else:
+            threads.append(view)
+    return threads
+
+
+def read_thread(
+    session: Session, viewer: CurrentUser, group_slug: str, document_slug: str, number: str, version: int | None = None
+) -> ThreadView:
+    """A clause with its comment threads, and what was said about its text in earlier versions."""
+    membership = _membership(viewer, group_slug)
+    clause = locate_clause(session, group_slug, document_slug, number, version)
+    current = not clause.version.superseded
+    comments = _views(
+        session, _comment_rows(session, Comment.clause_id == clause.clause_id), viewer, group_slug, current
+    )
+    earlier_rows = _comment_rows(
+        session,
+        (Comment.lineage == clause.lineage)
+        & (Version.document_id == clause.version.document_id)
+        & (Version.number < clause.version.number),
+    )
+    earlier: dict[tuple[int, str], list[CommentView]] = defaultdict(list)
+    for view in _views(session, earlier_rows, viewer, group_slug, False):
+        view.can_edit = False
+        earlier[(view.version, view.clause_number)].append(view)
+    refusal = comment_refusal(membership, _observers_may_comment(session, clause.version.group_id))
+    if not refusal and not current:
+        refusal = _("This version is superseded and read-only.")
+    count = sum(1 + len([r for r in c.replies if not r.withdrawn]) for c in comments if not c.withdrawn)
+    return ThreadView(
+        clause=clause,
+        comments=comments,
+        earlier=[EarlierThread(v, n, views) for (v, n), views in sorted(earlier.items(), reverse=True)],
+        can_comment=not refusal,
+        why_not=refusal,
+        count=count,
+    )
+
+
+def read_comment(session: Session, viewer: CurrentUser, group_slug: str, comment_id: int) -> CommentView:
+    """One comment (with its replies) as the viewer sees it."""
+    comment, ref = _comment_in_group(session, group_slug, comment_id)
+    top = comment.parent_id or comment.id
+    views = _views(
+        session,
+        _comment_rows(session, (Comment.id == top) | (Comment.parent_id == top)),
+        viewer,
+        group_slug,
+        not ref.superseded,
+    )
+    return views[0]
+
+
+def comment_location(session: Session, group_slug: str, comment_id: int) -> tuple[str, int, str]:
+    """(document slug, version number, clause number) of a comment."""
+    row = session.execute(
+        select(Document.slug, Version.number, Clause.number)
+        .join(Version, Version.document_id == Document.id)
+        .join(Clause, Clause.version_id == Version.id)
+        .join(Comment, Comment.clause_id == Clause.id)
+        .join(WorkingGroup, WorkingGroup.id == Document.group_id)
+        .where(Comment.id == comment_id, WorkingGroup.slug == group_slug)
+    ).first()
+    if row is None:
+        raise NotFound(_("There is no comment {id} in this group.").format(id=comment_id))
+    return row[0], row[1], row[2]
+
+
+# --- the comment table (ISO commenting template) ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TableFilters:
+    clause: str = ""
+    kind: str = ""
+    delegation: str = ""
+    disposition: str = ""
+    """A disposition, ``none`` for comments not yet disposed of, or '' for all."""
+    version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    id: int
+    version: int
+    delegation: str
+    delegation_name: str
+    clause: str
+    paragraph: str
+    kind: str
+    type: str
+    comment: str
+    proposed_change: str
+    disposition: str | None
+    observation: str
+    author: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommentTable:
+    version: VersionRef
+    filters: TableFilters
+    rows: list[TableRow]
+    total: int
+    page: int
+    pages: int
+    delegations: list[tuple[str, str]]
+    clauses: list[str]
+
+
+def _table_query(ref: VersionRef, filters: TableFilters):  # type: ignore[no-untyped-def]
+    conditions = [
+        Version.document_id == ref.document_id,
+        Comment.parent_id.is_(None),  # type: ignore[union-attr]
+        Comment.withdrawn_at.is_(None),  # type: ignore[union-attr]
+    ]
+    if filters.version is not None:
+        conditions.append(Version.number == filters.version)
+    if filters.clause:
+        conditions.append(Clause.number == filters.clause)
+    if filters.kind:
+        conditions.append(Comment.kind == filters.kind)
+    if filters.delegation:
+        conditions.append(Delegation.code == filters.delegation)
+    if filters.disposition == "none":
+        conditions.append(Comment.disposition.is_(None))  # type: ignore[union-attr]
+    elif filters.disposition:
+        conditions.append(Comment.disposition == filters.disposition)
+    return conditions
+
+
+def _check_filters(filters: TableFilters) -> None:
+    fields = Fields()
+    if filters.kind:
+        fields.choice("kind", filters.kind, _("The kind"), KINDS)
+    if filters.disposition:
+        fields.choice("disposition", filters.disposition, _("The disposition"), [*DISPOSITIONS, "none"])
+    fields.done()
+
+
+def comment_table(
+    session: Session, group_slug: str, document_slug: str, filters: TableFilters, page: int = 1
+) -> CommentTable:
+    """Top-level comments of a document in the ISO template's columns, filtered and paged."""
+    _check_filters(filters)
+    ref = locate_version(session, group_slug, document_slug, filters.version)
+    conditions = _table_query(ref, filters)
+    base = (
+        select(Comment.id)
+        .join(Clause, Clause.id == Comment.clause_id)
+        .join(Version, Version.id == Clause.version_id)
+        .outerjoin(Delegation, Delegation.id == Comment.delegation_id)
+        .where(*conditions)
+    )
+    total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    pages = max(1, -(-total // TABLE_PAGE_SIZE))
+    page = min(max(1, page), pages)
+    rows = _table_rows(session, conditions, limit=TABLE_PAGE_SIZE, offset=(page - 1) * TABLE_PAGE_SIZE)
+    delegations = [
+        (code, name)
+        for code, name in session.execute(
+            select(Delegation.code, Delegation.name)
+            .where(Delegation.group_id == ref.group_id)
+            .order_by(Delegation.name)
+        ).all()
+    ]
+    clauses = list(
+        session.execute(
+            select(Clause.number).where(Clause.version_id == ref.version_id).order_by(Clause.position)
+        ).scalars()
+    )
+    return CommentTable(ref, filters, rows, total, page, pages, delegations, clauses)
+
+
+def _table_rows(session: Session, conditions: list, limit: int | None = None, offset: int = 0) -> list[TableRow]:  # type: ignore[type-arg]
+    statement = (
+        select(Comment, Delegation.code, Delegation.name, Clause.number, Version.number, User.name)
+        .join(Clause, Clause.id == Comment.clause_id)
+        .join(Version, Version.id == Clause.version_id)
+        .outerjoin(Delegation, Delegation.id == Comment.delegation_id)
+        .join(User, User.id == Comment.author_id)
+        .where(*conditions)
+        .order_by(Version.number, Clause.position, Comment.id)
+        .offset(offset)
+    )
+    if limit is not None:
+        statement = statement.limit(limit)
+    return [
+        TableRow(
+            id=comment.id,
+            version=version,
+            delegation=code or comment.role.capitalize(),
+            delegation_name=name or _(comment.role.capitalize()),
+            clause=clause,
+            paragraph=comment.paragraph,
+            kind=comment.kind,
+            type=ISO_TYPE[comment.kind],
+            comment=comment.body,
+            proposed_change=comment.proposed_change,
+            disposition=comment.disposition,
+            observation=comment.observation,
+            author=author,
+        )
+        for comment, code, name, clause, version, author in session.execute(statement).all()
+    ]
+
+
+DISPOSITION_LABELS = {
+    "accepted": "Accepted",
+    "accepted_in_principle": "Accepted in principle",
+    "noted": "Noted",
+    "rejected": "Rejected",
+}
+CSV_HEADER = [
+    "MB/NC",
+    "Clause/Subclause",
+    "Paragraph/Figure/Table",
+    "Type of comment",
+    "Comments",
+    "Proposed change",
+    "Observations of the secretariat",
+    "Comment ID",
+    "Version",
+]
+
+
+def _inert(cell: str) -> str:
+    """Keep spreadsheet programs from reading a typed cell as a formula (CSV injection)."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def table_rows(session: Session, group_slug: str, document_slug: str, filters: TableFilters) -> list[TableRow]:
+    """Every row of the filtered comment table (no paging)."""
+    _check_filters(filters)
+    ref = locate_version(session, group_slug, document_slug, filters.version)
+    return _table_rows(session, _table_query(ref, filters))
+
+
+def comment_csv(session: Session, group_slug: str, document_slug: str, filters: TableFilters) -> str:
+    """The filtered comment table as CSV in the ISO commenting template's columns."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for row in table_rows(session, group_slug, document_slug, filters):
+        observation = ""
+        if row.disposition:
+            observation = DISPOSITION_LABELS[row.disposition] + (f": {row.observation}" if row.observation else "")
+        writer.writerow(
+            [
+                _inert(cell)
+                for cell in (
+                    row.delegation,
+                    row.clause,
+                    row.paragraph,
+                    row.type,
+                    row.comment,
+                    row.proposed_change,
+                    observation,
+                    str(row.id),
+                    str(row.version),
+                )
+            ]
+        )
+    return out.getvalue()
