@@ -3,6 +3,7 @@ app over HTTP, and (for e2e) a real server process."""
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -21,6 +22,9 @@ from consensus.db import make_engine
 from consensus.groups.services import load_group_file
 from consensus.migrations import upgrade
 from consensus.settings import DatabaseSettings, SecuritySettings, ServerSettings, Settings
+
+logging.getLogger("httpx").setLevel(logging.WARNING)
+logging.getLogger("alembic").setLevel(logging.WARNING)
 
 DEMO_FILE = PROJECT_ROOT / "fixtures" / "demo.yaml"
 DEMO_PASSWORD = "consensus-demo"
@@ -153,3 +157,44 @@ def as_user(client: TestClient):  # type: ignore[no-untyped-def]
         return client
 
     return _as
+
+
+D = f"/groups/{GROUP}/documents/{DOCUMENT}"
+
+
+def clause_url(number: str, version: int = 1) -> str:
+    return f"{D}/versions/{version}/clauses/{number}"
+
+
+def who(db: Session, email: str):  # type: ignore[no-untyped-def]
+    """The CurrentUser behind a demo account, for arranging state through the services."""
+    from consensus.accounts.services import identity_of
+
+    return identity_of(db, email)
+
+
+@pytest.fixture
+def browsers(make_client):  # type: ignore[no-untyped-def]
+    """A logged-in browser per demo account, created on first use: ``browsers("ken.head")``."""
+    opened: dict[str, TestClient] = {}
+
+    def get(name: str) -> TestClient:
+        if name not in opened:
+            client = make_client()
+            response = login(client, f"{name}@demo.example")
+            assert response.status_code == 303, response.text
+            opened[name] = client
+        return opened[name]
+
+    return get
+
+
+def q(db: Session) -> Session:
+    """The test's session with a fresh view of the database.
+
+    A SQLite read transaction keeps the snapshot of its first read, so a test that reads, acts
+    over HTTP, then reads again must start a new transaction to see what the action wrote.
+    """
+    db.rollback()
+    db.expire_all()
+    return db

@@ -302,3 +302,12 @@ def accept_invitation(session: Session, raw_token: str, password: str, confirmat
         )
         user_id = user.id
     return LoginResult(token=token, user_id=user_id)
+
+
+def identity_of(session: Session, email: str) -> CurrentUser:
+    """The CurrentUser for an e-mail address (for commands and scripts acting as someone)."""
+    user = session.execute(select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
+    if user is None:
+        raise NotFound(_("There is no user with the e-mail address {email}.").format(email=email))
+    assert user.id is not None
+    return _current_user(session, user.id, user.email, user.name, None)

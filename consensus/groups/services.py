@@ -130,7 +130,6 @@ def load_group_file(session: Session, spec: GroupFile, actor: Actor, source: str
         memberships = {
             m.user_id: m for m in session.execute(select(Membership).where(Membership.group_id == group.id)).scalars()
         }
-        # Heads are cleared first so a head moving between users never trips the one-head index.
         for u_spec in spec.users:
             user = users.get(u_spec.email)
             if user is None:
@@ -144,11 +143,18 @@ def load_group_file(session: Session, spec: GroupFile, actor: Actor, source: str
                     user.password_hash = hashes[u_spec.email]
                     updated["users"] = updated.get("users", 0) + 1
         session.flush()
+        # Heads that the file takes away are cleared first, so a head moving between users never
+        # trips the one-head-per-delegation index. Members the file does not mention keep their
+        # head flag unless the file names another head for their delegation.
+        spec_by_user = {users[u.email].id: u for u in spec.users}
+        claimed = {delegations[u.delegation].id for u in spec.users if u.head and u.delegation}
         for membership in memberships.values():
-            wanted = next((u for u in spec.users if users[u.email].id == membership.user_id), None)
-            if membership.is_head and (wanted is None or not wanted.head):
+            listed = spec_by_user.get(membership.user_id)
+            loses = (listed is not None and not listed.head) or (listed is None and membership.delegation_id in claimed)
+            if membership.is_head and loses:
                 membership.is_head = False
                 session.add(membership)
+                updated["memberships"] = updated.get("memberships", 0) + 1
         session.flush()
         for u_spec in spec.users:
             user = users[u_spec.email]

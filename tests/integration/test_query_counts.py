@@ -1,0 +1,101 @@
+"""The document page and the comment table cost a fixed number of queries, whatever their size."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from litestar.testing import TestClient
+from sqlalchemy import event
+from sqlmodel import Session
+
+from consensus.amendments import services as amendments
+from consensus.audit.services import Actor
+from consensus.comments import services as comments
+from consensus.core.groupfile import check_group_file
+from consensus.groups.services import load_group_file
+from tests.conftest import login, who
+
+
+@contextmanager
+def counted(client: TestClient) -> Iterator[list[str]]:
+    statements: list[str] = []
+    engine = client.app.state.engine
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def load(db: Session, clauses: int) -> None:
+    raw = {
+        "group": {"slug": "oewg-ict", "name": "Open-ended Working Group on Security of and in the Use of ICTs"},
+        "delegations": [],
+        "documents": [
+            {
+                "slug": f"doc-{clauses}",
+                "title": f"A document of {clauses} clauses",
+                "clauses": [
+                    {"number": str(i), "heading": f"H{i}", "text": f"Text {i}."} for i in range(1, clauses + 1)
+                ],
+            }
+        ],
+    }
+    # Delegations and users stay as the demo made them: the file only adds a document.
+    raw["delegations"] = [{"code": "KEN", "name": "Kenya", "weight": "54.03"}]
+    spec = check_group_file(raw)
+    load_group_file(db, spec, Actor.command_line(), "test")
+
+
+def discuss(db: Session, document: str, clauses: int, comments_per_clause: int) -> None:
+    ken, ind = who(db, "ken.head@demo.example"), who(db, "ind.head@demo.example")
+    for i in range(1, clauses + 1):
+        for j in range(comments_per_clause):
+            comment_id = comments.post_comment(
+                db, ken, "oewg-ict", document, str(i), comments.CommentInput(f"c{j}", "technical")
+            )
+            comments.post_comment(
+                db, ind, "oewg-ict", document, str(i), comments.CommentInput("reply", parent_id=comment_id)
+            )
+        amendments.propose(
+            db, ind, "oewg-ict", document, str(i), amendments.AmendmentInput("replace", f"New text {i}.")
+        )
+
+
+def test_the_document_page_does_not_query_per_clause_or_comment(client: TestClient, db: Session) -> None:
+    load(db, 3)
+    load(db, 40)
+    discuss(db, "doc-3", 1, 1)
+    discuss(db, "doc-40", 40, 3)
+    login(client, "ken.head@demo.example")
+    counts = {}
+    for document in ("doc-3", "doc-40"):
+        client.get(f"/groups/oewg-ict/documents/{document}")  # warm caches
+        with counted(client) as statements:
+            page = client.get(f"/groups/oewg-ict/documents/{document}")
+        assert page.status_code == 200
+        counts[document] = len(statements)
+    assert counts["doc-3"] == counts["doc-40"], counts
+    assert counts["doc-40"] <= 12
+
+
+def test_the_comment_table_and_a_thread_do_not_query_per_row(client: TestClient, db: Session) -> None:
+    load(db, 5)
+    discuss(db, "doc-5", 1, 1)
+    login(client, "ken.head@demo.example")
+    small = {}
+    for path in ["/groups/oewg-ict/documents/doc-5/comments", "/groups/oewg-ict/documents/doc-5/versions/1/clauses/1"]:
+        with counted(client) as statements:
+            client.get(path)
+        small[path] = len(statements)
+    discuss(db, "doc-5", 5, 6)
+    for path, before in small.items():
+        with counted(client) as statements:
+            assert client.get(path).status_code == 200
+        assert len(statements) == before, path
