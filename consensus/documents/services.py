@@ -33,6 +33,11 @@ class ClauseView:
     def anchor(self) -> str:
         return f"clause-{self.number}"
 
+    @property
+    def key(self) -> str:
+        """The number as a DOM id part: dots would read as CSS classes in htmx selectors."""
+        return self.number.replace(".", "-")
+
 
 @dataclass(frozen=True, slots=True)
 class VersionSummary:

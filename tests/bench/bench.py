@@ -163,6 +163,47 @@ async def login_latency(url: str, rounds: int) -> dict[str, float]:
     return {f"{case}_ms": statistics.median(values) * 1000 for case, values in timings.items()}
 
 
+def big_draft(data_dir: Path, clauses: int = 300, comments_total: int = 3000) -> float:
+    """Add a generated draft of ``clauses`` clauses and ``comments_total`` comments to the demo
+    group, through the services (each comment its own transaction and audit event)."""
+    from consensus.accounts.services import identity_of
+    from consensus.comments.services import CommentInput, post_comment
+
+    url = f"sqlite+pysqlite:///{data_dir / 'consensus.db'}"
+    engine = make_engine(DatabaseSettings(url=url))
+    raw = yaml.safe_load(DEMO.read_text())
+    numbers = []
+    for section in range(1, clauses // 5 + 1):
+        numbers.append(str(section))
+        numbers.extend(f"{section}.{i}" for i in range(1, 5))
+    raw["documents"] = [
+        {
+            "slug": "big",
+            "title": f"A generated draft of {clauses} clauses",
+            "clauses": [
+                {"number": n, "heading": f"Heading {n}", "text": f"Clause {n}: States should cooperate. " * 8}
+                for n in numbers[:clauses]
+            ],
+        }
+    ]
+    started = time.perf_counter()
+    with Session(engine, expire_on_commit=False) as session:
+        load_group_file(session, check_group_file(raw, "big"), Actor.command_line(), "big")
+        heads = [identity_of(session, u["email"]) for u in raw["users"] if u.get("head")]
+        kinds = ["general", "technical", "editorial"]
+        for i in range(comments_total):
+            post_comment(
+                session,
+                heads[i % len(heads)],
+                "oewg-ict",
+                "big",
+                numbers[i % clauses],
+                CommentInput(f"Comment {i}: the wording should be clearer. " * 3, kinds[i % 3], "Proposed wording."),
+            )
+    engine.dispose()
+    return time.perf_counter() - started
+
+
 def run(seconds: float, concurrency: int) -> dict[str, object]:
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -182,6 +223,19 @@ def run(seconds: float, concurrency: int) -> dict[str, object]:
                 pages("/api/v1/groups/oewg-ict/documents/declaration", "ken.head@demo.example")
             )
             results["login"] = asyncio.run(login_latency(server.url, 20))
+        finally:
+            server.stop()
+        results["big_setup_s"] = big_draft(data_dir)
+        server = Server(data_dir)
+        try:
+            big = "/groups/oewg-ict/documents/big"
+            results["big_document"] = asyncio.run(load_test(server.url, big, 4, seconds, "ken.head@demo.example"))
+            results["big_comments"] = asyncio.run(
+                load_test(server.url, f"{big}/comments", 4, seconds, "ken.head@demo.example")
+            )
+            results["big_csv"] = asyncio.run(
+                load_test(server.url, f"{big}/comments.csv", 2, seconds, "ken.head@demo.example")
+            )
         finally:
             server.stop()
     return results
@@ -204,6 +258,22 @@ def report(results: dict[str, object], seconds: float, concurrency: int) -> str:
         r = results[key]
         assert isinstance(r, dict)
         lines.append(f"| {label} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} |")
+    lines += [
+        "",
+        f"A generated draft of 300 clauses with 3,000 comments (set up through the services in "
+        f"{results['big_setup_s']:.0f} s), 4 concurrent clients (2 for the CSV):",
+        "",
+        "| what | requests/s | p50 ms | p99 ms | errors |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for key, label in [
+        ("big_document", "document page, 300 clauses with comment counts"),
+        ("big_comments", "comments page (first 100 of 3,000 rows)"),
+        ("big_csv", "comments as CSV, all 3,000 rows"),
+    ]:
+        r = results[key]
+        assert isinstance(r, dict)
+        lines.append(f"| {label} | {r['rps']:.1f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} |")
     login = results["login"]
     assert isinstance(login, dict)
     lines += [

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,11 +26,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[str]:
-    """`consensus serve` in its own process, on a copy of the demo database."""
-    data_dir = tmp_path_factory.mktemp("live")
-    copy_sqlite(demo_template, data_dir / "consensus.db")
+@contextmanager
+def running_server(data_dir: Path, database: Path) -> Iterator[str]:
+    """`consensus serve` in its own process on a copy of ``database``; yields its address."""
+    copy_sqlite(database, data_dir / "consensus.db")
     port = free_port()
     env = {**os.environ, "CONSENSUS_DATA_DIR": str(data_dir), "SECRET_KEY": "e2e-secret", "PORT": str(port)}
     env.pop("DATABASE_URL", None)
@@ -48,13 +48,22 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -
                 server.kill()
                 raise RuntimeError(f"server did not start:\n{(data_dir / 'server.log').read_text()}") from None
             time.sleep(0.2)
-    yield url
-    server.terminate()
     try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[str]:
+    """The server most browser tests share (they only read, or write what no other test reads)."""
+    with running_server(tmp_path_factory.mktemp("live"), demo_template) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
