@@ -562,8 +562,23 @@ def comment_table(
 
 
 def _table_rows(session: Session, conditions: list, limit: int | None = None, offset: int = 0) -> list[TableRow]:  # type: ignore[type-arg]
+    # Plain columns: the CSV can hold thousands of rows, and ORM objects cost ten times more.
     statement = (
-        select(Comment, Delegation.code, Delegation.name, Clause.number, Version.number, User.name)
+        select(
+            Comment.id,
+            Version.number,
+            Delegation.code,
+            Delegation.name,
+            Comment.role,
+            Clause.number,
+            Comment.paragraph,
+            Comment.kind,
+            Comment.body,
+            Comment.proposed_change,
+            Comment.disposition,
+            Comment.observation,
+            User.name,
+        )
         .join(Clause, Clause.id == Comment.clause_id)
         .join(Version, Version.id == Clause.version_id)
         .outerjoin(Delegation, Delegation.id == Comment.delegation_id)
@@ -574,24 +589,40 @@ def _table_rows(session: Session, conditions: list, limit: int | None = None, of
     )
     if limit is not None:
         statement = statement.limit(limit)
-    return [
-        TableRow(
-            id=comment.id,
-            version=version,
-            delegation=code or comment.role.capitalize(),
-            delegation_name=name or _(comment.role.capitalize()),
-            clause=clause,
-            paragraph=comment.paragraph,
-            kind=comment.kind,
-            type=ISO_TYPE[comment.kind],
-            comment=comment.body,
-            proposed_change=comment.proposed_change,
-            disposition=comment.disposition,
-            observation=comment.observation,
-            author=author,
+    rows = []
+    for (
+        comment_id,
+        version,
+        code,
+        name,
+        role,
+        clause,
+        paragraph,
+        kind,
+        body,
+        proposed,
+        disposition,
+        observation,
+        author,
+    ) in session.execute(statement).all():
+        rows.append(
+            TableRow(
+                id=comment_id,
+                version=version,
+                delegation=code or role.capitalize(),
+                delegation_name=name or _(role.capitalize()),
+                clause=clause,
+                paragraph=paragraph,
+                kind=kind,
+                type=ISO_TYPE[kind],
+                comment=body,
+                proposed_change=proposed,
+                disposition=disposition,
+                observation=observation,
+                author=author,
+            )
         )
-        for comment, code, name, clause, version, author in session.execute(statement).all()
-    ]
+    return rows
 
 
 DISPOSITION_LABELS = {
