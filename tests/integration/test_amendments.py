@@ -199,3 +199,20 @@ def test_lists_filter_by_status_delegation_and_clause(browsers) -> None:  # type
     clause_page = ken.get(clause_url("4.1")).text
     assert f'href="/groups/oewg-ict/amendments/{b}"' in clause_page
     assert re.search(r"1 amendment proposed", ken.get(D).text)  # 3.2 and 5.1 proposed, 4.1 decided
+
+
+def test_typed_html_in_amendments_stays_text_in_pages_and_fragments(browsers) -> None:  # type: ignore[no-untyped-def]
+    hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    ken = browsers("ken.head")
+    new_id = amendment_id(propose(ken, text=f"States should {hostile} cooperate.", rationale=hostile, heading=hostile))
+    token = csrf_token(ken, D)
+    fragment = ken.post(
+        f"{clause_url('3.2')}/amendments/preview",
+        data={"kind": "replace", "text": hostile, "_csrf_token": token},
+        headers={"HX-Request": "true"},
+    ).text
+    for text in [ken.get(f"/groups/oewg-ict/amendments/{new_id}").text, ken.get(f"{D}/amendments").text, fragment]:
+        assert "<script>alert(2)" not in text and "<img src=x" not in text
+        assert "&lt;script&gt;alert(2)&lt;/script&gt;" in text
+    thread = ken.get(clause_url("3.2"), headers={"HX-Request": "true"}).text
+    assert "<script" not in thread
