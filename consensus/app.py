@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 
+import anyio.to_thread
 from litestar import Litestar, Router
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
@@ -13,8 +15,11 @@ from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from consensus.accounts.controllers import ACCOUNT_ROUTES
+from consensus.agreement.controllers import AGREEMENT_ROUTES
 from consensus.amendments.controllers import AMENDMENT_ROUTES
 from consensus.api.controllers import API_ROUTES
 from consensus.comments.controllers import COMMENT_ROUTES
@@ -23,6 +28,9 @@ from consensus.documents.controllers import DOCUMENT_ROUTES
 from consensus.groups.controllers import GROUP_ROUTES
 from consensus.migrations import check_schema
 from consensus.settings import Settings, get_settings
+from consensus.voting import services as voting
+from consensus.voting.controllers import VOTING_ROUTES
+from consensus.voting.live import RoundWatcher
 from consensus.web.access import ACCESS_KEY, PUBLIC, access_guard
 from consensus.web.deps import provide_db, provide_settings, provide_user
 from consensus.web.errors import EXCEPTION_HANDLERS
@@ -32,10 +40,46 @@ from consensus.web.templating import asset_url_maker, make_template_engine
 log = logging.getLogger("consensus")
 
 
-def create_app(settings: Settings | None = None, *, check_migrations: bool = True) -> Litestar:
+DEADLINE_CHECK_SECONDS = 1.0
+
+
+def _close_due(engine: Engine) -> list[int]:
+    with Session(engine, expire_on_commit=False) as session:
+        return voting.close_due_rounds(session)
+
+
+def create_app(
+    settings: Settings | None = None, *, check_migrations: bool = True, run_deadlines: bool = True
+) -> Litestar:
     """Build the web application for the given settings (from the environment by default)."""
     settings = settings or get_settings()
     engine = make_engine(settings.database)
+
+    def read_round_state(round_id: int) -> tuple[int, str] | None:
+        with Session(engine) as session:
+            return voting.round_changes(session, round_id)
+
+    watcher = RoundWatcher(read_round_state)
+    background: list[asyncio.Task[None]] = []
+
+    async def close_deadlines() -> None:
+        """Close rounds whose deadline has passed, even when nobody is looking (silence procedure)."""
+        while True:
+            try:
+                closed = await anyio.to_thread.run_sync(_close_due, engine)
+                for round_id in closed:
+                    watcher.notify(round_id)
+            except Exception:
+                log.warning("closing rounds at their deadline failed; trying again", exc_info=True)
+            await asyncio.sleep(DEADLINE_CHECK_SECONDS)
+
+    async def start_background(app: Litestar) -> None:
+        if run_deadlines:
+            background.append(asyncio.create_task(close_deadlines()))
+
+    async def stop_background(app: Litestar) -> None:
+        for task in background:
+            task.cancel()
 
     def on_startup(app: Litestar) -> None:
         if check_migrations:
@@ -58,19 +102,24 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
             cache_control=CacheControlHeader(max_age=3600, public=True),
         )
     ]
-    htmx_dist = settings.vendor_dir / "htmx.org" / "dist"
-    if htmx_dist.is_dir():
-        static.append(
-            create_static_files_router(
-                path="/vendor/htmx",
-                directories=[htmx_dist],
-                name="vendor_htmx",
-                opt={SKIP_KEY: True, ACCESS_KEY: PUBLIC},
-                include_in_schema=False,
-                cache_control=CacheControlHeader(max_age=86400, public=True),
+    vendor = {
+        "vendor_htmx": settings.vendor_dir / "htmx.org" / "dist",
+        "vendor_htmx_sse": settings.vendor_dir / "htmx-ext-sse" / "dist",
+    }
+    for name, directory in vendor.items():
+        if directory.is_dir():
+            static.append(
+                create_static_files_router(
+                    path="/vendor/" + name.removeprefix("vendor_").replace("_", "-"),
+                    directories=[directory],
+                    name=name,
+                    opt={SKIP_KEY: True, ACCESS_KEY: PUBLIC},
+                    include_in_schema=False,
+                    cache_control=CacheControlHeader(max_age=86400, public=True),
+                )
             )
-        )
-    else:
+    htmx_available = all(directory.is_dir() for directory in vendor.values())
+    if not htmx_available:
         log.warning("htmx is not installed (run `npm ci`); pages work without it")
 
     return Litestar(
@@ -85,6 +134,8 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
                     *DOCUMENT_ROUTES,
                     *COMMENT_ROUTES,
                     *AMENDMENT_ROUTES,
+                    *AGREEMENT_ROUTES,
+                    *VOTING_ROUTES,
                     *API_ROUTES,
                 ],
             ),
@@ -103,8 +154,8 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
             engine=make_template_engine(
                 settings.templates_dir,
                 {
-                    "htmx_available": htmx_dist.is_dir(),
-                    "asset": asset_url_maker({"static": settings.static_dir, "vendor_htmx": htmx_dist}),
+                    "htmx_available": htmx_available,
+                    "asset": asset_url_maker({"static": settings.static_dir, **vendor}),
                 },
                 auto_reload=settings.debug,
             )
@@ -120,8 +171,8 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
             ],
             openapi_router=Router("/schema", route_handlers=[], opt={ACCESS_KEY: PUBLIC}, include_in_schema=False),
         ),
-        state=State({"engine": engine, "settings": settings, "template_context": {}}),
-        on_startup=[on_startup],
-        on_shutdown=[on_shutdown],
+        state=State({"engine": engine, "settings": settings, "watcher": watcher}),
+        on_startup=[on_startup, start_background],
+        on_shutdown=[stop_background, on_shutdown],
         debug=settings.debug,
     )

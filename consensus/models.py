@@ -72,6 +72,20 @@ class AmendmentStatus(StrEnum):
     rejected = "rejected"
 
 
+class PositionKind(StrEnum):
+    support = "support"
+    accept = "accept"
+    reservation = "reservation"
+    objection = "objection"
+
+
+class RoundStatus(StrEnum):
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+    cancelled = "cancelled"
+
+
 class ClauseStatus(StrEnum):
     open = "open"
     agreed_ad_ref = "agreed_ad_ref"
@@ -343,6 +357,131 @@ class AmendmentSponsor(SQLModel, table=True):
     delegation_id: int = Field(foreign_key="delegation.id", ondelete="CASCADE", index=True)
     user_id: int = Field(foreign_key="user_account.id", ondelete="RESTRICT")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# --- agreement and voting --------------------------------------------------------------------------
+
+
+class Position(SQLModel, table=True):
+    """A delegation's stated position on a clause (by lineage) or on the whole document (no
+    lineage). Append-only: the latest statement counts, every earlier one is kept."""
+
+    __tablename__ = "position"
+    __table_args__ = (
+        _one_of("position", PositionKind),
+        Index("ix_position_latest", "document_id", "delegation_id", "lineage", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", index=True)
+    delegation_id: int = Field(foreign_key="delegation.id", ondelete="CASCADE", index=True)
+    lineage: str | None = Field(default=None, max_length=36)
+    version_id: int = Field(foreign_key="version.id", ondelete="CASCADE")
+    """The version whose text the position was stated on (an older one makes it stale)."""
+    clause_id: int | None = Field(default=None, foreign_key="clause.id", ondelete="CASCADE")
+    position: str = Field(max_length=16)
+    text: str = Field(default="", sa_type=Text)
+    stated_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    stated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    round_id: int | None = Field(default=None, foreign_key="round.id", ondelete="SET NULL")
+    """Set when the position was recorded by a ballot in a consensus round."""
+
+
+class Round(SQLModel, table=True):
+    """A voting or consensus round on a document version, a clause or an amendment."""
+
+    __tablename__ = "round"
+    __table_args__ = (_one_of("status", RoundStatus), Index("ix_round_due", "status", "closes_at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="working_group.id", ondelete="CASCADE", index=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", index=True)
+    version_id: int = Field(foreign_key="version.id", ondelete="CASCADE")
+    clause_id: int | None = Field(default=None, foreign_key="clause.id", ondelete="CASCADE")
+    amendment_id: int | None = Field(default=None, foreign_key="amendment.id", ondelete="CASCADE")
+    title: str = Field(max_length=300)
+    rule: str = Field(max_length=32)
+    threshold: str | None = Field(default=None, max_length=32)
+    comparison: str | None = Field(default=None, max_length=2)
+    base: str | None = Field(default=None, max_length=16)
+    weighted: bool = Field(default=False)
+    quorum: str = Field(default="0", max_length=32)
+    secret: bool = Field(default=False)
+    status: str = Field(default=RoundStatus.draft.value, max_length=16)
+    closes_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    opened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    passed: bool | None = Field(default=None)
+    quorum_met: bool | None = Field(default=None)
+    result: str | None = Field(default=None, sa_type=Text)
+    """The stored result (JSON), written once when the round closes."""
+    changes: int = Field(default=0)
+    """Bumped with every ballot, so live pages know when to refresh."""
+    audit_head: str | None = Field(default=None, max_length=64)
+    """The audit chain's head hash when the round closed, for checking the record later."""
+
+
+class RoundElector(SQLModel, table=True):
+    """A delegation of a round's electorate, frozen (weight and voting status) when it opened."""
+
+    __tablename__ = "round_elector"
+    __table_args__ = (UniqueConstraint("round_id", "delegation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", ondelete="CASCADE", index=True)
+    delegation_id: int = Field(foreign_key="delegation.id", ondelete="CASCADE")
+    code: str = Field(max_length=16)
+    name: str = Field(max_length=200)
+    weight: Decimal = Field(sa_type=ExactDecimal)
+    voting_status: str = Field(max_length=16)
+
+
+class Ballot(SQLModel, table=True):
+    """A delegation's ballot in a recorded round; one per delegation per round."""
+
+    __tablename__ = "ballot"
+    __table_args__ = (UniqueConstraint("round_id", "delegation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", ondelete="CASCADE", index=True)
+    delegation_id: int = Field(foreign_key="delegation.id", ondelete="CASCADE")
+    choice: str = Field(max_length=16)
+    explanation: str = Field(default="", sa_type=Text)
+    cast_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    cast_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    receipt: str = Field(max_length=64, unique=True)
+
+
+class SecretBallot(SQLModel, table=True):
+    """A ballot in a secret round: a choice and a weight, with no delegation, no author and no
+    time. A random id; the delegation alone holds the key that can change it."""
+
+    __tablename__ = "secret_ballot"
+
+    id: str = Field(max_length=36, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", ondelete="CASCADE", index=True)
+    choice: str = Field(max_length=16)
+    weight: Decimal = Field(sa_type=ExactDecimal)
+    status: str = Field(max_length=16)
+    """The voting status of the delegation that cast it (ISO counts observing members apart)."""
+    key_hash: str = Field(max_length=64, unique=True)
+    receipt: str = Field(max_length=64, unique=True)
+
+
+class Participation(SQLModel, table=True):
+    """That a delegation took part in a round (and when): the one-ballot-per-delegation guard
+    for secret rounds, and the roll of who voted."""
+
+    __tablename__ = "participation"
+    __table_args__ = (UniqueConstraint("round_id", "delegation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", ondelete="CASCADE", index=True)
+    delegation_id: int = Field(foreign_key="delegation.id", ondelete="CASCADE")
+    first_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 # --- audit -------------------------------------------------------------------------------------

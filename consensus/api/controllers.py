@@ -4,27 +4,39 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import MediaType, Response
+from litestar import MediaType, Request, Response
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
+from consensus.agreement import services as agreement
 from consensus.amendments import services as amendments
 from consensus.api.schemas import (
+    AgreementClauseOut,
+    AgreementOut,
     AmendmentIn,
     AmendmentOut,
+    BallotIn,
+    BallotOut,
     ClauseChangeOut,
     ClauseOut,
+    ClauseStatusIn,
+    ClauseStatusOut,
     CommentIn,
     CommentOut,
     ComparisonOut,
     ConflictOut,
     ConsolidateIn,
     Created,
+    CustomRuleIn,
     DecisionIn,
     DelegationOut,
     DocumentOut,
     GroupOut,
     MembershipOut,
     MeOut,
+    PositionIn,
+    PositionOut,
+    RoundIn,
+    RoundOut,
     SegmentOut,
     VersionCreated,
 )
@@ -32,9 +44,10 @@ from consensus.comments import services as comments
 from consensus.documents import services as documents
 from consensus.documents import versions
 from consensus.groups import services as groups
+from consensus.voting import services as voting
 from consensus.web.access import MEMBER, SIGNED_IN
 from consensus.web.deps import Db, Me
-from consensus.web.routing import action, page
+from consensus.web.routing import action, page, replace
 
 API = "/api/v1"
 
@@ -286,4 +299,177 @@ API_ROUTES += [
     amendment_decide,
     consolidate,
     compare,
+]
+
+
+# --- agreement and voting --------------------------------------------------------------------------
+
+
+def _round_out(view: voting.RoundView) -> RoundOut:
+    return RoundOut(
+        id=view.id,
+        status=view.status,
+        title=view.title,
+        rule=view.rule.kind,
+        rule_text=view.rule_text,
+        quorum=view.quorum,
+        secret=view.secret,
+        document=view.document_slug,
+        version=view.version,
+        clause=view.clause_number,
+        amendment=view.amendment_id,
+        closes_at=view.closes_at,
+        participated=view.participated if view.status != "draft" else None,
+        result=view.result,
+    )
+
+
+@action(f"{API}/groups/{{group:str}}/rounds", name="api_round_create", access=MEMBER, tags=["rounds"], status_code=201)
+def round_create(db: Db, user: Me, group: FromPath[str], data: JSONBody[RoundIn]) -> RoundOut:
+    """The chair prepares a round (a draft) on a version, a clause or an amendment."""
+    custom = data.rule if isinstance(data.rule, CustomRuleIn) else None
+    round_id = voting.create_round(
+        db,
+        user,
+        group,
+        voting.RoundInput(
+            document=data.document,
+            title=data.title,
+            rule="custom" if custom else str(data.rule),
+            threshold=custom.threshold if custom else "",
+            comparison=custom.comparison if custom else ">=",
+            base=custom.base if custom else "cast",
+            weighted=custom.weighted if custom else False,
+            quorum=data.quorum or "0",
+            secret=data.secret,
+            clause=data.clause,
+            amendment=data.amendment,
+            closes_at=data.closes_at,
+        ),
+    )
+    return _round_out(voting.read_round(db, user, group, round_id))
+
+
+@page(f"{API}/rounds/{{round_id:int}}", name="api_round", access=SIGNED_IN, tags=["rounds"])
+def round_detail(db: Db, user: Me, round_id: FromPath[int]) -> RoundOut:
+    """A round with its status and, once closed, its stored result (weights as decimal strings)."""
+    group = voting.group_of_round(db, user, round_id)
+    return _round_out(voting.read_round(db, user, group, round_id))
+
+
+def _round_action(request: Request[Any, Any, Any], db: Db, user: Me, round_id: int, act: Any) -> RoundOut:
+    group = voting.group_of_round(db, user, round_id)
+    act(db, user, group, round_id)
+    request.app.state.watcher.notify(round_id)
+    return _round_out(voting.read_round(db, user, group, round_id))
+
+
+@action(
+    f"{API}/rounds/{{round_id:int}}/open", name="api_round_open", access=SIGNED_IN, tags=["rounds"], status_code=200
+)
+def round_open(request: Request[Any, Any, Any], db: Db, user: Me, round_id: FromPath[int]) -> RoundOut:
+    """Open a draft round (chair): the electorate is frozen."""
+    return _round_action(request, db, user, round_id, voting.open_round)
+
+
+@action(
+    f"{API}/rounds/{{round_id:int}}/close", name="api_round_close", access=SIGNED_IN, tags=["rounds"], status_code=200
+)
+def round_close(request: Request[Any, Any, Any], db: Db, user: Me, round_id: FromPath[int]) -> RoundOut:
+    """Close an open round (chair): the result is taken and stored with its reason."""
+    return _round_action(request, db, user, round_id, voting.close_round)
+
+
+@action(
+    f"{API}/rounds/{{round_id:int}}/cancel", name="api_round_cancel", access=SIGNED_IN, tags=["rounds"], status_code=200
+)
+def round_cancel(request: Request[Any, Any, Any], db: Db, user: Me, round_id: FromPath[int]) -> RoundOut:
+    """Cancel a draft or open round (chair)."""
+    return _round_action(request, db, user, round_id, voting.cancel_round)
+
+
+@replace(f"{API}/rounds/{{round_id:int}}/ballot", name="api_ballot", access=SIGNED_IN, tags=["rounds"])
+def ballot(
+    request: Request[Any, Any, Any], db: Db, user: Me, round_id: FromPath[int], data: JSONBody[BallotIn]
+) -> BallotOut:
+    """Cast or change your delegation's ballot (heads of eligible delegations; the same ballot twice
+    is harmless). In a secret round, keep ``change_key`` to change the ballot later."""
+    group = voting.group_of_round(db, user, round_id)
+    receipt = voting.cast_ballot(db, user, group, round_id, data.choice, data.explanation, data.change_key)
+    request.app.state.watcher.notify(round_id)
+    return BallotOut(receipt.receipt, receipt.choice, receipt.changed, receipt.change_key)
+
+
+@replace(f"{CLAUSE}/position", name="api_position", access=MEMBER, tags=["agreement"])
+def clause_position(
+    db: Db, user: Me, group: FromPath[str], document: FromPath[str], number: FromPath[str], data: JSONBody[PositionIn]
+) -> PositionOut:
+    """The head of a delegation states its position on a clause of the latest version."""
+    position_id = agreement.state_position(db, user, group, document, number, data.position, data.text)
+    return PositionOut(position_id, data.position)
+
+
+@replace(
+    f"{API}/groups/{{group:str}}/documents/{{document:str}}/position",
+    name="api_document_position",
+    access=MEMBER,
+    tags=["agreement"],
+)
+def document_position(
+    db: Db, user: Me, group: FromPath[str], document: FromPath[str], data: JSONBody[PositionIn]
+) -> PositionOut:
+    """The head of a delegation states its position on the whole document."""
+    position_id = agreement.state_position(db, user, group, document, None, data.position, data.text)
+    return PositionOut(position_id, data.position)
+
+
+@replace(f"{CLAUSE}/status", name="api_clause_status", access=MEMBER, tags=["agreement"])
+def clause_status(
+    db: Db,
+    user: Me,
+    group: FromPath[str],
+    document: FromPath[str],
+    number: FromPath[str],
+    data: JSONBody[ClauseStatusIn],
+) -> ClauseStatusOut:
+    """The chair marks a clause agreed ad referendum, or reopens it."""
+    return ClauseStatusOut(number, agreement.set_clause_status(db, user, group, document, number, data.status))
+
+
+@page(
+    f"{API}/groups/{{group:str}}/documents/{{document:str}}/agreement",
+    name="api_agreement",
+    access=MEMBER,
+    tags=["agreement"],
+)
+def agreement_state(db: Db, group: FromPath[str], document: FromPath[str]) -> AgreementOut:
+    """Every delegation's latest position on every clause of the latest version (and stale ones)."""
+    matrix = agreement.agreement_matrix(db, group, document)
+    return AgreementOut(
+        document=document,
+        version=matrix.version.number,
+        whole={row.code: row.cells[""].position for row in matrix.rows if "" in row.cells},
+        clauses=[
+            AgreementClauseOut(
+                number=c.number,
+                status=c.status,
+                positions={row.code: row.cells[c.lineage].position for row in matrix.rows if c.lineage in row.cells},
+                stale=[row.code for row in matrix.rows if c.lineage in row.cells and row.cells[c.lineage].stale],
+            )
+            for c in matrix.clauses
+        ],
+    )
+
+
+API_ROUTES += [
+    round_create,
+    round_detail,
+    round_open,
+    round_close,
+    round_cancel,
+    ballot,
+    clause_position,
+    document_position,
+    clause_status,
+    agreement_state,
 ]

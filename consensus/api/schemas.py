@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from datetime import datetime
+from typing import Any, Literal
 
 import msgspec
 
@@ -165,3 +166,94 @@ class CommentOut:
     observation: str
     reply_to: int | None
     withdrawn: bool
+
+
+# --- agreement and voting -----------------------------------------------------------------------------
+
+
+class CustomRuleIn(msgspec.Struct, forbid_unknown_fields=True):
+    threshold: str
+    comparison: Literal[">", ">="] = ">="
+    base: Literal["cast", "present", "eligible"] = "cast"
+    weighted: bool = False
+
+
+class RoundIn(msgspec.Struct, forbid_unknown_fields=True):
+    document: str
+    title: str
+    rule: str | CustomRuleIn = "consensus"
+    clause: str | None = None
+    amendment: int | None = None
+    quorum: str | None = None
+    secret: bool = False
+    closes_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RoundOut:
+    id: int
+    status: str
+    title: str
+    rule: str
+    rule_text: str
+    quorum: str
+    secret: bool
+    document: str
+    version: int
+    clause: str | None
+    amendment: int | None
+    closes_at: datetime | None
+    participated: list[str] | None
+    result: dict[str, Any] | None
+
+
+class BallotIn(msgspec.Struct, forbid_unknown_fields=True):
+    choice: str
+    explanation: str = ""
+    change_key: str | None = None
+    """Secret rounds only: the key returned when the ballot was first cast."""
+
+
+@dataclass(frozen=True, slots=True)
+class BallotOut:
+    receipt: str
+    choice: str
+    changed: bool
+    change_key: str | None
+
+
+class PositionIn(msgspec.Struct, forbid_unknown_fields=True):
+    position: Literal["support", "accept", "reservation", "objection"]
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PositionOut:
+    id: int
+    position: str
+
+
+class ClauseStatusIn(msgspec.Struct, forbid_unknown_fields=True):
+    status: Literal["agreed_ad_ref", "open"]
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseStatusOut:
+    number: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementClauseOut:
+    number: str
+    status: str
+    positions: dict[str, str]
+    stale: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementOut:
+    document: str
+    version: int
+    whole: dict[str, str]
+    clauses: list[AgreementClauseOut]

@@ -8,6 +8,7 @@ from litestar import Request, Response
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
+from consensus.agreement import services as agreement
 from consensus.amendments import services as amendments
 from consensus.comments import services as comments
 from consensus.errors import Invalid
@@ -60,6 +61,13 @@ def _thread_response(
     if wants_fragment(request):
         return Template("comments/_thread.html", context=context, status_code=status_code)
     context["amendments"] = amendments.clause_amendments(db, user, group, thread.clause)
+    current = not thread.clause.version.superseded
+    context["membership"] = user.membership(group)
+    context["my_position"] = (
+        agreement.my_positions(db, user, group, document).get(thread.clause.lineage) if current else None
+    )
+    context["position_history"] = agreement.position_history(db, user, group, document, thread.clause.lineage)
+    context["positions"] = agreement.POSITIONS
     return Template("comments/clause.html", context=context, status_code=status_code)
 
 

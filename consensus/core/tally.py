@@ -143,9 +143,10 @@ class Result:
     participated: int
     silent: tuple[str, ...]
     reason: str
-    threshold: Fraction | None = None
-    """The share of the base that yes had to reach (for drawing the threshold)."""
-    threshold_weighted: bool = False
+    need_count: Fraction | None = None
+    """How many yes votes the rule asked for (to draw the threshold on the count bars)."""
+    need_weight: Fraction | None = None
+    """How much yes weight the rule asked for (to draw the threshold on the weight bars)."""
     objections: tuple[str, ...] = ()
     reservations: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
@@ -208,7 +209,7 @@ def tally(rule: Rule, voters: Sequence[Voter], ballots: Mapping[str, str], quoru
             f"Not passed: the quorum was not met: {participated} of {eligible.count} eligible delegations "
             f"took part, fewer than {fraction_text(quorum)} of them ({number_text(needed)}).",
         )
-    passed, reason, threshold, weighted, extra = _decide(rule, shares, eligible, electorate, ballots)
+    passed, reason, need_count, need_weight, extra = _decide(rule, shares, eligible, electorate, ballots)
     objections = tuple(code for code, choice in ballots.items() if choice == "objection")
     reservations = tuple(code for code, choice in ballots.items() if choice == "reservation")
     return Result(
@@ -219,17 +220,21 @@ def tally(rule: Rule, voters: Sequence[Voter], ballots: Mapping[str, str], quoru
         participated,
         silent,
         f"{'Passed' if passed else 'Not passed'}: {reason}; {quorum_text}.",
-        threshold,
-        weighted,
+        need_count,
+        need_weight,
         tuple(sorted(objections)),
         tuple(sorted(reservations)),
         extra,
     )
 
 
+Decision = tuple[bool, str, Fraction | None, Fraction | None, dict[str, str]]
+"""passed, reason, yes count needed, yes weight needed, extra figures"""
+
+
 def _decide(
     rule: Rule, s: dict[str, Share], eligible: Share, electorate: Sequence[Voter], ballots: Mapping[str, str]
-) -> tuple[bool, str, Fraction | None, bool, dict[str, str]]:
+) -> Decision:
     if rule.is_consensus:
         objecting = sorted(code for code, choice in ballots.items() if choice == "objection")
         reserving = sorted(code for code, choice in ballots.items() if choice == "reservation")
@@ -246,7 +251,7 @@ def _decide(
                 False,
                 {},
             )
-        return True, f"no objection, so there is consensus ({figures}; silence is consent)", None, False, {}
+        return True, f"no objection, so there is consensus ({figures}; silence is consent)", None, None, {}
 
     yes, no, abstain = s["yes"], s["no"], s["abstain"]
     if rule.kind == "simple_majority":
@@ -263,8 +268,8 @@ def _decide(
             ok,
             f"yes weight {number_text(yes.weight)} {'>' if ok else 'is not more than'} "
             f"no weight {number_text(no.weight)}",
-            Fraction(1, 2),
-            True,
+            None,
+            None,
             {},
         )
     if rule.kind == "two_thirds":
@@ -272,19 +277,19 @@ def _decide(
         need = Fraction(2, 3) * cast
         ok = yes.count >= need and yes.count >= 1
         if yes.count == 0:
-            return False, f"no yes vote ({no.count} no, {abstain.count} abstain)", Fraction(2, 3), False, {}
+            return False, f"no yes vote ({no.count} no, {abstain.count} abstain)", need, None, {}
         return (
             ok,
             f"{yes.count} yes {'≥' if ok else '<'} 2/3 of {cast} votes cast ({number_text(need)})",
-            Fraction(2, 3),
-            False,
+            need,
+            None,
             {},
         )
     if rule.kind == "unanimity":
         ok = no.count == 0 and yes.count >= 1
         if no.count:
-            return False, f"{no.count} no vote{'s' if no.count != 1 else ''} against ({yes.count} yes)", None, False, {}
-        return ok, f"{yes.count} yes and no vote against" if ok else "no yes vote", None, False, {}
+            return False, f"{no.count} no vote{'s' if no.count != 1 else ''} against ({yes.count} yes)", None, None, {}
+        return ok, f"{yes.count} yes and no vote against" if ok else "no yes vote", None, None, {}
     if rule.kind == "iso":
         participating = {v.code for v in electorate if v.status == "participating"}
         p_yes = sum(1 for code, c in ballots.items() if c == "yes" and code in participating)
@@ -299,7 +304,7 @@ def _decide(
             f"participating members: {p_yes} yes {'≥' if first else '<'} 2/3 of {p_cast} ({number_text(need_p)}); "
             f"all members voting: {no.count} no {'≤' if second else '>'} 1/4 of {all_cast} ({number_text(limit_no)})"
         )
-        return first and second, reason, Fraction(2, 3), False, {"p_yes": str(p_yes), "p_no": str(p_no)}
+        return first and second, reason, need_p, None, {"p_yes": str(p_yes), "p_no": str(p_no)}
     if rule.kind == "double_majority":
         need_count = Fraction(55, 100) * eligible.count
         need_weight = Fraction(65, 100) * eligible.weight
@@ -319,7 +324,7 @@ def _decide(
                 if blocking_too_small
                 else f"; {not_yes} delegations did not vote yes, enough for a blocking minority"
             )
-        return ok, reason, Fraction(65, 100), True, {}
+        return ok, reason, need_count, need_weight, {}
     if rule.kind == "custom":
         return _custom(rule, s, eligible)
     raise ValueError(f"unknown rule {rule.kind}")
@@ -345,7 +350,27 @@ def _custom(
         ok,
         f"yes {word} {number_text(yes)} {symbol} {fraction_text(rule.threshold)} of the "
         f"{BASE_NAMES[rule.base]} {number_text(base)} ({number_text(need)})",
-        rule.threshold,
-        rule.weighted,
+        None if rule.weighted else need,
+        need if rule.weighted else None,
         {},
     )
+
+
+def result_to_dict(result: Result, rule: Rule, quorum: Fraction) -> dict[str, object]:
+    """The stored form of a result (JSON-ready; exact numbers as decimal or fraction strings)."""
+    return {
+        "passed": result.passed,
+        "quorum_met": result.quorum_met,
+        "rule": rule.kind,
+        "rule_text": rule.describe(),
+        "quorum": fraction_text(quorum),
+        "tally": {c: {"count": sh.count, "weight": number_text(sh.weight)} for c, sh in result.tally.items()},
+        "eligible": {"count": result.eligible.count, "weight": number_text(result.eligible.weight)},
+        "participated": result.participated,
+        "silent": list(result.silent),
+        "reason": result.reason,
+        "need_count": None if result.need_count is None else number_text(result.need_count),
+        "need_weight": None if result.need_weight is None else number_text(result.need_weight),
+        "objections": list(result.objections),
+        "reservations": list(result.reservations),
+    }

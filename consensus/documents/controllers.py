@@ -8,6 +8,7 @@ from litestar import Request, Response
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
+from consensus.agreement import services as agreement
 from consensus.documents import services as documents
 from consensus.documents import versions
 from consensus.errors import Invalid
@@ -15,7 +16,6 @@ from consensus.models import Role
 from consensus.web.access import MEMBER, roles
 from consensus.web.deps import Db, Me
 from consensus.web.forms import FormData, field
-from consensus.web.htmx import slot
 from consensus.web.routing import action, page
 
 DOCUMENT = "/groups/{group:str}/documents/{document:str}"
@@ -29,13 +29,19 @@ def document_page(
     document: FromPath[str],
     version: Annotated[int | None, QueryParameter(ge=1, description="Version number; the latest by default")] = None,
 ) -> Template:
-    """Title, version, status and every clause with a stable anchor, its comments and amendments."""
+    """Title, version, status and every clause with a stable anchor, its comments and amendments,
+    and the viewer's delegation's position on each."""
+    view = documents.read_document(db, group, document, version)
+    mine = agreement.my_positions(db, user, group, document) if not view.superseded else {}
     return Template(
         "documents/document.html",
         context={
-            "document": documents.read_document(db, group, document, version),
+            "document": view,
             "membership": user.membership(group),
-            "slot": slot,
+            "mine": mine,
+            "positions": agreement.POSITIONS,
+            "errors": {},
+            "values": {},
         },
     )
 

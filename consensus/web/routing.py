@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import delete, get, post
+from litestar import delete, get, post, put
 
 from consensus.web.access import ACCESS_KEY, Access
 
@@ -49,4 +49,16 @@ def removal(path: str, *, name: str, access: Access, **kwargs: Any) -> Any:
         opt=_opt(access, kwargs.pop("opt", None)),
         sync_to_thread=True,
         **_in_schema(path, kwargs),
+    )
+
+
+def stream(path: str, *, name: str, access: Access, **kwargs: Any) -> Any:
+    """An async GET handler (server-sent events): it waits on the event loop, not in a thread."""
+    return get(path, name=name, opt=_opt(access, kwargs.pop("opt", None)), **_in_schema(path, kwargs))
+
+
+def replace(path: str, *, name: str, access: Access, **kwargs: Any) -> Any:
+    """A PUT handler (the JSON API's idempotent updates)."""
+    return put(
+        path, name=name, opt=_opt(access, kwargs.pop("opt", None)), sync_to_thread=True, **_in_schema(path, kwargs)
     )

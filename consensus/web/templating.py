@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine
 
+from consensus.core.tally import RULE_NAMES, number_text
 from consensus.i18n import _, ngettext
 
 ROLE_LABELS = {
@@ -52,6 +53,18 @@ AMENDMENT_STATUS_LABELS = {
     "accepted": "Accepted",
     "rejected": "Rejected",
 }
+ROUND_STATUS_LABELS = {"draft": "In preparation", "open": "Open", "closed": "Closed", "cancelled": "Cancelled"}
+CHOICE_LABELS = {
+    "yes": "Yes",
+    "no": "No",
+    "abstain": "Abstain",
+    "support": "Support",
+    "accept": "Accept (can live with it)",
+    "reservation": "Reservation",
+    "objection": "Objection",
+    "silent": "Did not vote",
+}
+POSITION_SYMBOLS = {"support": "✔", "accept": "○", "reservation": "◐", "objection": "✖"}
 CHANGE_LABELS = {"unchanged": "unchanged", "changed": "changed", "added": "added", "deleted": "deleted"}
 
 
@@ -71,6 +84,10 @@ def query_with(params: Any, **changes: object) -> str:
     merged = {key: value for key, value in params.items() if key not in changes}
     merged.update({key: str(value) for key, value in changes.items()})
     return urlencode(merged)
+
+
+def rule_name(kind: str) -> str:
+    return _(RULE_NAMES.get(kind, kind))
 
 
 def format_weight(value: Decimal) -> str:
@@ -154,6 +171,11 @@ def make_environment(
     env.filters["change_label"] = lambda v: label(v, CHANGE_LABELS)
     env.filters["amendment_kind"] = amendment_kind
     env.filters["query_with"] = query_with
+    env.filters["round_status"] = lambda v: label(v, ROUND_STATUS_LABELS)
+    env.filters["choice_label"] = lambda v: label(v, CHOICE_LABELS)
+    env.filters["rule_name"] = rule_name
+    env.filters["fraction"] = lambda v: number_text(v)
+    env.globals["position_symbols"] = POSITION_SYMBOLS
     return env
 
 

@@ -1,0 +1,1 @@
+"""Agreement: positions per delegation and clause, the matrix, and clause status."""

@@ -1,0 +1,342 @@
+"""Stating positions, the agreement matrix (with stale positions), and marking clauses agreed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from consensus.accounts.identity import CurrentUser, GroupMembership
+from consensus.audit import services as audit
+from consensus.db import write_transaction
+from consensus.documents.services import VersionRef, locate_clause, locate_version, require_current
+from consensus.errors import Conflict, Forbidden, NotFound
+from consensus.i18n import _
+from consensus.models import Clause, ClauseStatus, Delegation, Position, PositionKind, Role, User, Version
+from consensus.validation import BODY_LIMIT, Fields
+
+POSITIONS = [p.value for p in PositionKind]
+NEEDS_TEXT = {PositionKind.reservation.value, PositionKind.objection.value}
+CLAUSE_STATUSES = [ClauseStatus.open.value, ClauseStatus.agreed_ad_ref.value]
+
+
+def _membership(user: CurrentUser, group_slug: str) -> GroupMembership:
+    membership = user.membership(group_slug)
+    if membership is None:
+        raise NotFound(_("There is no working group {slug} that you belong to.").format(slug=group_slug))
+    return membership
+
+
+def _head(user: CurrentUser, group_slug: str) -> GroupMembership:
+    membership = _membership(user, group_slug)
+    if not membership.is_head or membership.delegation_id is None:
+        raise Forbidden(_("Only the head of a delegation states its position."))
+    return membership
+
+
+def check_position(position: str, text: str) -> tuple[str, str]:
+    fields = Fields()
+    chosen = fields.choice("position", position, _("The position"), POSITIONS)
+    required = chosen in NEEDS_TEXT
+    written = fields.text(
+        "text", text, _("The text of the reservation or objection"), required=required, limit=BODY_LIMIT
+    )
+    fields.done()
+    return chosen, written
+
+
+def record_position(
+    session: Session,
+    *,
+    document_id: int,
+    delegation_id: int,
+    version_id: int,
+    lineage: str | None,
+    clause_id: int | None,
+    position: str,
+    text: str,
+    user_id: int | None,
+    round_id: int | None = None,
+) -> Position:
+    """Append a position inside the caller's transaction (the latest statement counts)."""
+    row = Position(
+        document_id=document_id,
+        delegation_id=delegation_id,
+        version_id=version_id,
+        lineage=lineage,
+        clause_id=clause_id,
+        position=position,
+        text=text,
+        stated_by_id=user_id,
+        round_id=round_id,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def state_position(
+    session: Session,
+    user: CurrentUser,
+    group_slug: str,
+    document_slug: str,
+    number: str | None,
+    position: str,
+    text: str = "",
+) -> int:
+    """The head of a delegation states its position on a clause of the current version (or, with
+    no clause number, on the whole document)."""
+    membership = _head(user, group_slug)
+    chosen, written = check_position(position, text)
+    with write_transaction(session):
+        if number:
+            clause = locate_clause(session, group_slug, document_slug, number)
+            ref, lineage, clause_id = clause.version, clause.lineage, clause.clause_id
+        else:
+            ref, lineage, clause_id = locate_version(session, group_slug, document_slug), None, None
+        require_current(ref)
+        row = record_position(
+            session,
+            document_id=ref.document_id,
+            delegation_id=membership.delegation_id,  # type: ignore[arg-type]
+            version_id=ref.version_id,
+            lineage=lineage,
+            clause_id=clause_id,
+            position=chosen,
+            text=written,
+            user_id=user.id,
+        )
+        audit.record(
+            session,
+            user.actor(group_slug),
+            "position.state",
+            "position",
+            row.id,
+            group_id=ref.group_id,
+            details={"document": document_slug, "clause": number, "position": chosen},
+        )
+        assert row.id is not None
+        return row.id
+
+
+def set_clause_status(
+    session: Session, user: CurrentUser, group_slug: str, document_slug: str, number: str, status: str
+) -> str:
+    """The chair marks a clause agreed ad referendum, or reopens it."""
+    membership = _membership(user, group_slug)
+    if membership.role != Role.chair:
+        raise Forbidden(_("Only the chair marks clauses agreed or reopens them."))
+    fields = Fields()
+    status = fields.choice("status", status, _("The status"), CLAUSE_STATUSES)
+    fields.done()
+    with write_transaction(session):
+        clause = locate_clause(session, group_slug, document_slug, number)
+        require_current(clause.version)
+        if clause.status == ClauseStatus.adopted:
+            raise Conflict(_("Clause {n} has been adopted with the whole text.").format(n=number))
+        if clause.status == status:
+            return status
+        row = session.get(Clause, clause.clause_id)
+        assert row is not None
+        row.status = status
+        session.add(row)
+        audit.record(
+            session,
+            user.actor(group_slug),
+            "clause.status",
+            "clause",
+            clause.clause_id,
+            group_id=clause.version.group_id,
+            details={"document": document_slug, "clause": number, "from": clause.status, "to": status},
+        )
+    return status
+
+
+# --- reading -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    position: str
+    text: str
+    stale: bool
+    stated_at: datetime
+    by_round: bool
+
+
+@dataclass(slots=True)
+class ClauseSummary:
+    number: str
+    heading: str
+    status: str
+    lineage: str
+    counts: Counter[str] = field(default_factory=Counter)
+    objecting: list[str] = field(default_factory=list)
+    reserving: list[str] = field(default_factory=list)
+    silent: int = 0
+
+    @property
+    def contested(self) -> bool:
+        return bool(self.objecting)
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    code: str
+    name: str
+    voting_status: str
+    cells: dict[str, Cell]
+    """Keyed by lineage; the document-level position under the key ``""``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    version: VersionRef
+    clauses: list[ClauseSummary]
+    rows: list[MatrixRow]
+    document: ClauseSummary
+    contested_only: bool
+    silent_only: bool
+
+
+def _latest_positions(session: Session, document_id: int) -> list[tuple[Position, str | None, int]]:
+    """The latest position of every delegation on every clause (and the document), with the text
+    of the clause it was stated on and the version it was stated on."""
+    latest = (
+        select(func.max(Position.id).label("id"))
+        .where(Position.document_id == document_id)
+        .group_by(Position.delegation_id, Position.lineage)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Position, Clause.text, Version.number)
+        .join(latest, latest.c.id == Position.id)
+        .join(Version, Version.id == Position.version_id)
+        .outerjoin(Clause, Clause.id == Position.clause_id)
+    ).all()
+    return [(position, text, number) for position, text, number in rows]
+
+
+def agreement_matrix(
+    session: Session, group_slug: str, document_slug: str, *, contested_only: bool = False, silent_only: bool = False
+) -> Matrix:
+    """Delegations down, clauses of the current version across, the latest position in each cell;
+    positions stated on text that has since changed are marked stale."""
+    ref = locate_version(session, group_slug, document_slug)
+    clause_rows = session.execute(
+        select(Clause.number, Clause.heading, Clause.status, Clause.lineage, Clause.text)
+        .where(Clause.version_id == ref.version_id)
+        .order_by(Clause.position)
+    ).all()
+    current_text = {lineage: text for _n, _h, _s, lineage, text in clause_rows}
+    summaries = {
+        lineage: ClauseSummary(number, heading, status, lineage) for number, heading, status, lineage, _t in clause_rows
+    }
+    document_summary = ClauseSummary("", _("The whole document"), "", "")
+    delegations = session.execute(
+        select(Delegation.id, Delegation.code, Delegation.name, Delegation.voting_status)
+        .where(Delegation.group_id == ref.group_id)
+        .order_by(Delegation.name)
+    ).all()
+    cells: dict[int, dict[str, Cell]] = {d_id: {} for d_id, *_ in delegations}
+    for position, stated_text, stated_version in _latest_positions(session, ref.document_id):
+        key = position.lineage or ""
+        if key and key not in current_text:
+            continue  # a clause deleted since
+        stale = (stated_text != current_text[key]) if key else stated_version != ref.number
+        cells[position.delegation_id][key] = Cell(
+            position.position, position.text, stale, position.stated_at, position.round_id is not None
+        )
+    for d_id, _code, name, _status in delegations:
+        for key, summary in [*summaries.items(), ("", document_summary)]:
+            cell = cells[d_id].get(key)
+            if cell is None:
+                summary.silent += 1
+                continue
+            summary.counts[cell.position] += 1
+            if cell.position == PositionKind.objection:
+                summary.objecting.append(name)
+            elif cell.position == PositionKind.reservation:
+                summary.reserving.append(name)
+    rows = [MatrixRow(code, name, status, cells[d_id]) for d_id, code, name, status in delegations]
+    clauses = list(summaries.values())
+    if contested_only:
+        clauses = [c for c in clauses if c.contested]
+    if silent_only:
+        rows = [row for row in rows if not row.cells]
+    return Matrix(ref, clauses, rows, document_summary, contested_only, silent_only)
+
+
+def matrix_csv(matrix: Matrix) -> str:
+    """The matrix as CSV: one row per delegation, one column per clause (stale positions marked)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["Delegation", "Code", _("Whole document"), *[c.number for c in matrix.clauses]])
+    for row in matrix.rows:
+        writer.writerow([row.name, row.code, _csv_cell(row, ""), *[_csv_cell(row, c.lineage) for c in matrix.clauses]])
+    return out.getvalue()
+
+
+def _csv_cell(row: MatrixRow, key: str) -> str:
+    found = row.cells.get(key)
+    if found is None:
+        return ""
+    return found.position + (" (stale)" if found.stale else "")
+
+
+@dataclass(frozen=True, slots=True)
+class PositionHistoryItem:
+    position: str
+    text: str
+    stated_at: datetime
+    stated_by: str
+    version: int
+    by_round: bool
+
+
+def my_positions(session: Session, user: CurrentUser, group_slug: str, document_slug: str) -> dict[str, Cell]:
+    """The viewer's delegation's latest positions on the current version, by lineage ('' = document)."""
+    membership = _membership(user, group_slug)
+    if membership.delegation_id is None:
+        return {}
+    ref = locate_version(session, group_slug, document_slug)
+    current = dict(
+        session.execute(select(Clause.lineage, Clause.text).where(Clause.version_id == ref.version_id)).all()
+    )
+    found: dict[str, Cell] = {}
+    for position, stated_text, stated_version in _latest_positions(session, ref.document_id):
+        if position.delegation_id != membership.delegation_id:
+            continue
+        key = position.lineage or ""
+        if key and key not in current:
+            continue
+        stale = (stated_text != current[key]) if key else stated_version != ref.number
+        found[key] = Cell(position.position, position.text, stale, position.stated_at, position.round_id is not None)
+    return found
+
+
+def position_history(
+    session: Session, user: CurrentUser, group_slug: str, document_slug: str, lineage: str | None
+) -> list[PositionHistoryItem]:
+    """Every position the viewer's delegation stated on one clause (or the document), newest first."""
+    membership = _membership(user, group_slug)
+    if membership.delegation_id is None:
+        return []
+    ref = locate_version(session, group_slug, document_slug)
+    condition = Position.lineage.is_(None) if lineage is None else Position.lineage == lineage  # type: ignore[union-attr]
+    rows = session.execute(
+        select(Position, User.name, Version.number)
+        .outerjoin(User, User.id == Position.stated_by_id)
+        .join(Version, Version.id == Position.version_id)
+        .where(Position.document_id == ref.document_id, Position.delegation_id == membership.delegation_id, condition)
+        .order_by(Position.id.desc())  # type: ignore[union-attr]
+    ).all()
+    return [
+        PositionHistoryItem(p.position, p.text, p.stated_at, name or "", number, p.round_id is not None)
+        for p, name, number in rows
+    ]

@@ -1,0 +1,1 @@
+"""Voting and consensus rounds: electorates, ballots, tallies, live updates, deadlines."""

@@ -1,0 +1,262 @@
+"""Rounds: the list, the chair's form, the round page (ballot, live tally, result), live updates."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
+from typing import Any
+
+import anyio.to_thread
+from litestar import Request, Response
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, ServerSentEvent, Template
+from litestar.response.sse import ServerSentEventMessage
+from sqlmodel import Session
+
+from consensus.accounts.identity import CurrentUser
+from consensus.core.chart import panels
+from consensus.core.tally import BUILTIN_RULES
+from consensus.errors import Invalid
+from consensus.groups.services import documents_of
+from consensus.models import Role
+from consensus.voting import services as voting
+from consensus.web.access import MEMBER, roles
+from consensus.web.deps import Db, Me
+from consensus.web.forms import FormData, checkbox, field
+from consensus.web.htmx import wants_fragment
+from consensus.web.routing import action, page, stream
+
+ROUNDS = "/groups/{group:str}/rounds"
+ROUND = ROUNDS + "/{round_id:int}"
+KEY_COOKIE = "consensus_round_{id}"
+"""In a secret round, the browser that cast a ballot keeps the only key that can change it."""
+
+
+def parse_deadline(text: str) -> datetime | None:
+    """A deadline typed in a form: ISO with a zone, or date and time in UTC (datetime-local)."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise Invalid({"closes_at": "Give the deadline as a date and time, for example 2026-12-01T17:00."}) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def round_input(data: dict[str, Any]) -> voting.RoundInput:
+    amendment = field(data, "amendment")
+    if amendment and not amendment.isdigit():
+        raise Invalid({"amendment": "Give the amendment's number."})
+    return voting.RoundInput(
+        document=field(data, "document"),
+        title=field(data, "title"),
+        rule=field(data, "rule") or "consensus",
+        threshold=field(data, "threshold"),
+        comparison=field(data, "comparison") or ">=",
+        base=field(data, "base") or "cast",
+        weighted=checkbox(data, "weighted"),
+        quorum=field(data, "quorum") or "0",
+        secret=checkbox(data, "secret"),
+        clause=field(data, "clause") or None,
+        amendment=int(amendment) if amendment else None,
+        closes_at=parse_deadline(field(data, "closes_at")),
+    )
+
+
+@page(ROUNDS, name="rounds", access=MEMBER)
+def rounds_page(db: Db, user: Me, group: FromPath[str]) -> Template:
+    """The group's rounds: open, in preparation, closed."""
+    return Template(
+        "voting/rounds.html",
+        context={"rounds": voting.list_rounds(db, group), "group_slug": group, "membership": user.membership(group)},
+    )
+
+
+def _form(
+    db: Session, user: CurrentUser, group: str, values: dict[str, Any], errors: dict[str, str], status_code: int = 200
+) -> Template:
+    membership = user.membership(group)
+    assert membership is not None
+    return Template(
+        "voting/new.html",
+        context={
+            "group_slug": group,
+            "documents": documents_of(db, [membership.group_id])[membership.group_id],
+            "rules": BUILTIN_RULES,
+            "values": values,
+            "errors": errors,
+        },
+        status_code=status_code,
+    )
+
+
+@page(ROUNDS + "/new", name="round_new", access=roles(Role.chair))
+def round_new(
+    db: Db,
+    user: Me,
+    group: FromPath[str],
+    document: FromQuery[str | None] = None,
+    clause: FromQuery[str | None] = None,
+    amendment: FromQuery[int | None] = None,
+) -> Template:
+    """The chair's form for a new round (prefilled from a clause or an amendment)."""
+    values = {
+        "document": document or "",
+        "clause": clause or "",
+        "amendment": amendment or "",
+        "rule": "consensus",
+        "quorum": "0",
+    }
+    return _form(db, user, group, values, {})
+
+
+@action(ROUNDS, name="round_create", access=roles(Role.chair))
+def round_create(
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], data: FormData
+) -> Response[Any]:
+    """Create the round as a draft (it opens separately, which freezes the electorate)."""
+    try:
+        round_id = voting.create_round(db, user, group, round_input(data))
+    except Invalid as refusal:
+        return _form(db, user, group, dict(data), refusal.errors, status_code=422)
+    return Redirect(request.app.route_reverse("round", group=group, round_id=round_id), status_code=303)
+
+
+def _round_context(db: Session, user: CurrentUser, group: str, round_id: int) -> dict[str, Any]:
+    view = voting.read_round(db, user, group, round_id)
+    chart = panels(view.result, view.rule.choices) if view.result else None
+    return {"round": view, "chart": chart, "group_slug": group, "errors": {}, "values": {}}
+
+
+@page(ROUND, name="round", access=MEMBER)
+def round_page(
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], round_id: FromPath[int]
+) -> Template:
+    """A round: its subject and rule; the ballot for heads; the live tally for the chair; the result."""
+    context = _round_context(db, user, group, round_id)
+    if wants_fragment(request):
+        return Template("voting/_live.html", context=context)
+    return Template("voting/round.html", context=context)
+
+
+def _chair_action(
+    request: Request[Any, Any, Any], db: Db, user: Me, group: str, round_id: int, act: Any
+) -> Response[Any]:
+    act(db, user, group, round_id)
+    request.app.state.watcher.notify(round_id)
+    return Redirect(request.app.route_reverse("round", group=group, round_id=round_id), status_code=303)
+
+
+@action(ROUND + "/open", name="round_open", access=roles(Role.chair))
+def round_open(
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], round_id: FromPath[int]
+) -> Response[Any]:
+    """Open the round: the electorate is frozen and ballots are taken."""
+    return _chair_action(request, db, user, group, round_id, voting.open_round)
+
+
+@action(ROUND + "/close", name="round_close", access=roles(Role.chair))
+def round_close(
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], round_id: FromPath[int]
+) -> Response[Any]:
+    """Close the round: the tally is taken and stored with its reason."""
+    return _chair_action(request, db, user, group, round_id, voting.close_round)
+
+
+@action(ROUND + "/cancel", name="round_cancel", access=roles(Role.chair))
+def round_cancel(
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], round_id: FromPath[int]
+) -> Response[Any]:
+    """Cancel the round: no result is recorded."""
+    return _chair_action(request, db, user, group, round_id, voting.cancel_round)
+
+
+@action(ROUND + "/ballot", name="ballot_cast", access=MEMBER)
+def ballot_cast(
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], round_id: FromPath[int], data: FormData
+) -> Response[Any]:
+    """The head of a delegation casts or changes its ballot."""
+    cookie_name = KEY_COOKIE.format(id=round_id)
+    try:
+        receipt = voting.cast_ballot(
+            db,
+            user,
+            group,
+            round_id,
+            field(data, "choice"),
+            field(data, "explanation"),
+            request.cookies.get(cookie_name),
+        )
+    except Invalid as refusal:
+        context = _round_context(db, user, group, round_id)
+        context.update(
+            errors=refusal.errors, values={"choice": field(data, "choice"), "explanation": field(data, "explanation")}
+        )
+        return Template("voting/round.html", context=context, status_code=422)
+    request.app.state.watcher.notify(round_id)
+    url = request.app.route_reverse("round", group=group, round_id=round_id) + "?cast=1#my-ballot"
+    response = Redirect(url, status_code=303)
+    if receipt.change_key:
+        response.set_cookie(
+            key=cookie_name,
+            value=receipt.change_key,
+            path=request.app.route_reverse("round", group=group, round_id=round_id),
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            max_age=60 * 60 * 24 * 30,
+        )
+        response.set_cookie(
+            key=f"consensus_receipt_{round_id}",
+            value=receipt.receipt,
+            path=request.app.route_reverse("round", group=group, round_id=round_id),
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            max_age=60 * 60 * 24 * 30,
+        )
+    return response
+
+
+@stream(ROUND + "/live", name="round_live", access=MEMBER)
+async def round_live(request: Request[Any, Any, Any], group: FromPath[str], round_id: FromPath[int]) -> ServerSentEvent:
+    """Server-sent events: the live panel of the round, sent again whenever a ballot or the status
+    changes; the stream ends when the round is over."""
+    user: CurrentUser = request.scope["user"]  # type: ignore[assignment]
+    engine = request.app.state.engine
+    watcher = request.app.state.watcher
+    template = request.app.template_engine.get_template("voting/_live.html")
+
+    def render() -> str:
+        with Session(engine, expire_on_commit=False) as session:
+            context = _round_context(session, user, group, round_id)
+        return template.render(request=request, oob=True, **context)
+
+    # Refuse at once (404) if the round is not in this group.
+    await anyio.to_thread.run_sync(render)
+
+    async def events() -> AsyncGenerator[ServerSentEventMessage, None]:
+        async for state in watcher.states(round_id):
+            if state is None:
+                return
+            html = await anyio.to_thread.run_sync(render)
+            yield ServerSentEventMessage(data=html, event="live")
+            if state[1] in ("closed", "cancelled"):
+                yield ServerSentEventMessage(data="", event="over")
+                return
+
+    return ServerSentEvent(events(), headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+VOTING_ROUTES = [
+    rounds_page,
+    round_new,
+    round_create,
+    round_page,
+    round_open,
+    round_close,
+    round_cancel,
+    ballot_cast,
+    round_live,
+]

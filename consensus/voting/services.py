@@ -1,0 +1,811 @@
+"""Creating, opening, closing and cancelling rounds; casting ballots; reading rounds and results."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from consensus.accounts.identity import CurrentUser, GroupMembership
+from consensus.agreement.services import record_position
+from consensus.audit import services as audit
+from consensus.audit.services import Actor
+from consensus.core.tally import (
+    Result,
+    Rule,
+    RuleError,
+    Voter,
+    builtin_rule,
+    custom_rule,
+    electorate_of,
+    fraction_text,
+    parse_fraction,
+    result_to_dict,
+    tally,
+)
+from consensus.db import utcnow, write_transaction
+from consensus.documents.services import locate_clause, locate_version, require_current
+from consensus.errors import Conflict, Forbidden, Invalid, NotFound
+from consensus.i18n import _
+from consensus.models import (
+    Amendment,
+    AmendmentStatus,
+    Ballot,
+    Clause,
+    Delegation,
+    Document,
+    Participation,
+    Role,
+    Round,
+    RoundElector,
+    RoundStatus,
+    SecretBallot,
+    Version,
+    WorkingGroup,
+)
+from consensus.validation import BODY_LIMIT, HEADING_LIMIT, Fields
+
+DEADLINE = Actor(user_id=None, label="deadline")
+
+
+# --- rules ---------------------------------------------------------------------------------------------
+
+
+def rule_of(row: Round) -> Rule:
+    if row.rule == "custom":
+        return custom_rule(row.threshold or "0", row.comparison or ">=", row.base or "cast", row.weighted)
+    return builtin_rule(row.rule)
+
+
+def _membership(user: CurrentUser, group_slug: str) -> GroupMembership:
+    membership = user.membership(group_slug)
+    if membership is None:
+        raise NotFound(_("There is no working group {slug} that you belong to.").format(slug=group_slug))
+    return membership
+
+
+def _chair(user: CurrentUser, group_slug: str) -> GroupMembership:
+    membership = _membership(user, group_slug)
+    if membership.role != Role.chair:
+        raise Forbidden(_("Only the chair runs rounds."))
+    return membership
+
+
+# --- creating and running rounds -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RoundInput:
+    """What the chair asks for: the subject, the rule, the quorum, secrecy and a deadline."""
+
+    document: str
+    title: str
+    rule: str = "consensus"
+    """A built-in rule name, or ``custom`` with the four fields below."""
+    threshold: str = ""
+    comparison: str = ">="
+    base: str = "cast"
+    weighted: bool = False
+    quorum: str = "0"
+    secret: bool = False
+    clause: str | None = None
+    amendment: int | None = None
+    closes_at: datetime | None = None
+
+
+def _check_round(data: RoundInput) -> tuple[Rule, Fraction, str]:
+    fields = Fields()
+    title = fields.text("title", data.title, _("The title"), required=True, limit=HEADING_LIMIT)
+    rule: Rule | None = None
+    try:
+        if data.rule == "custom":
+            rule = custom_rule(data.threshold, data.comparison, data.base, data.weighted)
+        else:
+            rule = builtin_rule(data.rule)
+    except RuleError as problem:
+        name, _sep, message = str(problem).partition(": ")
+        fields.fail(name if name in ("threshold", "comparison", "base") else "rule", message)
+    quorum = Fraction(0)
+    try:
+        quorum = parse_fraction(data.quorum or "0")
+    except RuleError as problem:
+        fields.fail("quorum", str(problem).partition(": ")[2])
+    if data.closes_at is not None:
+        if data.closes_at.tzinfo is None:
+            fields.fail("closes_at", _("Give the deadline with its time zone (for example 2026-12-01T17:00:00Z)."))
+        elif data.closes_at <= utcnow():
+            fields.fail("closes_at", _("The deadline has already passed."))
+    if rule is not None and rule.is_consensus and data.secret:
+        fields.fail("secret", _("A consensus round is never secret: positions are stated openly."))
+    fields.done()
+    assert rule is not None
+    return rule, quorum, title
+
+
+def create_round(session: Session, user: CurrentUser, group_slug: str, data: RoundInput) -> int:
+    """The chair prepares a round (a draft) on a version, a clause or an amendment."""
+    _chair(user, group_slug)
+    rule, quorum, title = _check_round(data)
+    with write_transaction(session):
+        ref = locate_version(session, group_slug, data.document)
+        require_current(ref)
+        clause_id = amendment_id = None
+        if data.amendment is not None:
+            amendment = session.execute(
+                select(Amendment).where(Amendment.id == data.amendment, Amendment.version_id == ref.version_id)
+            ).scalar_one_or_none()
+            if amendment is None:
+                raise Invalid(
+                    {"amendment": _("There is no amendment {id} to the current version.").format(id=data.amendment)}
+                )
+            if amendment.status != AmendmentStatus.proposed:
+                raise Invalid({"amendment": _("Amendment {id} is no longer proposed.").format(id=data.amendment)})
+            amendment_id, clause_id = amendment.id, amendment.clause_id
+        elif data.clause:
+            try:
+                clause_id = locate_clause(session, group_slug, data.document, data.clause).clause_id
+            except NotFound as missing:
+                raise Invalid({"clause": missing.message}) from None
+        row = Round(
+            group_id=ref.group_id,
+            document_id=ref.document_id,
+            version_id=ref.version_id,
+            clause_id=clause_id,
+            amendment_id=amendment_id,
+            title=title,
+            rule=rule.kind,
+            threshold=fraction_text(rule.threshold) if rule.threshold is not None else None,
+            comparison=rule.comparison if rule.kind == "custom" else None,
+            base=rule.base if rule.kind == "custom" else None,
+            weighted=rule.weighted,
+            quorum=fraction_text(quorum),
+            secret=data.secret,
+            closes_at=data.closes_at,
+            created_by_id=user.id,
+        )
+        session.add(row)
+        session.flush()
+        audit.record(
+            session,
+            user.actor(group_slug),
+            "round.create",
+            "round",
+            row.id,
+            group_id=ref.group_id,
+            details={"title": title, "rule": rule.kind, "quorum": fraction_text(quorum), "secret": data.secret},
+        )
+        assert row.id is not None
+        return row.id
+
+
+def _round(session: Session, group_slug: str, round_id: int, *, lock: str | None = None) -> Round:
+    statement = (
+        select(Round)
+        .join(WorkingGroup, WorkingGroup.id == Round.group_id)
+        .where(Round.id == round_id, WorkingGroup.slug == group_slug)
+    )
+    if lock == "update":
+        statement = statement.with_for_update()
+    elif lock == "share":
+        statement = statement.with_for_update(read=True)
+    row = session.execute(statement).scalar_one_or_none()
+    if row is None:
+        raise NotFound(_("There is no round {id} in this group.").format(id=round_id))
+    return row
+
+
+def group_of_round(session: Session, user: CurrentUser, round_id: int) -> str:
+    """The slug of the group a round belongs to, if the user is a member."""
+    slug = session.execute(
+        select(WorkingGroup.slug).join(Round, Round.group_id == WorkingGroup.id).where(Round.id == round_id)
+    ).scalar_one_or_none()
+    if slug is None or user.membership(slug) is None:
+        raise NotFound(_("There is no round {id}.").format(id=round_id))
+    return slug
+
+
+def open_round(session: Session, user: CurrentUser, group_slug: str, round_id: int) -> None:
+    """Open a draft round: its electorate (delegations, weights, voting status) is frozen now."""
+    _chair(user, group_slug)
+    with write_transaction(session):
+        row = _round(session, group_slug, round_id, lock="update")
+        if row.status != RoundStatus.draft:
+            raise Conflict(
+                _("Round {id} is {status}: only a draft can be opened.").format(id=round_id, status=_(row.status))
+            )
+        if row.closes_at is not None and row.closes_at <= utcnow():
+            raise Conflict(
+                _("The deadline of round {id} has passed: set a new one before opening it.").format(id=round_id)
+            )
+        current = session.execute(select(Version.superseded_at).where(Version.id == row.version_id)).scalar_one()
+        if current is not None:
+            raise Conflict(_("The version this round is on has been superseded."))
+        session.add_all(
+            RoundElector(
+                round_id=row.id,  # type: ignore[arg-type]
+                delegation_id=delegation.id,  # type: ignore[arg-type]
+                code=delegation.code,
+                name=delegation.name,
+                weight=delegation.weight,
+                voting_status=delegation.voting_status,
+            )
+            for delegation in session.execute(select(Delegation).where(Delegation.group_id == row.group_id)).scalars()
+        )
+        row.status = RoundStatus.open.value
+        row.opened_at = utcnow()
+        row.changes += 1
+        session.add(row)
+        audit.record(session, user.actor(group_slug), "round.open", "round", round_id, group_id=row.group_id)
+
+
+def cancel_round(session: Session, user: CurrentUser, group_slug: str, round_id: int) -> None:
+    """Cancel a draft or open round: no result is recorded."""
+    _chair(user, group_slug)
+    with write_transaction(session):
+        row = _round(session, group_slug, round_id, lock="update")
+        if row.status not in (RoundStatus.draft, RoundStatus.open):
+            raise Conflict(_("Round {id} is already {status}.").format(id=round_id, status=_(row.status)))
+        row.status = RoundStatus.cancelled.value
+        row.closed_at = utcnow()
+        row.closed_by_id = user.id
+        row.changes += 1
+        session.add(row)
+        audit.record(session, user.actor(group_slug), "round.cancel", "round", round_id, group_id=row.group_id)
+
+
+def _electorate(session: Session, round_id: int) -> list[RoundElector]:
+    return list(
+        session.execute(
+            select(RoundElector).where(RoundElector.round_id == round_id).order_by(RoundElector.name)
+        ).scalars()
+    )
+
+
+def _ballots_for_tally(
+    session: Session, row: Round, electors: list[RoundElector]
+) -> tuple[list[Voter], dict[str, str]]:
+    """The electorate and ballots as the tally wants them. Secret ballots have no delegation: each
+    becomes an anonymous voter of the recorded weight and voting status."""
+    if not row.secret:
+        code_of = {e.delegation_id: e.code for e in electors}
+        voters = [Voter(e.code, e.weight, e.voting_status, e.name) for e in electors]
+        ballots = {
+            code_of[delegation_id]: choice
+            for delegation_id, choice in session.execute(
+                select(Ballot.delegation_id, Ballot.choice).where(Ballot.round_id == row.id)
+            ).all()
+        }
+        return voters, ballots
+    secret = session.execute(
+        select(SecretBallot.choice, SecretBallot.weight, SecretBallot.status).where(SecretBallot.round_id == row.id)
+    ).all()
+    rule = rule_of(row)
+    eligible = electorate_of(rule, [Voter(e.code, e.weight, e.voting_status) for e in electors])
+    voted = set(session.execute(select(Participation.delegation_id).where(Participation.round_id == row.id)).scalars())
+    # Anonymous voters for the ballots, then the silent delegations as themselves.
+    voters = [Voter(f"#{i}", weight, status) for i, (_c, weight, status) in enumerate(secret)]
+    ballots = {f"#{i}": choice for i, (choice, _w, _s) in enumerate(secret)}
+    silent = [
+        Voter(e.code, e.weight, e.voting_status, e.name)
+        for e in electors
+        if e.delegation_id not in voted and any(v.code == e.code for v in eligible)
+    ]
+    others = [Voter(e.code, e.weight, e.voting_status) for e in electors if not any(v.code == e.code for v in eligible)]
+    return [*voters, *silent, *others], ballots
+
+
+def running_tally(session: Session, row: Round) -> Result:
+    """The tally of the ballots cast so far (the result if the round closed now)."""
+    electors = _electorate(session, row.id)  # type: ignore[arg-type]
+    voters, ballots = _ballots_for_tally(session, row, electors)
+    return tally(rule_of(row), voters, ballots, Fraction(row.quorum))
+
+
+def _close(session: Session, row: Round, actor: Actor, user_id: int | None) -> None:
+    result = running_tally(session, row)
+    stored = result_to_dict(result, rule_of(row), Fraction(row.quorum))
+    row.status = RoundStatus.closed.value
+    row.closed_at = utcnow()
+    row.closed_by_id = user_id
+    row.passed = result.passed
+    row.quorum_met = result.quorum_met
+    row.result = json.dumps(stored, ensure_ascii=False, sort_keys=True)
+    row.changes += 1
+    session.add(row)
+    event = audit.record(
+        session,
+        actor,
+        "round.close",
+        "round",
+        row.id,
+        group_id=row.group_id,
+        details={"passed": result.passed, "quorum_met": result.quorum_met, "reason": result.reason},
+    )
+    row.audit_head = event.hash
+    session.add(row)
+
+
+def close_round(session: Session, user: CurrentUser, group_slug: str, round_id: int) -> None:
+    """Close an open round: the tally is taken and stored, once, with its reason."""
+    _chair(user, group_slug)
+    with write_transaction(session):
+        row = _round(session, group_slug, round_id, lock="update")
+        if row.status != RoundStatus.open:
+            raise Conflict(
+                _("Round {id} is {status}: only an open round can be closed.").format(id=round_id, status=_(row.status))
+            )
+        _close(session, row, user.actor(group_slug), user.id)
+
+
+def close_due_rounds(session: Session) -> list[int]:
+    """Close every open round whose deadline has passed (the silence procedure). Each closes in its
+    own transaction, and only if it is still open then, so several workers close it once."""
+    due = list(
+        session.execute(
+            select(Round.id).where(Round.status == RoundStatus.open.value, Round.closes_at <= utcnow())  # type: ignore[operator]
+        ).scalars()
+    )
+    session.rollback()
+    closed = []
+    for round_id in due:
+        with write_transaction(session):
+            row = session.execute(select(Round).where(Round.id == round_id).with_for_update()).scalar_one()
+            if row.status != RoundStatus.open or row.closes_at is None or row.closes_at > utcnow():
+                continue
+            _close(session, row, DEADLINE, None)
+            closed.append(round_id)
+    return closed
+
+
+def _close_if_due(session: Session, row: Round) -> bool:
+    """Close a round whose deadline passed before anyone noticed (inside the caller's transaction)."""
+    if row.status == RoundStatus.open and row.closes_at is not None and row.closes_at <= utcnow():
+        _close(session, row, DEADLINE, None)
+        return True
+    return False
+
+
+# --- ballots -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BallotReceipt:
+    """What the delegation keeps: the receipt (a hash of the ballot as stored), and in a secret round
+    the key that lets it change its ballot (the server keeps only the key's hash)."""
+
+    receipt: str
+    choice: str
+    changed: bool
+    change_key: str | None = None
+
+
+def _receipt(*parts: object) -> str:
+    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
+
+
+def cast_ballot(
+    session: Session,
+    user: CurrentUser,
+    group_slug: str,
+    round_id: int,
+    choice: str,
+    explanation: str = "",
+    change_key: str | None = None,
+) -> BallotReceipt:
+    """The head of an eligible delegation casts (or changes) its ballot in an open round.
+
+    Casting the same ballot again (a double click, a retry) changes nothing and returns the same
+    receipt. One ballot per delegation per round is also a database constraint.
+    """
+    membership = _membership(user, group_slug)
+    if not membership.is_head or membership.delegation_id is None:
+        raise Forbidden(_("Only the head of a delegation casts its ballot."))
+    for attempt in range(2):
+        try:
+            return _cast(session, user, membership, group_slug, round_id, choice, explanation, change_key)
+        except IntegrityError:
+            # Two first ballots of one delegation raced; the database kept one. Try again as a change.
+            session.rollback()
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _cast(
+    session: Session,
+    user: CurrentUser,
+    membership: GroupMembership,
+    group_slug: str,
+    round_id: int,
+    choice: str,
+    explanation: str,
+    change_key: str | None,
+) -> BallotReceipt:
+    with write_transaction(session):
+        row = _round(session, group_slug, round_id, lock="update")
+        if _close_if_due(session, row):
+            session.commit()
+            raise Conflict(_("The deadline of round {id} has passed: it is closed.").format(id=round_id))
+        if row.status != RoundStatus.open:
+            raise Conflict(
+                _("Round {id} is {status}: ballots are taken only while it is open.").format(
+                    id=round_id, status=_(row.status)
+                )
+            )
+        rule = rule_of(row)
+        elector = session.execute(
+            select(RoundElector).where(
+                RoundElector.round_id == round_id, RoundElector.delegation_id == membership.delegation_id
+            )
+        ).scalar_one_or_none()
+        eligible = elector is not None and bool(
+            electorate_of(rule, [Voter(elector.code, elector.weight, elector.voting_status)])
+        )
+        if not eligible:
+            raise Forbidden(
+                _("{delegation} is not in the electorate of this round.").format(delegation=membership.delegation_name)
+            )
+        assert elector is not None
+        fields = Fields()
+        choice = fields.choice("choice", choice, _("The choice"), list(rule.choices))
+        explanation = fields.text("explanation", explanation, _("The explanation"), required=False, limit=BODY_LIMIT)
+        fields.done()
+        now = utcnow()
+        if row.secret:
+            result = _cast_secret(session, row, membership, elector, choice, change_key, now)
+        else:
+            result = _cast_recorded(session, row, user, membership, choice, explanation, now)
+        if not result.changed and result.receipt and not result.change_key:
+            return result
+        row.changes += 1
+        session.add(row)
+        if rule.is_consensus:
+            record_position(
+                session,
+                document_id=row.document_id,
+                delegation_id=membership.delegation_id,  # type: ignore[arg-type]
+                version_id=row.version_id,
+                lineage=_lineage_of(session, row.clause_id),
+                clause_id=row.clause_id,
+                position=choice,
+                text=explanation,
+                user_id=user.id,
+                round_id=row.id,
+            )
+        audit.record(
+            session,
+            user.actor(group_slug),
+            "ballot.cast",
+            "round",
+            round_id,
+            group_id=row.group_id,
+            details={"secret": True} if row.secret else {"choice": choice, "receipt": result.receipt},
+        )
+        return result
+
+
+def _lineage_of(session: Session, clause_id: int | None) -> str | None:
+    if clause_id is None:
+        return None
+    return session.execute(select(Clause.lineage).where(Clause.id == clause_id)).scalar_one()
+
+
+def _cast_recorded(
+    session: Session,
+    row: Round,
+    user: CurrentUser,
+    membership: GroupMembership,
+    choice: str,
+    explanation: str,
+    now: datetime,
+) -> BallotReceipt:
+    existing = session.execute(
+        select(Ballot).where(Ballot.round_id == row.id, Ballot.delegation_id == membership.delegation_id)
+    ).scalar_one_or_none()
+    if existing is not None and existing.choice == choice and existing.explanation == explanation:
+        return BallotReceipt(existing.receipt, choice, changed=False)
+    receipt = _receipt(row.id, membership.delegation_code, choice, explanation, now.isoformat(), secrets.token_hex(8))
+    if existing is None:
+        session.add(
+            Ballot(
+                round_id=row.id,  # type: ignore[arg-type]
+                delegation_id=membership.delegation_id,  # type: ignore[arg-type]
+                choice=choice,
+                explanation=explanation,
+                cast_by_id=user.id,
+                cast_at=now,
+                receipt=receipt,
+            )
+        )
+        session.add(Participation(round_id=row.id, delegation_id=membership.delegation_id, first_at=now))  # type: ignore[arg-type]
+    else:
+        existing.choice, existing.explanation, existing.cast_by_id = choice, explanation, user.id
+        existing.cast_at, existing.receipt = now, receipt
+        session.add(existing)
+    session.flush()
+    return BallotReceipt(receipt, choice, changed=True)
+
+
+def _cast_secret(
+    session: Session,
+    row: Round,
+    membership: GroupMembership,
+    elector: RoundElector,
+    choice: str,
+    change_key: str | None,
+    now: datetime,
+) -> BallotReceipt:
+    took_part = session.execute(
+        select(Participation.id).where(
+            Participation.round_id == row.id, Participation.delegation_id == membership.delegation_id
+        )
+    ).scalar_one_or_none()
+    if took_part is not None:
+        ballot = None
+        if change_key:
+            ballot = session.execute(
+                select(SecretBallot).where(
+                    SecretBallot.round_id == row.id,
+                    SecretBallot.key_hash == hashlib.sha256(change_key.encode()).hexdigest(),
+                )
+            ).scalar_one_or_none()
+        if ballot is None:
+            raise Conflict(
+                _(
+                    "Your delegation has already voted in this secret round. A secret ballot can only be "
+                    "changed with the key given when it was cast (kept by the browser that cast it)."
+                )
+            )
+        if ballot.choice == choice:
+            return BallotReceipt(ballot.receipt, choice, changed=False)
+        ballot.choice = choice
+        ballot.receipt = _receipt(row.id, choice, secrets.token_hex(16))
+        session.add(ballot)
+        session.flush()
+        return BallotReceipt(ballot.receipt, choice, changed=True, change_key=change_key)
+    key = secrets.token_urlsafe(24)
+    receipt = _receipt(row.id, choice, secrets.token_hex(16))
+    session.add(Participation(round_id=row.id, delegation_id=membership.delegation_id, first_at=now))  # type: ignore[arg-type]
+    session.add(
+        SecretBallot(
+            id=str(uuid.uuid4()),
+            round_id=row.id,  # type: ignore[arg-type]
+            choice=choice,
+            weight=elector.weight,
+            status=elector.voting_status,
+            key_hash=hashlib.sha256(key.encode()).hexdigest(),
+            receipt=receipt,
+        )
+    )
+    session.flush()
+    return BallotReceipt(receipt, choice, changed=True, change_key=key)
+
+
+# --- reading ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RollCallEntry:
+    code: str
+    name: str
+    weight: Decimal
+    voting_status: str
+    choice: str | None
+    explanation: str
+    eligible: bool
+
+
+@dataclass(slots=True)
+class RoundView:
+    id: int
+    title: str
+    status: str
+    rule: Rule
+    rule_text: str
+    quorum: str
+    secret: bool
+    closes_at: datetime | None
+    opened_at: datetime | None
+    closed_at: datetime | None
+    closed_by_deadline: bool
+    document_slug: str
+    document_title: str
+    version: int
+    clause_number: str | None
+    amendment_id: int | None
+    group_slug: str
+    result: dict[str, Any] | None
+    audit_head: str | None
+    changes: int
+    electorate: list[RollCallEntry] = field(default_factory=list)
+    participated: list[str] = field(default_factory=list)
+    my_choice: str | None = None
+    my_explanation: str = ""
+    my_receipt: str | None = None
+    can_vote: bool = False
+    why_not: str = ""
+    is_chair: bool = False
+    live: Result | None = None
+
+    @property
+    def subject(self) -> str:
+        if self.amendment_id is not None:
+            return _("amendment {id} (clause {n})").format(id=self.amendment_id, n=self.clause_number)
+        if self.clause_number:
+            return _("clause {n}").format(n=self.clause_number)
+        return _("the whole text")
+
+    @property
+    def not_voted(self) -> list[RollCallEntry]:
+        return [e for e in self.electorate if e.eligible and e.code not in self.participated]
+
+
+def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id: int) -> RoundView:
+    """A round as the viewer may see it: the chair sees the running tally and who has not voted;
+    a head sees its own ballot; everyone sees the result and (recorded rounds) the roll-call once
+    it closes. A round past its deadline is closed first."""
+    membership = _membership(viewer, group_slug)
+    row = _round(session, group_slug, round_id)
+    if row.status == RoundStatus.open and row.closes_at is not None and row.closes_at <= utcnow():
+        with write_transaction(session):
+            row = _round(session, group_slug, round_id, lock="update")
+            _close_if_due(session, row)
+        row = _round(session, group_slug, round_id)
+    details = session.execute(
+        select(Document.slug, Document.title, Version.number)
+        .join(Version, Version.document_id == Document.id)
+        .where(Version.id == row.version_id)
+    ).one()
+    clause_number = (
+        session.execute(select(Clause.number).where(Clause.id == row.clause_id)).scalar_one() if row.clause_id else None
+    )
+    rule = rule_of(row)
+    view = RoundView(
+        id=row.id,  # type: ignore[arg-type]
+        title=row.title,
+        status=row.status,
+        rule=rule,
+        rule_text=rule.describe(),
+        quorum=row.quorum,
+        secret=row.secret,
+        closes_at=row.closes_at,
+        opened_at=row.opened_at,
+        closed_at=row.closed_at,
+        closed_by_deadline=row.status == RoundStatus.closed and row.closed_by_id is None,
+        document_slug=details[0],
+        document_title=details[1],
+        version=details[2],
+        clause_number=clause_number,
+        amendment_id=row.amendment_id,
+        group_slug=group_slug,
+        result=json.loads(row.result) if row.result else None,
+        audit_head=row.audit_head,
+        changes=row.changes,
+        is_chair=membership.role == Role.chair,
+    )
+    if row.status == RoundStatus.draft:
+        view.why_not = _("The round has not been opened yet.")
+        return view
+    electors = _electorate(session, row.id)  # type: ignore[arg-type]
+    eligible_codes = {v.code for v in electorate_of(rule, [Voter(e.code, e.weight, e.voting_status) for e in electors])}
+    participated_ids = set(
+        session.execute(select(Participation.delegation_id).where(Participation.round_id == row.id)).scalars()
+    )
+    view.participated = [e.code for e in electors if e.delegation_id in participated_ids]
+    recorded: dict[int, tuple[str, str]] = {}
+    if not row.secret:
+        recorded = {
+            d: (c, x)
+            for d, c, x in session.execute(
+                select(Ballot.delegation_id, Ballot.choice, Ballot.explanation).where(Ballot.round_id == row.id)
+            ).all()
+        }
+    show_choices = not row.secret and (
+        row.status == RoundStatus.closed or membership.role in (Role.chair, Role.secretariat)
+    )
+    view.electorate = [
+        RollCallEntry(
+            e.code,
+            e.name,
+            e.weight,
+            e.voting_status,
+            recorded.get(e.delegation_id, (None, ""))[0] if show_choices else None,
+            recorded.get(e.delegation_id, (None, ""))[1] if show_choices else "",
+            e.code in eligible_codes,
+        )
+        for e in electors
+    ]
+    if membership.delegation_id is not None:
+        mine = None
+        if not row.secret:
+            mine = session.execute(
+                select(Ballot).where(Ballot.round_id == row.id, Ballot.delegation_id == membership.delegation_id)
+            ).scalar_one_or_none()
+        if mine is not None:
+            view.my_choice, view.my_explanation, view.my_receipt = mine.choice, mine.explanation, mine.receipt
+        mine_eligible = any(e.delegation_id == membership.delegation_id and e.code in eligible_codes for e in electors)
+        if row.status != RoundStatus.open:
+            view.why_not = _("The round is {status}.").format(status=_(row.status))
+        elif not membership.is_head:
+            view.why_not = _("Only the head of your delegation casts its ballot.")
+        elif not mine_eligible:
+            view.why_not = _("Your delegation is not in the electorate of this round.")
+        else:
+            view.can_vote = True
+    else:
+        view.why_not = _("Ballots are cast by heads of delegation.")
+    if row.status == RoundStatus.open and membership.role in (Role.chair, Role.secretariat):
+        view.live = running_tally(session, row)
+    return view
+
+
+@dataclass(frozen=True, slots=True)
+class RoundSummary:
+    id: int
+    title: str
+    status: str
+    rule_text: str
+    document_title: str
+    subject: str
+    closes_at: datetime | None
+    passed: bool | None
+    secret: bool
+
+
+def list_rounds(session: Session, group_slug: str) -> list[RoundSummary]:
+    """Every round of the group, newest first."""
+    rows = session.execute(
+        select(Round, Document.title, Clause.number)
+        .join(WorkingGroup, WorkingGroup.id == Round.group_id)
+        .join(Document, Document.id == Round.document_id)
+        .outerjoin(Clause, Clause.id == Round.clause_id)
+        .where(WorkingGroup.slug == group_slug)
+        .order_by(Round.id.desc())  # type: ignore[union-attr]
+    ).all()
+    summaries = []
+    for row, title, number in rows:
+        if row.amendment_id:
+            subject = _("amendment {id}").format(id=row.amendment_id)
+        elif number:
+            subject = _("clause {n}").format(n=number)
+        else:
+            subject = _("the whole text")
+        summaries.append(
+            RoundSummary(
+                row.id,
+                row.title,
+                row.status,
+                rule_of(row).describe(),
+                title,
+                subject,
+                row.closes_at,
+                row.passed,
+                row.secret,
+            )
+        )
+    return summaries
+
+
+def round_changes(session: Session, round_id: int) -> tuple[int, str] | None:
+    """The change counter and status of a round (what live pages watch)."""
+    found = session.execute(select(Round.changes, Round.status).where(Round.id == round_id)).first()
+    return None if found is None else (found[0], found[1])
+
+
+def receipts(session: Session, group_slug: str, round_id: int) -> list[str]:
+    """Every receipt of a closed round, so a delegation can check its ballot was counted."""
+    row = _round(session, group_slug, round_id)
+    if row.status != RoundStatus.closed:
+        return []
+    model = SecretBallot if row.secret else Ballot
+    return sorted(session.execute(select(model.receipt).where(model.round_id == round_id)).scalars())  # type: ignore[attr-defined]
