@@ -204,6 +204,83 @@ def big_draft(data_dir: Path, clauses: int = 300, comments_total: int = 3000) ->
     return time.perf_counter() - started
 
 
+def storm_group(data_dir: Path, delegations: int = 200) -> tuple[dict[str, str], str]:
+    """A group of ``delegations`` delegations, each with a head holding an API token, and a chair."""
+    from consensus.accounts.services import create_api_token
+
+    url = f"sqlite+pysqlite:///{data_dir / 'consensus.db'}"
+    engine = make_engine(DatabaseSettings(url=url))
+    raw = {
+        "group": {"slug": "storm", "name": "Storm group"},
+        "delegations": [
+            {"code": f"D{i:03d}", "name": f"Delegation {i}", "weight": str(1 + i % 17)} for i in range(delegations)
+        ],
+        "users": [{"email": "chair@storm.example", "name": "Chair", "role": "chair"}]
+        + [
+            {
+                "email": f"head{i}@storm.example",
+                "name": f"Head {i}",
+                "role": "delegate",
+                "delegation": f"D{i:03d}",
+                "head": True,
+            }
+            for i in range(delegations)
+        ],
+        "documents": [{"slug": "text", "title": "Text", "clauses": [{"number": "1", "text": "One clause."}]}],
+    }
+    with Session(engine) as session:
+        load_group_file(session, check_group_file(raw, "storm"), Actor.command_line(), "storm")
+        tokens = {f"D{i:03d}": create_api_token(session, f"head{i}@storm.example") for i in range(delegations)}
+        chair = create_api_token(session, "chair@storm.example")
+    engine.dispose()
+    return tokens, chair
+
+
+async def vote_storm(url: str, tokens: dict[str, str], chair: str) -> dict[str, object]:
+    """Every delegation casts at once; then the round closes and the stored ballots are counted."""
+    limits = httpx.Limits(max_connections=len(tokens) + 5, max_keepalive_connections=len(tokens) + 5)
+    async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
+        headers = {"Authorization": f"Bearer {chair}"}
+        created = await client.post(
+            "/api/v1/groups/storm/rounds",
+            json={"document": "text", "title": "Storm", "rule": "weighted_majority"},
+            headers=headers,
+        )
+        rid = created.json()["id"]
+        await client.post(f"/api/v1/rounds/{rid}/open", headers=headers)
+        latencies: list[float] = []
+        acknowledged = 0
+        failures: dict[int, int] = {}
+
+        async def cast(code: str, token: str) -> None:
+            nonlocal acknowledged
+            started = time.perf_counter()
+            response = await client.put(
+                f"/api/v1/rounds/{rid}/ballot",
+                json={"choice": "yes" if int(code[1:]) % 3 else "no"},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            latencies.append(time.perf_counter() - started)
+            if response.status_code == 200:
+                acknowledged += 1
+            else:
+                failures[response.status_code] = failures.get(response.status_code, 0) + 1
+
+        begun = time.perf_counter()
+        await asyncio.gather(*(cast(code, token) for code, token in tokens.items()))
+        wall = time.perf_counter() - begun
+        closed = (await client.post(f"/api/v1/rounds/{rid}/close", headers=headers)).json()
+        return {
+            "delegations": len(tokens),
+            "acknowledged": acknowledged,
+            "stored": len(closed["participated"]),
+            "failures": failures,
+            "wall_s": wall,
+            "p50_ms": percentile(latencies, 50) * 1000,
+            "p99_ms": percentile(latencies, 99) * 1000,
+        }
+
+
 def run(seconds: float, concurrency: int) -> dict[str, object]:
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -223,6 +300,12 @@ def run(seconds: float, concurrency: int) -> dict[str, object]:
                 pages("/api/v1/groups/oewg-ict/documents/declaration", "ken.head@demo.example")
             )
             results["login"] = asyncio.run(login_latency(server.url, 20))
+        finally:
+            server.stop()
+        tokens, chair = storm_group(data_dir)
+        server = Server(data_dir)
+        try:
+            results["storm"] = asyncio.run(vote_storm(server.url, tokens, chair))
         finally:
             server.stop()
         results["big_setup_s"] = big_draft(data_dir)
@@ -274,6 +357,15 @@ def report(results: dict[str, object], seconds: float, concurrency: int) -> str:
         r = results[key]
         assert isinstance(r, dict)
         lines.append(f"| {label} | {r['rps']:.1f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} |")
+    storm = results["storm"]
+    assert isinstance(storm, dict)
+    lines += [
+        "",
+        f"Vote storm: {storm['delegations']} heads of delegation cast their ballots at once (one request each, "
+        f"bearer tokens): {storm['acknowledged']} acknowledged, {storm['stored']} stored"
+        f"{'' if storm['acknowledged'] == storm['stored'] else ' — MISMATCH'}; failures {storm['failures'] or 'none'}; "
+        f"all done in {storm['wall_s']:.2f} s; latency p50 {storm['p50_ms']:.0f} ms, p99 {storm['p99_ms']:.0f} ms.",
+    ]
     login = results["login"]
     assert isinstance(login, dict)
     lines += [

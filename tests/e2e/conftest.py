@@ -2,61 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from consensus import PROJECT_ROOT
-from tests.conftest import copy_sqlite
+from tests.conftest import running_server
 
 CHROMIUM = "/usr/bin/chromium"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def running_server(data_dir: Path, database: Path) -> Iterator[str]:
-    """`consensus serve` in its own process on a copy of ``database``; yields its address."""
-    copy_sqlite(database, data_dir / "consensus.db")
-    port = free_port()
-    env = {**os.environ, "CONSENSUS_DATA_DIR": str(data_dir), "SECRET_KEY": "e2e-secret", "PORT": str(port)}
-    env.pop("DATABASE_URL", None)
-    log = (data_dir / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "consensus.cli", "serve"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/login", timeout=1):
-                break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError(f"server did not start:\n{(data_dir / 'server.log').read_text()}") from None
-            time.sleep(0.2)
-    try:
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")

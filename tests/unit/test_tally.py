@@ -25,7 +25,9 @@ from consensus.core.tally import (
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "tally_cases.yaml").read_text())
 for _case in CASES:  # YAML 1.1 reads a bare yes/no as a boolean
-    _case["ballots"] = {code: {True: "yes", False: "no"}.get(choice, choice) for code, choice in _case["ballots"].items()}
+    _case["ballots"] = {
+        code: {True: "yes", False: "no"}.get(choice, choice) for code, choice in _case["ballots"].items()
+    }
 
 
 def voter(entry: str) -> Voter:
@@ -113,7 +115,7 @@ weights = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(1000), places
 
 @st.composite
 def rounds(draw, rule_kinds=THRESHOLD_RULES):  # type: ignore[no-untyped-def]
-    kind = draw(st.sampled_from(rule_kinds + ["custom"]))
+    kind = draw(st.sampled_from([*rule_kinds, "custom"]))
     if kind == "custom":
         rule = custom_rule(
             draw(st.sampled_from(["1/2", "3/5", "2/3", "1"])),
@@ -126,7 +128,9 @@ def rounds(draw, rule_kinds=THRESHOLD_RULES):  # type: ignore[no-untyped-def]
     size = draw(st.integers(min_value=1, max_value=12))
     statuses = st.sampled_from(["participating", "participating", "participating", "observing", "non_voting"])
     voters = [Voter(f"D{i}", draw(weights), draw(statuses)) for i in range(size)]
-    electorate = [v for v in voters if v.status == "participating" or (rule.counts_observers and v.status == "observing")]
+    electorate = [
+        v for v in voters if v.status == "participating" or (rule.counts_observers and v.status == "observing")
+    ]
     ballots = {v.code: draw(st.sampled_from(["yes", "no", "abstain", None])) for v in electorate}
     quorum = draw(st.sampled_from([Fraction(0), Fraction(1, 3), Fraction(1, 2)]))
     return rule, voters, {code: choice for code, choice in ballots.items() if choice}, quorum
@@ -171,4 +175,6 @@ def test_consensus_passes_exactly_when_nobody_objects(choices: list[str | None])
 @given(rounds())
 def test_the_same_inputs_give_the_same_result(case) -> None:  # type: ignore[no-untyped-def]
     rule, voters, ballots, quorum = case
-    assert tally(rule, voters, ballots, quorum) == tally(rule, list(reversed(voters)), dict(reversed(ballots.items())), quorum)
+    assert tally(rule, voters, ballots, quorum) == tally(
+        rule, list(reversed(voters)), dict(reversed(ballots.items())), quorum
+    )
