@@ -244,3 +244,28 @@ def running_server(data_dir: Path, database: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture
+def api(client: TestClient, db: Session):  # type: ignore[no-untyped-def]
+    """Call the JSON API as a demo account with a bearer token: ``api("chair").post(path, json)``."""
+    from consensus.accounts.services import create_api_token
+
+    tokens: dict[str, str] = {}
+
+    class As:
+        def __init__(self, name: str) -> None:
+            if name not in tokens:
+                tokens[name] = create_api_token(db, f"{name}@demo.example")
+            self.headers = {"Authorization": f"Bearer {tokens[name]}"}
+
+        def post(self, path: str, json: object = None):  # type: ignore[no-untyped-def]
+            return client.post(path, json=json, headers=self.headers)
+
+        def put(self, path: str, json: object = None):  # type: ignore[no-untyped-def]
+            return client.put(path, json=json, headers=self.headers)
+
+        def get(self, path: str):  # type: ignore[no-untyped-def]
+            return client.get(path, headers=self.headers)
+
+    return As

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from consensus.audit.services import Actor
+from consensus.errors import NotFound
+from consensus.i18n import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,13 @@ class CurrentUser:
 
     def membership(self, group_slug: str) -> GroupMembership | None:
         return self.memberships.get(group_slug)
+
+    def member_of(self, group_slug: str) -> GroupMembership:
+        """The user's membership in a group, or NotFound (non-members learn nothing of the group)."""
+        membership = self.memberships.get(group_slug)
+        if membership is None:
+            raise NotFound(_("There is no working group {slug} that you belong to.").format(slug=group_slug))
+        return membership
 
     def actor(self, group_slug: str | None = None) -> Actor:
         membership = self.memberships.get(group_slug) if group_slug else None

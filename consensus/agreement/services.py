@@ -15,7 +15,7 @@ from consensus.accounts.identity import CurrentUser, GroupMembership
 from consensus.audit import services as audit
 from consensus.db import write_transaction
 from consensus.documents.services import VersionRef, locate_clause, locate_version, require_current
-from consensus.errors import Conflict, Forbidden, NotFound
+from consensus.errors import Conflict, Forbidden
 from consensus.i18n import _
 from consensus.models import Clause, ClauseStatus, Delegation, Position, PositionKind, Role, User, Version
 from consensus.validation import BODY_LIMIT, Fields
@@ -25,15 +25,8 @@ NEEDS_TEXT = {PositionKind.reservation.value, PositionKind.objection.value}
 CLAUSE_STATUSES = [ClauseStatus.open.value, ClauseStatus.agreed_ad_ref.value]
 
 
-def _membership(user: CurrentUser, group_slug: str) -> GroupMembership:
-    membership = user.membership(group_slug)
-    if membership is None:
-        raise NotFound(_("There is no working group {slug} that you belong to.").format(slug=group_slug))
-    return membership
-
-
 def _head(user: CurrentUser, group_slug: str) -> GroupMembership:
-    membership = _membership(user, group_slug)
+    membership = user.member_of(group_slug)
     if not membership.is_head or membership.delegation_id is None:
         raise Forbidden(_("Only the head of a delegation states its position."))
     return membership
@@ -128,7 +121,7 @@ def set_clause_status(
     session: Session, user: CurrentUser, group_slug: str, document_slug: str, number: str, status: str
 ) -> str:
     """The chair marks a clause agreed ad referendum, or reopens it."""
-    membership = _membership(user, group_slug)
+    membership = user.member_of(group_slug)
     if membership.role != Role.chair:
         raise Forbidden(_("Only the chair marks clauses agreed or reopens them."))
     fields = Fields()
@@ -301,7 +294,7 @@ class PositionHistoryItem:
 
 def my_positions(session: Session, user: CurrentUser, group_slug: str, document_slug: str) -> dict[str, Cell]:
     """The viewer's delegation's latest positions on the current version, by lineage ('' = document)."""
-    membership = _membership(user, group_slug)
+    membership = user.member_of(group_slug)
     if membership.delegation_id is None:
         return {}
     ref = locate_version(session, group_slug, document_slug)
@@ -324,7 +317,7 @@ def position_history(
     session: Session, user: CurrentUser, group_slug: str, document_slug: str, lineage: str | None
 ) -> list[PositionHistoryItem]:
     """Every position the viewer's delegation stated on one clause (or the document), newest first."""
-    membership = _membership(user, group_slug)
+    membership = user.member_of(group_slug)
     if membership.delegation_id is None:
         return []
     ref = locate_version(session, group_slug, document_slug)

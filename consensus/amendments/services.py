@@ -90,15 +90,8 @@ class AmendmentView:
         return self.status == AmendmentStatus.proposed and self.version != self.latest_version
 
 
-def _membership(user: CurrentUser, group_slug: str) -> GroupMembership:
-    membership = user.membership(group_slug)
-    if membership is None:
-        raise NotFound(_("There is no working group {slug} that you belong to.").format(slug=group_slug))
-    return membership
-
-
 def _delegate(user: CurrentUser, group_slug: str, doing: str) -> GroupMembership:
-    membership = _membership(user, group_slug)
+    membership = user.member_of(group_slug)
     if membership.role != Role.delegate or membership.delegation_id is None:
         raise Forbidden(_("Only delegates {doing}, for their own delegation.").format(doing=doing))
     return membership
@@ -285,7 +278,7 @@ def sponsor(session: Session, user: CurrentUser, group_slug: str, amendment_id: 
 
 def decide(session: Session, user: CurrentUser, group_slug: str, amendment_id: int, decision: str, reason: str) -> str:
     """The chair accepts or rejects a proposed amendment, with a reason (required to reject)."""
-    membership = _membership(user, group_slug)
+    membership = user.member_of(group_slug)
     if membership.role != Role.chair:
         raise Forbidden(_("Only the chair decides on amendments."))
     fields = Fields()

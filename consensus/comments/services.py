@@ -114,13 +114,6 @@ class ThreadView:
 # --- rules ----------------------------------------------------------------------------------------
 
 
-def _membership(user: CurrentUser, group_slug: str) -> GroupMembership:
-    membership = user.membership(group_slug)
-    if membership is None:
-        raise NotFound(_("There is no working group {slug} that you belong to.").format(slug=group_slug))
-    return membership
-
-
 def comment_refusal(membership: GroupMembership, observers_may_comment: bool) -> str:
     """Why this member may not comment ('' when they may)."""
     if membership.role == Role.observer and not observers_may_comment:
@@ -159,7 +152,7 @@ def post_comment(
     version: int | None = None,
 ) -> int:
     """Post a comment (or a reply) on a clause of the current version, for the author's delegation."""
-    membership = _membership(user, group_slug)
+    membership = user.member_of(group_slug)
     with write_transaction(session):
         clause = locate_clause(session, group_slug, document_slug, number, version)
         refusal = comment_refusal(membership, _observers_may_comment(session, clause.version.group_id))
@@ -287,7 +280,7 @@ def dispose_comment(
     session: Session, user: CurrentUser, group_slug: str, comment_id: int, disposition: str, observation: str
 ) -> None:
     """The secretariat's decision on a comment, with its observation."""
-    membership = _membership(user, group_slug)
+    membership = user.member_of(group_slug)
     if membership.role != Role.secretariat:
         raise Forbidden(_("Only the secretariat disposes of comments."))
     fields = Fields()
@@ -396,7 +389,7 @@ def read_thread(
     session: Session, viewer: CurrentUser, group_slug: str, document_slug: str, number: str, version: int | None = None
 ) -> ThreadView:
     """A clause with its comment threads, and what was said about its text in earlier versions."""
-    membership = _membership(viewer, group_slug)
+    membership = viewer.member_of(group_slug)
     clause = locate_clause(session, group_slug, document_slug, number, version)
     current = not clause.version.superseded
     comments = _views(

@@ -67,15 +67,8 @@ def rule_of(row: Round) -> Rule:
     return builtin_rule(row.rule)
 
 
-def _membership(user: CurrentUser, group_slug: str) -> GroupMembership:
-    membership = user.membership(group_slug)
-    if membership is None:
-        raise NotFound(_("There is no working group {slug} that you belong to.").format(slug=group_slug))
-    return membership
-
-
 def _chair(user: CurrentUser, group_slug: str) -> GroupMembership:
-    membership = _membership(user, group_slug)
+    membership = user.member_of(group_slug)
     if membership.role != Role.chair:
         raise Forbidden(_("Only the chair runs rounds."))
     return membership
@@ -407,7 +400,7 @@ def cast_ballot(
     Casting the same ballot again (a double click, a retry) changes nothing and returns the same
     receipt. One ballot per delegation per round is also a database constraint.
     """
-    membership = _membership(user, group_slug)
+    membership = user.member_of(group_slug)
     if not membership.is_head or membership.delegation_id is None:
         raise Forbidden(_("Only the head of a delegation casts its ballot."))
     for attempt in range(2):
@@ -654,7 +647,7 @@ def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id:
     """A round as the viewer may see it: the chair sees the running tally and who has not voted;
     a head sees its own ballot; everyone sees the result and (recorded rounds) the roll-call once
     it closes. A round past its deadline is closed first."""
-    membership = _membership(viewer, group_slug)
+    membership = viewer.member_of(group_slug)
     row = _round(session, group_slug, round_id)
     if row.status == RoundStatus.open and row.closes_at is not None and row.closes_at <= utcnow():
         with write_transaction(session):

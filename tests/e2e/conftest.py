@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import running_server
+from tests.conftest import DEMO_PASSWORD, running_server
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -47,3 +48,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
+
+def signed_in(browser: Browser, server: str, account: str) -> Page:
+    """A new browser context on ``server``, logged in as a demo account."""
+    page = browser.new_context(base_url=server).new_page()
+    page.goto("/login")
+    page.get_by_label("E-mail address").fill(f"{account}@demo.example")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My groups")
+    return page

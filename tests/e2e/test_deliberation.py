@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.conftest import DEMO_PASSWORD
-from tests.e2e.conftest import running_server
+from tests.conftest import running_server
+from tests.e2e.conftest import signed_in
 
 D = "/groups/oewg-ict/documents/declaration"
 NEW_TEXT = (
@@ -25,16 +25,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Ite
     """A server of its own: this test makes a new version of the demo draft."""
     with running_server(tmp_path_factory.mktemp("deliberation"), demo_template) as url:
         yield url
-
-
-def signed_in(browser: Browser, server: str, account: str) -> Page:
-    page = browser.new_context(base_url=server).new_page()
-    page.goto("/login")
-    page.get_by_label("E-mail address").fill(f"{account}@demo.example")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("My groups")
-    return page
 
 
 def test_comment_amend_decide_consolidate_compare(browser: Browser, server: str) -> None:

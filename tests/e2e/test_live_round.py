@@ -8,25 +8,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.conftest import DEMO_PASSWORD, running_server
+from tests.conftest import running_server
+from tests.e2e.conftest import signed_in
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[str]:
     with running_server(tmp_path_factory.mktemp("live-round"), demo_template) as url:
         yield url
-
-
-def signed_in(browser: Browser, server: str, account: str) -> Page:
-    page = browser.new_context(base_url=server).new_page()
-    page.goto("/login")
-    page.get_by_label("E-mail address").fill(f"{account}@demo.example")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("My groups")
-    return page
 
 
 def test_the_chair_watches_ballots_arrive_and_closes(browser: Browser, server: str) -> None:

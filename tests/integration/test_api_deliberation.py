@@ -7,31 +7,10 @@ from litestar.testing import TestClient
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
-from consensus.accounts.services import create_api_token
 from consensus.models import Amendment, Comment, Version, WorkingGroup
 from tests.conftest import q
 
 CLAUSES = "/api/v1/groups/oewg-ict/documents/declaration/clauses"
-
-
-@pytest.fixture
-def api(client: TestClient, db: Session):  # type: ignore[no-untyped-def]
-    """Call the API as a demo account with a bearer token: ``api("chair").post(...)``."""
-    tokens: dict[str, str] = {}
-
-    class As:
-        def __init__(self, name: str) -> None:
-            if name not in tokens:
-                tokens[name] = create_api_token(db, f"{name}@demo.example")
-            self.headers = {"Authorization": f"Bearer {tokens[name]}"}
-
-        def post(self, path: str, json: object = None):  # type: ignore[no-untyped-def]
-            return client.post(path, json=json, headers=self.headers)
-
-        def get(self, path: str):  # type: ignore[no-untyped-def]
-            return client.get(path, headers=self.headers)
-
-    return As
 
 
 def count(db: Session, model) -> int:  # type: ignore[no-untyped-def]

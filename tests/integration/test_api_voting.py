@@ -3,37 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from litestar.testing import TestClient
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from consensus.accounts.services import create_api_token
 from consensus.models import Ballot, Position, Round
 from tests.conftest import q
 
 DOC = "/api/v1/groups/oewg-ict/documents/declaration"
-
-
-@pytest.fixture
-def api(client: TestClient, db: Session):  # type: ignore[no-untyped-def]
-    tokens: dict[str, str] = {}
-
-    class As:
-        def __init__(self, name: str) -> None:
-            if name not in tokens:
-                tokens[name] = create_api_token(db, f"{name}@demo.example")
-            self.headers = {"Authorization": f"Bearer {tokens[name]}"}
-
-        def post(self, path: str, json: object = None):  # type: ignore[no-untyped-def]
-            return client.post(path, json=json, headers=self.headers)
-
-        def put(self, path: str, json: object = None):  # type: ignore[no-untyped-def]
-            return client.put(path, json=json, headers=self.headers)
-
-        def get(self, path: str):  # type: ignore[no-untyped-def]
-            return client.get(path, headers=self.headers)
-
-    return As
 
 
 def new_round(api, **body: object) -> int:  # type: ignore[no-untyped-def]

@@ -32,10 +32,9 @@ def test_a_vote_storm_and_a_close(tmp_path: Path, db_path: Path, db: Session) ->
     db.close()
     served = tmp_path / "served"
     served.mkdir()
-    with running_server(served, db_path) as url:
-        # A thread of its own: Playwright's sync API may already run an event loop in this one.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            outcome = pool.submit(asyncio.run, storm(url, tokens, chair)).result()
+    # The storm runs in a thread of its own: Playwright's sync API may already run an event loop here.
+    with running_server(served, db_path) as url, ThreadPoolExecutor(max_workers=1) as pool:
+        outcome = pool.submit(asyncio.run, storm(url, tokens, chair)).result()
     engine = make_engine(make_settings(served, sqlite_url(served / "consensus.db")).database)
     with Session(engine) as check:
         rid = outcome["round"]
