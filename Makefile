@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test lint format install install-dev browser migrate bench clean
+.PHONY: run test lint format install install-dev system browser migrate bench clean
 
 run: install ## install, migrate, load the demo when empty, serve at http://$HOST:$PORT
 	$(BIN)/consensus migrate
@@ -25,9 +25,20 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-install: $(VENV)/.runtime $(NODE_STAMP)
+install: system $(VENV)/.runtime $(NODE_STAMP)
 
-install-dev: $(VENV)/.dev $(NODE_STAMP)
+install-dev: system $(VENV)/.dev $(NODE_STAMP)
+
+# WeasyPrint (the PDF downloads) needs Pango from the system.
+system:
+	@if ! ldconfig -p | grep -q libpangoft2-1.0; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Pango for PDF output"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0; \
+	  else \
+	    echo "PDF output needs Pango: run 'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0'" >&2; exit 1; \
+	  fi; \
+	fi
 
 migrate: install
 	$(BIN)/consensus migrate

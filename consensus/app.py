@@ -27,6 +27,7 @@ from consensus.db import make_engine
 from consensus.documents.controllers import DOCUMENT_ROUTES
 from consensus.groups.controllers import GROUP_ROUTES
 from consensus.migrations import check_schema
+from consensus.publishing.controllers import PUBLISHING_ROUTES
 from consensus.settings import Settings, get_settings
 from consensus.voting import services as voting
 from consensus.voting.controllers import VOTING_ROUTES
@@ -136,6 +137,7 @@ def create_app(
                     *AMENDMENT_ROUTES,
                     *AGREEMENT_ROUTES,
                     *VOTING_ROUTES,
+                    *PUBLISHING_ROUTES,
                     *API_ROUTES,
                 ],
             ),

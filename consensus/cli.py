@@ -196,6 +196,33 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from consensus.errors import DomainError
+    from consensus.publishing.formats import FORMATS, render
+    from consensus.publishing.services import published_text
+    from consensus.web.templating import make_environment
+
+    settings = get_settings()
+    engine = _engine()
+    if not _require_current_schema(engine):
+        return 2
+    with Session(engine) as session:
+        try:
+            text = published_text(session, args.group, args.document, args.version)
+        except DomainError as refusal:
+            print(
+                f"consensus: {refusal.message} ({args.group}/{args.document}, version {args.version or 'latest'})",
+                file=sys.stderr,
+            )
+            return 1
+    engine.dispose()
+    body = render(text, args.format, make_environment(settings.templates_dir))
+    out = Path(args.out) if args.out else Path(f"{text.file_stem}.{args.format}")
+    out.write_bytes(body)
+    print(f"Wrote {out} ({FORMATS[args.format]}, {len(body)} bytes).")
+    return 0
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from consensus.audit.services import verify
 
@@ -251,6 +278,14 @@ def build_parser() -> argparse.ArgumentParser:
     token_create.add_argument("email")
     token_create.add_argument("--label", help="what the token is for")
     token_create.set_defaults(run=cmd_token_create)
+
+    export = commands.add_parser("export", help="write a published text to a file")
+    export.add_argument("group")
+    export.add_argument("document")
+    export.add_argument("--version", type=int, help="the version (default: the newest published)")
+    export.add_argument("--format", required=True, choices=["html", "md", "pdf", "docx", "json", "akn.xml"])
+    export.add_argument("--out", help="the file to write (default: named after the group, document, version and date)")
+    export.set_defaults(run=cmd_export)
 
     audit = commands.add_parser("audit", help="the audit log").add_subparsers(dest="audit_command", required=True)
     verify = audit.add_parser("verify", help="check the hash chain; non-zero exit naming the first bad event")

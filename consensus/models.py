@@ -484,6 +484,38 @@ class Participation(SQLModel, table=True):
     first_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+# --- adoption and publication ----------------------------------------------------------------------
+
+
+class Adoption(SQLModel, table=True):
+    """The adoption of a version: by a passed round on the whole text, or by consensus declared by
+    the chair; an override of open clauses or undecided amendments is recorded with its reason."""
+
+    __tablename__ = "adoption"
+    __table_args__ = (CheckConstraint("method IN ('round', 'consensus')", name="method_allowed"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="version.id", ondelete="CASCADE", unique=True)
+    method: str = Field(max_length=16)
+    round_id: int | None = Field(default=None, foreign_key="round.id", ondelete="SET NULL")
+    adopted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    adopted_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    override_reason: str = Field(default="", sa_type=Text)
+    open_clauses: int = Field(default=0)
+    undecided_amendments: int = Field(default=0)
+
+
+class Publication(SQLModel, table=True):
+    """An adopted version made public: readable and downloadable without an account."""
+
+    __tablename__ = "publication"
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="version.id", ondelete="CASCADE", unique=True)
+    published_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    published_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+
+
 # --- audit -------------------------------------------------------------------------------------
 
 

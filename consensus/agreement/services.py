@@ -292,12 +292,14 @@ class PositionHistoryItem:
     by_round: bool
 
 
-def my_positions(session: Session, user: CurrentUser, group_slug: str, document_slug: str) -> dict[str, Cell]:
+def my_positions(
+    session: Session, user: CurrentUser, group_slug: str, document_slug: str, ref: VersionRef | None = None
+) -> dict[str, Cell]:
     """The viewer's delegation's latest positions on the current version, by lineage ('' = document)."""
     membership = user.member_of(group_slug)
     if membership.delegation_id is None:
         return {}
-    ref = locate_version(session, group_slug, document_slug)
+    ref = ref if ref is not None and not ref.superseded else locate_version(session, group_slug, document_slug)
     current = dict(
         session.execute(select(Clause.lineage, Clause.text).where(Clause.version_id == ref.version_id)).all()
     )

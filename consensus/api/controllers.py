@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from consensus.agreement import services as agreement
 from consensus.amendments import services as amendments
 from consensus.api.schemas import (
+    AdoptIn,
     AgreementClauseOut,
     AgreementOut,
     AmendmentIn,
@@ -35,6 +36,7 @@ from consensus.api.schemas import (
     MeOut,
     PositionIn,
     PositionOut,
+    PublicationOut,
     RoundIn,
     RoundOut,
     SegmentOut,
@@ -44,6 +46,7 @@ from consensus.comments import services as comments
 from consensus.documents import services as documents
 from consensus.documents import versions
 from consensus.groups import services as groups
+from consensus.publishing import services as publishing
 from consensus.voting import services as voting
 from consensus.web.access import MEMBER, SIGNED_IN
 from consensus.web.deps import Db, Me
@@ -473,3 +476,38 @@ API_ROUTES += [
     clause_status,
     agreement_state,
 ]
+
+
+# --- adoption and publication ---------------------------------------------------------------------------
+
+VERSION = f"{API}/groups/{{group:str}}/documents/{{document:str}}/versions/{{version:int}}"
+
+
+@action(f"{VERSION}/adopt", name="api_adopt", access=MEMBER, tags=["publication"], status_code=200)
+def adopt(
+    db: Db, user: Me, group: FromPath[str], document: FromPath[str], version: FromPath[int], data: JSONBody[AdoptIn]
+) -> Response[Any]:
+    """Record the adoption of a version (chair or secretariat): by a passed round on the whole text,
+    or by consensus declared by the chair. 409 names open clauses and undecided amendments unless the
+    chair overrides with ``override_reason``."""
+    try:
+        publishing.adopt(db, user, group, document, version, data.round, data.override_reason)
+    except publishing.AdoptionRefused as refused:
+        body = {
+            "status_code": 409,
+            "detail": refused.message,
+            "open_clauses": refused.open_clauses,
+            "undecided_amendments": refused.undecided,
+        }
+        return Response(body, status_code=409, media_type=MediaType.JSON)
+    return Response(PublicationOut(document, version, adopted=True, published=False), status_code=200)
+
+
+@action(f"{VERSION}/publish", name="api_publish", access=MEMBER, tags=["publication"], status_code=200)
+def publish(db: Db, user: Me, group: FromPath[str], document: FromPath[str], version: FromPath[int]) -> PublicationOut:
+    """Publish an adopted version (secretariat): it becomes readable at /p/{group}/{document}."""
+    publishing.publish(db, user, group, document, version)
+    return PublicationOut(document, version, adopted=True, published=True)
+
+
+API_ROUTES += [adopt, publish]

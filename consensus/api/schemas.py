@@ -257,3 +257,16 @@ class AgreementOut:
     version: int
     whole: dict[str, str]
     clauses: list[AgreementClauseOut]
+
+
+class AdoptIn(msgspec.Struct, forbid_unknown_fields=True):
+    round: int | None = None
+    override_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PublicationOut:
+    document: str
+    version: int
+    adopted: bool
+    published: bool

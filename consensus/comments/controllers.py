@@ -61,7 +61,7 @@ def _thread_response(
     if wants_fragment(request):
         return Template("comments/_thread.html", context=context, status_code=status_code)
     context["amendments"] = amendments.clause_amendments(db, user, group, thread.clause)
-    current = not thread.clause.version.superseded
+    current = not thread.clause.version.frozen
     context["membership"] = user.membership(group)
     context["my_position"] = (
         agreement.my_positions(db, user, group, document).get(thread.clause.lineage) if current else None

@@ -391,7 +391,7 @@ def read_thread(
     """A clause with its comment threads, and what was said about its text in earlier versions."""
     membership = viewer.member_of(group_slug)
     clause = locate_clause(session, group_slug, document_slug, number, version)
-    current = not clause.version.superseded
+    current = not clause.version.frozen
     comments = _views(
         session, _comment_rows(session, Comment.clause_id == clause.clause_id), viewer, group_slug, current
     )
@@ -407,7 +407,11 @@ def read_thread(
         earlier[(view.version, view.clause_number)].append(view)
     refusal = comment_refusal(membership, _observers_may_comment(session, clause.version.group_id))
     if not refusal and not current:
-        refusal = _("This version is superseded and read-only.")
+        refusal = (
+            _("This version has been adopted and is frozen.")
+            if clause.version.adopted
+            else _("This version is superseded and read-only.")
+        )
     count = sum(1 + len([r for r in c.replies if not r.withdrawn]) for c in comments if not c.withdrawn)
     return ThreadView(
         clause=clause,
@@ -428,7 +432,7 @@ def read_comment(session: Session, viewer: CurrentUser, group_slug: str, comment
         _comment_rows(session, (Comment.id == top) | (Comment.parent_id == top)),
         viewer,
         group_slug,
-        not ref.superseded,
+        not ref.frozen,
     )
     return views[0]
 

@@ -13,6 +13,7 @@ from consensus.documents import services as documents
 from consensus.documents import versions
 from consensus.errors import Invalid
 from consensus.models import Role
+from consensus.publishing import services as publishing
 from consensus.web.access import MEMBER, roles
 from consensus.web.deps import Db, Me
 from consensus.web.forms import FormData, field
@@ -32,7 +33,7 @@ def document_page(
     """Title, version, status and every clause with a stable anchor, its comments and amendments,
     and the viewer's delegation's position on each."""
     view = documents.read_document(db, group, document, version)
-    mine = agreement.my_positions(db, user, group, document) if not view.superseded else {}
+    mine = agreement.my_positions(db, user, group, document, view.ref) if not view.frozen else {}
     return Template(
         "documents/document.html",
         context={
@@ -60,6 +61,7 @@ def _versions_page(
         "documents/versions.html",
         context={
             "plan": plan,
+            "publication": publishing.publication_state(db, group, document),
             "membership": user.membership(group),
             "errors": errors or {},
             "conflicts": conflicts if conflicts is not None else plan.conflicts,

@@ -11,7 +11,17 @@ from sqlmodel import Session
 
 from consensus.errors import Conflict, NotFound
 from consensus.i18n import _
-from consensus.models import Amendment, AmendmentStatus, Clause, Comment, Document, Version, WorkingGroup
+from consensus.models import (
+    Adoption,
+    Amendment,
+    AmendmentStatus,
+    Clause,
+    Comment,
+    Document,
+    Publication,
+    Version,
+    WorkingGroup,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +71,13 @@ class DocumentView:
     clauses: list[ClauseView]
     versions: list[VersionSummary]
     note: str = ""
+    adopted: bool = False
+    published: bool = False
+    ref: VersionRef | None = None
+
+    @property
+    def frozen(self) -> bool:
+        return self.superseded or self.adopted
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +96,17 @@ class VersionRef:
     latest_number: int
     superseded: bool
     versions: tuple[VersionSummary, ...] = field(default_factory=tuple)
+    adopted: bool = False
+    published: bool = False
 
     @property
     def is_latest(self) -> bool:
         return self.number == self.latest_number
+
+    @property
+    def frozen(self) -> bool:
+        """Superseded (read-only) or adopted (frozen): nothing in it may change."""
+        return self.superseded or self.adopted
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,17 +136,25 @@ def _document(session: Session, group_slug: str, document_slug: str) -> tuple[Do
 def locate_version(session: Session, group_slug: str, document_slug: str, version: int | None = None) -> VersionRef:
     """A version of a document (the latest by default), or NotFound naming what is missing."""
     document, group = _document(session, group_slug, document_slug)
-    versions = list(
-        session.execute(select(Version).where(Version.document_id == document.id).order_by(Version.number)).scalars()
-    )
+    rows = session.execute(
+        select(Version, Adoption.id, Publication.id)
+        .outerjoin(Adoption, Adoption.version_id == Version.id)
+        .outerjoin(Publication, Publication.version_id == Version.id)
+        .where(Version.document_id == document.id)
+        .order_by(Version.number)
+    ).all()
+    versions = [row[0] for row in rows]
     if not versions:
         raise NotFound(_("The document {document} has no text yet.").format(document=document_slug))
-    chosen = versions[-1] if version is None else next((v for v in versions if v.number == version), None)
-    if chosen is None:
+    chosen_row = rows[-1] if version is None else next((row for row in rows if row[0].number == version), None)
+    if chosen_row is None:
         raise NotFound(
             _("The document {document} has no version {version}.").format(document=document_slug, version=version)
         )
+    chosen, adoption_id, publication_id = chosen_row
     assert group.id is not None and document.id is not None and chosen.id is not None
+    adopted = adoption_id is not None
+    published = publication_id is not None
     return VersionRef(
         group_id=group.id,
         group_slug=group.slug,
@@ -136,11 +168,19 @@ def locate_version(session: Session, group_slug: str, document_slug: str, versio
         latest_number=versions[-1].number,
         superseded=chosen.superseded_at is not None,
         versions=tuple(VersionSummary(v.number, v.created_at, v.superseded_at is not None, v.note) for v in versions),
+        adopted=adopted,
+        published=published,
     )
 
 
 def require_current(version: VersionRef) -> None:
-    """Refuse changes to a superseded version (it is read-only)."""
+    """Refuse changes to a superseded version (it is read-only) or an adopted one (it is frozen)."""
+    if version.adopted:
+        raise Conflict(
+            _("Version {version} has been adopted and is frozen: nothing in it can change.").format(
+                version=version.number
+            )
+        )
     if version.superseded:
         raise Conflict(
             _(
@@ -232,4 +272,7 @@ def read_document(session: Session, group_slug: str, document_slug: str, version
         clauses=clauses,
         versions=list(ref.versions),
         note=chosen.note,
+        adopted=ref.adopted,
+        published=ref.published,
+        ref=ref,
     )

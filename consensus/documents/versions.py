@@ -105,6 +105,10 @@ def consolidate_version(
     fields.done()
     with write_transaction(session):
         ref = locate_version(session, group_slug, document_slug)
+        if ref.adopted:
+            raise ConflictError(
+                _("Version {n} has been adopted and is frozen: there is no next version.").format(n=ref.number)
+            )
         clauses = _clauses(session, ref.version_id)
         accepted = [a for a, _number in _accepted(session, ref.version_id)]
         if not accepted:

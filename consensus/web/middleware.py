@@ -181,7 +181,9 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
     if message["type"] != "http.response.start":
         return
     headers = MutableScopeHeaders.from_message(message)  # type: ignore[arg-type]
-    headers["content-security-policy"] = CONTENT_SECURITY_POLICY
+    # A handler may set a stricter or narrower policy (the self-contained HTML download does).
+    if "content-security-policy" not in headers:
+        headers["content-security-policy"] = CONTENT_SECURITY_POLICY
     headers["x-content-type-options"] = "nosniff"
     headers["x-frame-options"] = "DENY"
     headers["referrer-policy"] = "same-origin"

@@ -1,0 +1,1 @@
+"""Adoption and publication: frozen adopted versions, public texts and their downloads."""

@@ -1,0 +1,116 @@
+"""The public section (no account): published texts and their downloads; adopting and publishing."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from litestar import Request, Response
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from consensus.errors import NotFound
+from consensus.i18n import _
+from consensus.models import Role
+from consensus.publishing import formats, services
+from consensus.web.access import PUBLIC, roles
+from consensus.web.deps import Db, Me
+from consensus.web.forms import FormData, field
+from consensus.web.routing import action, page
+
+PUBLIC_CACHE = "public, max-age=300"
+STANDALONE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+FILE = re.compile(r"^v(?P<version>[1-9][0-9]{0,6})(?:\.(?P<format>html|md|pdf|docx|json|akn\.xml))?$")
+
+
+@page("/p/{group:str}", name="public_group", access=PUBLIC)
+def public_group(db: Db, group: FromPath[str]) -> Template:
+    """The texts a group has published."""
+    name, documents = services.published_list(db, group)
+    return Template(
+        "public/list.html",
+        context={"group_slug": group, "group_name": name, "documents": documents},
+        headers={"Cache-Control": PUBLIC_CACHE},
+    )
+
+
+@page("/p/{group:str}/{document:str}", name="public_document", access=PUBLIC)
+def public_document(db: Db, group: FromPath[str], document: FromPath[str]) -> Template:
+    """The newest published version of a text, with its record and downloads."""
+    return Template(
+        "public/text.html",
+        context={"text": services.published_text(db, group, document)},
+        headers={"Cache-Control": PUBLIC_CACHE},
+    )
+
+
+@page("/p/{group:str}/{document:str}/{file:str}", name="public_file", access=PUBLIC)
+def public_file(
+    request: Request[Any, Any, Any], db: Db, group: FromPath[str], document: FromPath[str], file: FromPath[str]
+) -> Response[Any]:
+    """``v{n}`` is the page of one published version; ``v{n}.{format}`` downloads it."""
+    match = FILE.match(file)
+    if match is None:
+        raise NotFound(_("There is no published text at this address."))
+    text = services.published_text(db, group, document, int(match["version"]))
+    fmt = match["format"]
+    if fmt is None:
+        return Template("public/text.html", context={"text": text}, headers={"Cache-Control": PUBLIC_CACHE})
+    body = formats.render(text, fmt, request.app.template_engine.engine)
+    headers = {
+        "Content-Disposition": f'attachment; filename="{text.file_stem}.{fmt}"',
+        "Cache-Control": PUBLIC_CACHE,
+    }
+    if fmt == "html":
+        headers["Content-Security-Policy"] = STANDALONE_CSP
+    return Response(body, media_type=formats.FORMATS[fmt], headers=headers)
+
+
+VERSION = "/groups/{group:str}/documents/{document:str}/versions/{version:int}"
+
+
+@action(VERSION + "/adopt", name="version_adopt", access=roles(Role.chair, Role.secretariat))
+def version_adopt(
+    request: Request[Any, Any, Any],
+    db: Db,
+    user: Me,
+    group: FromPath[str],
+    document: FromPath[str],
+    version: FromPath[int],
+    data: FormData,
+) -> Response[Any]:
+    """Record the adoption of the version (by a passed round, or by consensus declared by the chair)."""
+    round_value = field(data, "round")
+    services.adopt(
+        db,
+        user,
+        group,
+        document,
+        version,
+        int(round_value) if round_value.isdigit() else None,
+        field(data, "override_reason") or None,
+    )
+    url = request.app.route_reverse("versions", group=group, document=document)
+    return Redirect(f"{url}?adopted={version}", status_code=303)
+
+
+@action(VERSION + "/publish", name="version_publish", access=roles(Role.secretariat))
+def version_publish(
+    request: Request[Any, Any, Any],
+    db: Db,
+    user: Me,
+    group: FromPath[str],
+    document: FromPath[str],
+    version: FromPath[int],
+) -> Response[Any]:
+    """Publish the adopted version in the public section."""
+    services.publish(db, user, group, document, version)
+    return Redirect(
+        request.app.route_reverse("public_file", group=group, document=document, file=f"v{version}"), status_code=303
+    )
+
+
+PUBLISHING_ROUTES = [public_group, public_document, public_file, version_adopt, version_publish]

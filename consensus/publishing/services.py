@@ -1,0 +1,495 @@
+"""Adopting a version, publishing it, and reading published texts with their record."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlmodel import Session
+
+from consensus.accounts.identity import CurrentUser
+from consensus.audit import services as audit
+from consensus.db import write_transaction
+from consensus.documents.services import locate_version
+from consensus.errors import Conflict, Forbidden, Invalid, NotFound
+from consensus.i18n import _
+from consensus.models import (
+    Adoption,
+    Amendment,
+    AmendmentStatus,
+    Ballot,
+    Clause,
+    ClauseStatus,
+    Delegation,
+    Document,
+    DocumentStatus,
+    Participation,
+    Position,
+    Publication,
+    Role,
+    Round,
+    RoundElector,
+    RoundStatus,
+    Version,
+    WorkingGroup,
+)
+from consensus.validation import BODY_LIMIT, Fields
+from consensus.voting.services import rule_of
+
+
+class AdoptionRefused(Conflict):
+    """Adoption refused while clauses are open or amendments undecided; names them."""
+
+    def __init__(self, message: str, open_clauses: list[str], undecided: list[int]) -> None:
+        super().__init__(message)
+        self.open_clauses = open_clauses
+        self.undecided = undecided
+
+
+def adopt(
+    session: Session,
+    user: CurrentUser,
+    group_slug: str,
+    document_slug: str,
+    version: int,
+    round_id: int | None = None,
+    override_reason: str | None = None,
+) -> None:
+    """Record the adoption of the latest version: by a passed round on the whole text, or by
+    consensus declared by the chair. Open clauses or undecided amendments refuse it, unless the chair
+    overrides with a reason (recorded)."""
+    membership = user.member_of(group_slug)
+    if membership.role not in (Role.chair, Role.secretariat):
+        raise Forbidden(_("Only the chair or the secretariat records an adoption."))
+    fields = Fields()
+    reason = fields.text(
+        "override_reason", override_reason, _("The reason for overriding"), required=False, limit=BODY_LIMIT
+    )
+    fields.done()
+    if round_id is None and membership.role != Role.chair:
+        raise Forbidden(_("Only the chair declares adoption by consensus; the secretariat records a round's result."))
+    if reason and membership.role != Role.chair:
+        raise Forbidden(_("Only the chair can override open clauses or undecided amendments."))
+    with write_transaction(session):
+        ref = locate_version(session, group_slug, document_slug, version)
+        if ref.adopted:
+            raise Conflict(_("Version {n} has already been adopted.").format(n=ref.number))
+        if ref.superseded:
+            raise Conflict(
+                _("Version {n} has been superseded: only the latest version can be adopted.").format(n=ref.number)
+            )
+        if round_id is not None:
+            row = session.get(Round, round_id)
+            if row is None or row.version_id != ref.version_id:
+                raise Invalid(
+                    {"round": _("Round {id} is not a round on version {n}.").format(id=round_id, n=ref.number)}
+                )
+            if row.clause_id is not None or row.amendment_id is not None:
+                raise Invalid(
+                    {
+                        "round": _("Round {id} was on a clause or an amendment, not on the whole text.").format(
+                            id=round_id
+                        )
+                    }
+                )
+            if row.status != RoundStatus.closed or not row.passed:
+                raise Invalid({"round": _("Round {id} has not closed with a passing result.").format(id=round_id)})
+        open_clauses = list(
+            session.execute(
+                select(Clause.number)
+                .where(Clause.version_id == ref.version_id, Clause.status == ClauseStatus.open.value)
+                .order_by(Clause.position)
+            ).scalars()
+        )
+        undecided = list(
+            session.execute(
+                select(Amendment.id)
+                .where(Amendment.version_id == ref.version_id, Amendment.status == AmendmentStatus.proposed.value)
+                .order_by(Amendment.id)
+            ).scalars()
+        )
+        if (open_clauses or undecided) and not reason:
+            parts = []
+            if open_clauses:
+                parts.append(_("clauses still open: {numbers}").format(numbers=", ".join(open_clauses)))
+            if undecided:
+                parts.append(_("amendments not yet decided: {ids}").format(ids=", ".join(str(i) for i in undecided)))
+            raise AdoptionRefused(
+                _("Version {n} cannot be adopted yet: {what}. The chair may override, giving a reason.").format(
+                    n=ref.number, what="; ".join(parts)
+                ),
+                open_clauses,
+                undecided,
+            )
+        session.add(
+            Adoption(
+                version_id=ref.version_id,
+                method="round" if round_id is not None else "consensus",
+                round_id=round_id,
+                adopted_by_id=user.id,
+                override_reason=reason,
+                open_clauses=len(open_clauses),
+                undecided_amendments=len(undecided),
+            )
+        )
+        session.execute(
+            update(Clause).where(Clause.version_id == ref.version_id).values(status=ClauseStatus.adopted.value)
+        )
+        session.execute(
+            update(Document).where(Document.id == ref.document_id).values(status=DocumentStatus.adopted.value)
+        )
+        audit.record(
+            session,
+            user.actor(group_slug),
+            "version.adopt",
+            "version",
+            ref.version_id,
+            group_id=ref.group_id,
+            details={
+                "document": document_slug,
+                "version": ref.number,
+                "round": round_id,
+                "override": reason,
+                "open_clauses": open_clauses,
+                "undecided": undecided,
+            },
+        )
+
+
+def publish(session: Session, user: CurrentUser, group_slug: str, document_slug: str, version: int) -> bool:
+    """Make an adopted version public (doing it again changes nothing). True if it was published now."""
+    if user.member_of(group_slug).role != Role.secretariat:
+        raise Forbidden(_("Only the secretariat publishes texts."))
+    with write_transaction(session):
+        ref = locate_version(session, group_slug, document_slug, version)
+        if not ref.adopted:
+            raise Conflict(
+                _("Version {n} has not been adopted: only adopted texts are published.").format(n=ref.number)
+            )
+        if ref.published:
+            return False
+        session.add(Publication(version_id=ref.version_id, published_by_id=user.id))
+        audit.record(
+            session,
+            user.actor(group_slug),
+            "version.publish",
+            "version",
+            ref.version_id,
+            group_id=ref.group_id,
+            details={"document": document_slug, "version": ref.number},
+        )
+    return True
+
+
+# --- the published record -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedClause:
+    number: str
+    heading: str
+    text: str
+    depth: int
+
+    @property
+    def anchor(self) -> str:
+        return f"clause-{self.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A reservation or an explanation of position or vote, by one delegation."""
+
+    kind: str  # reservation | objection | explanation
+    subject: str
+    """The clause number, or '' for the whole text, or a round title for an explanation of vote."""
+    text: str
+    choice: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RollCall:
+    title: str
+    subject: str
+    rule_text: str
+    reason: str
+    passed: bool
+    closed_at: datetime | None
+    audit_head: str | None
+    votes: list[tuple[str, str, str]]
+    """(delegation name, choice, explanation), or empty for a secret round."""
+    secret: bool
+    took_part: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptionRecord:
+    adopted_at: datetime
+    method: str
+    round_title: str | None
+    round_reason: str | None
+    override_reason: str
+    open_clauses: int
+    undecided_amendments: int
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedText:
+    group_slug: str
+    group_name: str
+    document_slug: str
+    title: str
+    version: int
+    published_at: datetime
+    adoption: AdoptionRecord
+    clauses: list[PublishedClause]
+    statements: dict[str, list[Statement]] = field(default_factory=dict)
+    """Per delegation name."""
+    roll_calls: list[RollCall] = field(default_factory=list)
+    other_versions: list[int] = field(default_factory=list)
+
+    @property
+    def adopted_on(self) -> str:
+        return self.adoption.adopted_at.strftime("%Y-%m-%d")
+
+    @property
+    def file_stem(self) -> str:
+        """Names the group, document, version and adoption date, as every download does."""
+        return f"{self.group_slug}-{self.document_slug}-v{self.version}-adopted-{self.adopted_on}"
+
+
+def _published_versions(session: Session, group_slug: str, document_slug: str) -> tuple[int, list[int]]:
+    rows = session.execute(
+        select(Document.id, Version.number)
+        .join(WorkingGroup, WorkingGroup.id == Document.group_id)
+        .join(Version, Version.document_id == Document.id)
+        .join(Publication, Publication.version_id == Version.id)
+        .where(WorkingGroup.slug == group_slug, Document.slug == document_slug)
+        .order_by(Version.number)
+    ).all()
+    if not rows:
+        raise NotFound(_("There is no published text at this address."))
+    return rows[0][0], [number for _d, number in rows]
+
+
+def published_text(session: Session, group_slug: str, document_slug: str, version: int | None = None) -> PublishedText:
+    """A published version with its adoption record, clauses and annexes (no account needed).
+    Unpublished versions are NotFound, exactly like addresses that never existed."""
+    _document_id, numbers = _published_versions(session, group_slug, document_slug)
+    chosen = numbers[-1] if version is None else version
+    if chosen not in numbers:
+        raise NotFound(_("There is no published text at this address."))
+    row = session.execute(
+        select(WorkingGroup, Document, Version, Adoption, Publication)
+        .join(Document, Document.group_id == WorkingGroup.id)
+        .join(Version, Version.document_id == Document.id)
+        .join(Adoption, Adoption.version_id == Version.id)
+        .join(Publication, Publication.version_id == Version.id)
+        .where(WorkingGroup.slug == group_slug, Document.slug == document_slug, Version.number == chosen)
+    ).one()
+    group, document, version_row, adoption, publication = row
+    clauses = [
+        PublishedClause(number, heading, text, number.count("."))
+        for number, heading, text in session.execute(
+            select(Clause.number, Clause.heading, Clause.text)
+            .where(Clause.version_id == version_row.id)
+            .order_by(Clause.position)
+        ).all()
+    ]
+    adoption_round = session.get(Round, adoption.round_id) if adoption.round_id else None
+    record = AdoptionRecord(
+        adopted_at=adoption.adopted_at,
+        method=adoption.method,
+        round_title=adoption_round.title if adoption_round else None,
+        round_reason=json.loads(adoption_round.result)["reason"] if adoption_round and adoption_round.result else None,
+        override_reason=adoption.override_reason,
+        open_clauses=adoption.open_clauses,
+        undecided_amendments=adoption.undecided_amendments,
+    )
+    return PublishedText(
+        group_slug=group.slug,
+        group_name=group.name,
+        document_slug=document.slug,
+        title=document.title,
+        version=version_row.number,
+        published_at=publication.published_at,
+        adoption=record,
+        clauses=clauses,
+        statements=_statements(session, document.id, version_row.id),  # type: ignore[arg-type]
+        roll_calls=_roll_calls(session, version_row.id),  # type: ignore[arg-type]
+        other_versions=[n for n in numbers if n != version_row.number],
+    )
+
+
+def _statements(session: Session, document_id: int, version_id: int) -> dict[str, list[Statement]]:
+    """Reservations and objections in force on this version's clauses (the latest statement of each
+    delegation), and explanations of vote given in its rounds."""
+    number_of = dict(
+        session.execute(select(Clause.lineage, Clause.number).where(Clause.version_id == version_id)).all()
+    )
+    latest = (
+        select(func.max(Position.id).label("id"))
+        .where(Position.document_id == document_id)
+        .group_by(Position.delegation_id, Position.lineage)
+        .subquery()
+    )
+    found: dict[str, list[Statement]] = defaultdict(list)
+    for name, lineage, position, text in session.execute(
+        select(Delegation.name, Position.lineage, Position.position, Position.text)
+        .join(latest, latest.c.id == Position.id)
+        .join(Delegation, Delegation.id == Position.delegation_id)
+        .where(Position.position.in_(["reservation", "objection"]))  # type: ignore[attr-defined]
+        .order_by(Delegation.name, Position.id)
+    ).all():
+        if lineage is not None and lineage not in number_of:
+            continue
+        found[name].append(Statement(position, number_of.get(lineage, "") if lineage else "", text))
+    for name, title, choice, explanation in session.execute(
+        select(Delegation.name, Round.title, Ballot.choice, Ballot.explanation)
+        .join(Ballot, Ballot.round_id == Round.id)
+        .join(Delegation, Delegation.id == Ballot.delegation_id)
+        .where(Round.version_id == version_id, Round.status == RoundStatus.closed.value, Ballot.explanation != "")
+        .order_by(Delegation.name, Round.id)
+    ).all():
+        found[name].append(Statement("explanation", title, explanation, choice))
+    return dict(sorted(found.items()))
+
+
+def _roll_calls(session: Session, version_id: int) -> list[RollCall]:
+    rounds = list(
+        session.execute(
+            select(Round)
+            .where(Round.version_id == version_id, Round.status == RoundStatus.closed.value)
+            .order_by(Round.id)
+        ).scalars()
+    )
+    if not rounds:
+        return []
+    ids = [r.id for r in rounds]
+    votes: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for round_id, name, choice, explanation in session.execute(
+        select(Ballot.round_id, Delegation.name, Ballot.choice, Ballot.explanation)
+        .join(Delegation, Delegation.id == Ballot.delegation_id)
+        .where(Ballot.round_id.in_(ids))  # type: ignore[attr-defined]
+        .order_by(Delegation.name)
+    ).all():
+        votes[round_id].append((name, choice, explanation))
+    took_part: dict[int, list[str]] = defaultdict(list)
+    for round_id, name in session.execute(
+        select(Participation.round_id, RoundElector.name)
+        .join(
+            RoundElector,
+            (RoundElector.round_id == Participation.round_id)
+            & (RoundElector.delegation_id == Participation.delegation_id),
+        )
+        .where(Participation.round_id.in_(ids))  # type: ignore[attr-defined]
+        .order_by(RoundElector.name)
+    ).all():
+        took_part[round_id].append(name)
+    numbers = dict(session.execute(select(Clause.id, Clause.number).where(Clause.version_id == version_id)).all())
+    calls = []
+    for r in rounds:
+        result = json.loads(r.result) if r.result else {}
+        subject = (
+            _("amendment {id}").format(id=r.amendment_id)
+            if r.amendment_id
+            else _("clause {n}").format(n=numbers.get(r.clause_id, "?"))
+            if r.clause_id
+            else _("the whole text")
+        )
+        calls.append(
+            RollCall(
+                title=r.title,
+                subject=subject,
+                rule_text=rule_of(r).describe(),
+                reason=result.get("reason", ""),
+                passed=bool(r.passed),
+                closed_at=r.closed_at,
+                audit_head=r.audit_head,
+                votes=[] if r.secret else votes[r.id],  # type: ignore[index]
+                secret=r.secret,
+                took_part=took_part[r.id],  # type: ignore[index]
+            )
+        )
+    return calls
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedDocument:
+    slug: str
+    title: str
+    versions: list[tuple[int, datetime]]
+
+
+def published_list(session: Session, group_slug: str) -> tuple[str, list[PublishedDocument]]:
+    """The group's name and its published texts (each with its published versions, newest first)."""
+    group = session.execute(select(WorkingGroup).where(WorkingGroup.slug == group_slug)).scalar_one_or_none()
+    rows = session.execute(
+        select(Document.slug, Document.title, Version.number, Adoption.adopted_at)
+        .join(WorkingGroup, WorkingGroup.id == Document.group_id)
+        .join(Version, Version.document_id == Document.id)
+        .join(Publication, Publication.version_id == Version.id)
+        .join(Adoption, Adoption.version_id == Version.id)
+        .where(WorkingGroup.slug == group_slug)
+        .order_by(Document.title, Version.number.desc())  # type: ignore[attr-defined]
+    ).all()
+    if group is None or not rows:
+        raise NotFound(_("There are no published texts at this address."))
+    documents: dict[str, PublishedDocument] = {}
+    for slug, title, number, adopted_at in rows:
+        documents.setdefault(slug, PublishedDocument(slug, title, [])).versions.append((number, adopted_at))
+    return group.name, list(documents.values())
+
+
+@dataclass(frozen=True, slots=True)
+class PublicationState:
+    version: int
+    adopted: bool
+    published: bool
+    adoption_method: str | None
+    closed_rounds: list[tuple[int, str, bool]]
+    """(id, title, passed) of closed rounds on the whole text of this version."""
+    open_clauses: list[str]
+    undecided: list[int]
+
+
+def publication_state(session: Session, group_slug: str, document_slug: str) -> PublicationState:
+    """What stands between the latest version and adoption and publication (for the versions page)."""
+    ref = locate_version(session, group_slug, document_slug)
+    adoption = session.execute(
+        select(Adoption.method).where(Adoption.version_id == ref.version_id)
+    ).scalar_one_or_none()
+    rounds = session.execute(
+        select(Round.id, Round.title, Round.passed).where(
+            Round.version_id == ref.version_id,
+            Round.status == RoundStatus.closed.value,
+            Round.clause_id.is_(None),  # type: ignore[union-attr]
+            Round.amendment_id.is_(None),  # type: ignore[union-attr]
+        )
+    ).all()
+    open_clauses = list(
+        session.execute(
+            select(Clause.number)
+            .where(Clause.version_id == ref.version_id, Clause.status == ClauseStatus.open.value)
+            .order_by(Clause.position)
+        ).scalars()
+    )
+    undecided = list(
+        session.execute(
+            select(Amendment.id).where(
+                Amendment.version_id == ref.version_id, Amendment.status == AmendmentStatus.proposed.value
+            )
+        ).scalars()
+    )
+    return PublicationState(
+        ref.number,
+        ref.adopted,
+        ref.published,
+        adoption,
+        [(i, t, bool(p)) for i, t, p in rounds],
+        open_clauses,
+        undecided,
+    )
