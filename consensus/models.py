@@ -192,6 +192,22 @@ class AuthSession(SQLModel, table=True):
     last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class LoginFailure(SQLModel, table=True):
+    """A failed login, kept for a while to throttle guessing per account and per client address."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        Index("ix_login_failure_account_at", "account", "at"),
+        Index("ix_login_failure_address_at", "address", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account: str = Field(max_length=64)
+    """A hash of the e-mail address tried (known or not)."""
+    address: str = Field(max_length=64)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class ApiToken(SQLModel, table=True):
     """A bearer token for the JSON API; only its hash is stored."""
 

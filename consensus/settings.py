@@ -40,6 +40,9 @@ class SecuritySettings:
     session_idle_minutes: int = 120
     session_absolute_hours: int = 12
     invitation_days: int = 7
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 30
+    login_window_minutes: int = 15
     secure_cookies: bool = False
     """Force the Secure flag on cookies even when the request did not come over https."""
 

@@ -32,12 +32,28 @@ def login_submit(request: Request[Any, Any, Any], db: Db, settings: AppSettings,
     target = safe_next(field(data, "next"))
     email = field(data, "email")
     try:
-        result = accounts.log_in(db, email, field(data, "password", strip=False), request.cookies.get(SESSION_COOKIE))
+        result = accounts.log_in(
+            db,
+            email,
+            field(data, "password", strip=False),
+            request.cookies.get(SESSION_COOKIE),
+            # The socket's peer (or the trusted proxy's view of it): a forged X-Forwarded-For from
+            # the client is ignored unless `consensus serve --proxy-headers` trusts its sender.
+            address=request.client.host if request.client else "unknown",
+            security=settings.security,
+        )
     except Invalid as refusal:
         return Template(
             "accounts/login.html",
             context={"next": target, "email": email, "errors": refusal.errors},
             status_code=401,
+        )
+    except accounts.TooManyAttempts as refusal:
+        return Template(
+            "accounts/login.html",
+            context={"next": target, "email": email, "errors": {"email": refusal.message}},
+            status_code=429,
+            headers={"Retry-After": str(settings.security.login_window_minutes * 60)},
         )
     response = Redirect(target, status_code=303)
     response.set_cookie(session_cookie(result.token, request.scope, settings.security))

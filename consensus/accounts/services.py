@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
 from consensus.accounts.identity import CurrentUser, GroupMembership
@@ -15,13 +15,14 @@ from consensus.accounts.passwords import hash_password, needs_rehash, password_p
 from consensus.audit import services as audit
 from consensus.audit.services import Actor
 from consensus.db import utcnow, write_transaction
-from consensus.errors import Conflict, Invalid, NotFound
+from consensus.errors import Conflict, DomainError, Invalid, NotFound
 from consensus.i18n import _
 from consensus.models import (
     ApiToken,
     AuthSession,
     Delegation,
     Invitation,
+    LoginFailure,
     Membership,
     User,
     WorkingGroup,
@@ -148,19 +149,61 @@ class LoginResult:
     user_id: int
 
 
-def log_in(session: Session, email: str, password: str, previous_token: str | None) -> LoginResult:
+class TooManyAttempts(DomainError):
+    """Too many failed logins for this account or from this address: wait before trying again."""
+
+    status_code = 429
+
+
+def _throttled(session: Session, account: str, address: str, security: SecuritySettings) -> bool:
+    since = utcnow() - timedelta(minutes=security.login_window_minutes)
+    by_account = session.execute(
+        select(func.count()).select_from(LoginFailure).where(LoginFailure.account == account, LoginFailure.at >= since)
+    ).scalar_one()
+    if by_account >= security.login_failures_per_account:
+        return True
+    by_address = session.execute(
+        select(func.count()).select_from(LoginFailure).where(LoginFailure.address == address, LoginFailure.at >= since)
+    ).scalar_one()
+    return by_address >= security.login_failures_per_address
+
+
+def log_in(
+    session: Session,
+    email: str,
+    password: str,
+    previous_token: str | None,
+    *,
+    address: str = "unknown",
+    security: SecuritySettings | None = None,
+) -> LoginResult:
     """Check the credentials and start a new session (a new id, whatever the browser had before).
 
     Unknown e-mail, wrong password and a disabled account get the same message and cost the
-    same time (a hash is verified in every case).
+    same time (a hash is verified in every case). Repeated failures for one account, or from one
+    client address, are refused for a while without checking the password at all.
     """
     email = normalise_email(email)
+    account = digest(email)
+    address = address[:64]
+    if security is not None and _throttled(session, account, address, security):
+        session.rollback()
+        raise TooManyAttempts(
+            _("Too many failed attempts. Wait {minutes} minutes before trying again.").format(
+                minutes=security.login_window_minutes
+            )
+        )
     user = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
+        with write_transaction(session):
+            session.add(LoginFailure(account=account, address=address))
+            # Old failures serve no purpose: forget them as we go.
+            session.execute(delete(LoginFailure).where(LoginFailure.at < utcnow() - timedelta(days=1)))
         raise Invalid({"email": _(LOGIN_FAILED)}, _(LOGIN_FAILED))
     token = new_token()
     with write_transaction(session):
+        session.execute(delete(LoginFailure).where(LoginFailure.account == account))
         user = session.get(User, user.id)
         assert user is not None and user.id is not None and user.password_hash is not None
         if needs_rehash(user.password_hash):

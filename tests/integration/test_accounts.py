@@ -119,3 +119,35 @@ def test_the_login_page_sends_a_signed_in_user_onwards(client: TestClient) -> No
     login(client, HEAD)
     response = client.get("/login?next=/groups/oewg-ict", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/groups/oewg-ict"
+
+
+def test_repeated_failures_lock_the_account_for_a_while(client: TestClient) -> None:
+    for _ in range(5):
+        assert login(client, HEAD, password="guess-guess").status_code == 401
+    locked = login(client, HEAD)  # even the right password waits
+    assert locked.status_code == 429 and "Too many failed attempts" in locked.text
+    assert locked.headers["retry-after"] == "900"
+    assert login(client, "ind.head@demo.example").status_code == 303  # other accounts are not affected
+
+
+def test_a_success_clears_the_accounts_failures(client: TestClient) -> None:
+    for _ in range(4):
+        login(client, HEAD, password="guess-guess")
+    assert login(client, HEAD).status_code == 303
+    for _ in range(4):
+        assert login(client, HEAD, password="guess-guess").status_code == 401
+
+
+def test_one_address_guessing_many_accounts_is_throttled_whatever_it_claims(client: TestClient) -> None:
+    from tests.conftest import csrf_token
+
+    for i in range(30):
+        token = csrf_token(client)
+        response = client.post(
+            "/login",
+            data={"email": f"nobody{i}@demo.example", "password": "guess-guess", "_csrf_token": token},
+            headers={"X-Forwarded-For": f"203.0.113.{i}"},  # forged: not a trusted proxy
+        )
+        assert response.status_code == 401
+    blocked = login(client, HEAD)
+    assert blocked.status_code == 429
