@@ -1,0 +1,229 @@
+"""Stored XSS: a corpus of known payloads goes through every free-text field (names, titles,
+clause text, comments, proposed changes, amendments, rationales, reservations, explanations,
+observations, reasons, notes); every page and fragment that shows them is parsed and must hold no
+script, no event-handler attribute and no javascript: URL."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import lxml.html
+import pytest
+from litestar.testing import TestClient
+from sqlmodel import Session
+
+from consensus.agreement import services as agreement
+from consensus.amendments import services as amendments
+from consensus.audit.services import Actor
+from consensus.comments import services as comments
+from consensus.core.groupfile import check_group_file
+from consensus.documents import versions
+from consensus.groups.services import NewMember, add_member, load_group_file
+from consensus.publishing import services as publishing
+from consensus.voting import services as voting
+from tests.conftest import login, who
+
+PAYLOADS = [
+    line.replace("\\n", "\n")
+    for line in (Path(__file__).parent.parent / "data" / "xss_payloads.txt").read_text().splitlines()
+    if line and not line.startswith("#")
+]
+OUR_SCRIPTS = ("/vendor/htmx/", "/vendor/htmx-sse/")
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "xlink:href", "poster", "background")
+
+
+def hostile_group(db: Session) -> None:
+    """A group whose names and texts are payloads, and a discussion made of payloads."""
+    names = itertools.cycle(PAYLOADS)
+    raw = {
+        "group": {"slug": "xss", "name": next(names)[:200], "description": next(names), "observers_may_comment": True},
+        "delegations": [{"code": f"X{i:02d}", "name": next(names)[:200]} for i in range(12)],
+        "users": [
+            {"email": "chair@xss.example", "name": next(names)[:200], "password": "xss-password-1", "role": "chair"},
+            {
+                "email": "sec@xss.example",
+                "name": next(names)[:200],
+                "password": "xss-password-1",
+                "role": "secretariat",
+            },
+        ]
+        + [
+            {
+                "email": f"h{i}@xss.example",
+                "name": next(names)[:200],
+                "password": "xss-password-1",
+                "role": "delegate",
+                "delegation": f"X{i:02d}",
+                "head": True,
+            }
+            for i in range(12)
+        ],
+        "documents": [
+            {
+                "slug": "doc",
+                "title": next(names)[:300],
+                "clauses": [
+                    {"number": str(i), "heading": next(names)[:300], "text": next(names)} for i in range(1, 11)
+                ],
+            }
+        ],
+    }
+    load_group_file(db, check_group_file(raw), Actor.command_line(), "xss")
+    chair, secretariat = who(db, "chair@xss.example"), who(db, "sec@xss.example")
+    heads = [who(db, f"h{i}@xss.example") for i in range(12)]
+    amendment_ids = []
+    for i, payload in enumerate(PAYLOADS):
+        head = heads[i % 12]
+        number = str(1 + i % 10)
+        comment = comments.post_comment(
+            db, head, "xss", "doc", number, comments.CommentInput(payload, "technical", payload, payload[:100])
+        )
+        comments.post_comment(
+            db, heads[(i + 1) % 12], "xss", "doc", number, comments.CommentInput(payload, parent_id=comment)
+        )
+        if i % 3 == 0:
+            comments.dispose_comment(db, secretariat, "xss", comment, "rejected", payload)
+        amendment_ids.append(
+            amendments.propose(
+                db,
+                head,
+                "xss",
+                "doc",
+                number,
+                amendments.AmendmentInput("replace" if i % 2 else "insert", f"{payload} {i}", payload, payload[:300]),
+            )
+        )
+    for i, head in enumerate(heads):
+        agreement.state_position(db, head, "xss", "doc", str(1 + i % 10), "reservation", PAYLOADS[i])
+        agreement.state_position(db, head, "xss", "doc", None, "objection", PAYLOADS[-1 - i])
+    amendments.decide(db, chair, "xss", amendment_ids[0], "accepted", PAYLOADS[5])
+    amendments.decide(db, chair, "xss", amendment_ids[1], "rejected", PAYLOADS[6])
+    for i in range(3):
+        rid = voting.create_round(
+            db, chair, "xss", voting.RoundInput(document="doc", title=PAYLOADS[i][:300], rule="simple_majority")
+        )
+        voting.open_round(db, chair, "xss", rid)
+        for j, head in enumerate(heads):
+            voting.cast_ballot(db, head, "xss", rid, "yes" if j % 2 else "no", PAYLOADS[10 + i * 12 + j])
+        if i < 2:
+            voting.close_round(db, chair, "xss", rid)
+    add_member(
+        db,
+        "xss",
+        NewMember(email="new@xss.example", name=PAYLOADS[7][:200], role="observer"),
+        secretariat.actor("xss"),
+        invitation_days=7,
+    )
+    versions.consolidate_version(db, secretariat, "xss", "doc", PAYLOADS[8][:2000])
+    from sqlalchemy import update
+
+    from consensus.models import Clause
+
+    db.execute(update(Clause).values(status="agreed_ad_ref"))
+    db.commit()
+    publishing.adopt(db, chair, "xss", "doc", 2, override_reason=PAYLOADS[9])
+    publishing.publish(db, secretariat, "xss", "doc", 2)
+
+
+def assert_inert(html: str, where: str) -> int:
+    """Parse a page and fail on any script, handler attribute or javascript: URL. Returns the count
+    of elements checked."""
+    tree = lxml.html.fromstring(html) if html.strip() else None
+    if tree is None:
+        return 0
+    checked = 0
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        checked += 1
+        tag = element.tag.lower()
+        if tag == "script":
+            assert element.get("src", "").startswith(OUR_SCRIPTS) and not (element.text or "").strip(), (
+                f"script on {where}"
+            )
+        assert tag not in {"iframe", "object", "embed", "base", "meta"} or (
+            tag == "meta" and element.get("http-equiv") is None
+        ), f"<{tag}> on {where}"
+        for name, value in element.attrib.items():
+            assert not name.lower().startswith("on"), f"handler {name} on <{tag}> at {where}"
+            if name.lower() in URL_ATTRIBUTES or (
+                name.lower().startswith("hx-") and name.lower() in ("hx-get", "hx-post")
+            ):
+                assert not value.strip().lower().replace("\x00", "").startswith(("javascript:", "data:text")), (
+                    f"{name}={value!r} at {where}"
+                )
+            if name.lower().startswith(("hx-", "sse-")):
+                assert value.startswith(
+                    (
+                        "/",
+                        "#",
+                        "{",
+                        "closest",
+                        "find",
+                        "this",
+                        "innerHTML",
+                        "outerHTML",
+                        "toggle",
+                        "input",
+                        "change",
+                        "true",
+                        "live",
+                        "over",
+                        "sse",
+                    )
+                ) or value in ("",), f"{name}={value!r} at {where}"
+    return checked
+
+
+@pytest.fixture
+def hostile(db: Session) -> None:
+    hostile_group(db)
+
+
+def test_no_payload_runs_anywhere(hostile, make_client) -> None:  # type: ignore[no-untyped-def]
+    pages = [
+        "/",
+        "/groups/xss",
+        "/groups/xss/documents/doc",
+        "/groups/xss/documents/doc?version=1",
+        "/groups/xss/documents/doc/comments",
+        "/groups/xss/documents/doc/comments?page=2",
+        "/groups/xss/documents/doc/amendments",
+        "/groups/xss/documents/doc/versions",
+        "/groups/xss/documents/doc/compare?from=1&to=2&all=1",
+        "/groups/xss/documents/doc/agreement",
+        "/groups/xss/rounds",
+        "/groups/xss/rounds/1",
+        "/groups/xss/rounds/2",
+        "/groups/xss/rounds/3",
+        "/p/xss",
+        "/p/xss/doc",
+        "/p/xss/doc/v2.html",
+    ]
+    pages += [f"/groups/xss/documents/doc/versions/1/clauses/{n}" for n in range(1, 11)]
+    pages += [f"/groups/xss/amendments/{n}" for n in range(1, 301, 37)]
+    fragments = [f"/groups/xss/documents/doc/versions/1/clauses/{n}" for n in range(1, 11, 3)]
+    fragments += [f"/groups/xss/comments/{n}" for n in range(1, 600, 97)] + ["/groups/xss/rounds/3"]
+    checked = 0
+    for account in ("chair@xss.example", "sec@xss.example", "h3@xss.example"):
+        client: TestClient = make_client()
+        assert login(client, account, password="xss-password-1").status_code == 303
+        for path in pages:
+            response = client.get(path)
+            assert response.status_code == 200, (account, path, response.status_code)
+            checked += assert_inert(response.text, f"{path} as {account}")
+        for path in fragments:
+            response = client.get(path, headers={"HX-Request": "true"})
+            assert response.status_code == 200, (account, path)
+            checked += assert_inert(response.text, f"fragment {path} as {account}")
+    assert checked > 10_000  # the pages really were full of payloads
+    assert len(PAYLOADS) >= 300
+
+
+def test_the_policy_forbids_inline_script() -> None:
+    from consensus.web.middleware import CONTENT_SECURITY_POLICY
+
+    script = next(part for part in CONTENT_SECURITY_POLICY.split("; ") if part.startswith("script-src"))
+    assert script == "script-src 'self'"
+    assert "unsafe-inline" not in CONTENT_SECURITY_POLICY and "unsafe-eval" not in CONTENT_SECURITY_POLICY
