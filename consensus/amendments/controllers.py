@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request, Response
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from consensus.amendments import services as amendments
@@ -14,7 +14,7 @@ from consensus.errors import Invalid
 from consensus.groups.services import delegation_choices
 from consensus.models import Role
 from consensus.web.access import MEMBER, roles
-from consensus.web.deps import Db, Me
+from consensus.web.deps import Db, Id, Me, VersionNumber
 from consensus.web.forms import FormData, field
 from consensus.web.htmx import wants_fragment
 from consensus.web.routing import action, page
@@ -64,7 +64,7 @@ def amendment_new(
     db: Db,
     group: FromPath[str],
     document: FromPath[str],
-    version: FromPath[int],
+    version: Id,
     number: FromPath[str],
     kind: FromQuery[str | None] = None,
 ) -> Template:
@@ -78,7 +78,7 @@ def amendment_preview(
     db: Db,
     group: FromPath[str],
     document: FromPath[str],
-    version: FromPath[int],
+    version: Id,
     number: FromPath[str],
     data: FormData,
 ) -> Template:
@@ -103,7 +103,7 @@ def amendment_create(
     user: Me,
     group: FromPath[str],
     document: FromPath[str],
-    version: FromPath[int],
+    version: Id,
     number: FromPath[str],
     data: FormData,
 ) -> Response[Any]:
@@ -144,7 +144,7 @@ def _amendment_page(
 
 
 @page("/groups/{group:str}/amendments/{amendment_id:int}", name="amendment", access=MEMBER)
-def amendment_page(db: Db, user: Me, group: FromPath[str], amendment_id: FromPath[int]) -> Template:
+def amendment_page(db: Db, user: Me, group: FromPath[str], amendment_id: Id) -> Template:
     """An amendment: its diff, rationale, sponsors, status and decision."""
     return _amendment_page(db, user, group, amendment_id)
 
@@ -157,7 +157,7 @@ def _back(request: Request[Any, Any, Any], group: str, amendment_id: int) -> Red
     "/groups/{group:str}/amendments/{amendment_id:int}/withdraw", name="amendment_withdraw", access=roles(Role.delegate)
 )
 def amendment_withdraw(
-    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], amendment_id: FromPath[int]
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], amendment_id: Id
 ) -> Response[Any]:
     """The proposing delegation withdraws its amendment."""
     amendments.withdraw(db, user, group, amendment_id)
@@ -170,7 +170,7 @@ def amendment_withdraw(
     access=roles(Role.delegate),
 )
 def amendment_cosponsor(
-    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], amendment_id: FromPath[int], data: FormData
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], amendment_id: Id, data: FormData
 ) -> Response[Any]:
     """Join (or leave) the co-sponsors of another delegation's amendment."""
     amendments.sponsor(db, user, group, amendment_id, join=field(data, "action") != "leave")
@@ -179,7 +179,7 @@ def amendment_cosponsor(
 
 @action("/groups/{group:str}/amendments/{amendment_id:int}/decision", name="amendment_decide", access=roles(Role.chair))
 def amendment_decide(
-    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], amendment_id: FromPath[int], data: FormData
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], amendment_id: Id, data: FormData
 ) -> Response[Any]:
     """The chair accepts or rejects the amendment, with a reason."""
     try:
@@ -206,7 +206,7 @@ def amendment_list(
     status: FromQuery[str | None] = None,
     delegation: FromQuery[str | None] = None,
     clause: FromQuery[str | None] = None,
-    version: Annotated[int | None, QueryParameter(ge=1)] = None,
+    version: VersionNumber = None,
 ) -> Template:
     """Amendments to a document, filterable by status, delegation, clause and version."""
     filters = amendments.AmendmentFilters(status or "", delegation or "", clause or "", version)

@@ -49,7 +49,7 @@ from consensus.groups import services as groups
 from consensus.publishing import services as publishing
 from consensus.voting import services as voting
 from consensus.web.access import MEMBER, SIGNED_IN
-from consensus.web.deps import Db, Me
+from consensus.web.deps import MAX_ID, Db, Id, Me, VersionNumber
 from consensus.web.routing import action, page, replace
 
 API = "/api/v1"
@@ -92,7 +92,7 @@ def document_detail(
     db: Db,
     group: FromPath[str],
     document: FromPath[str],
-    version: Annotated[int | None, QueryParameter(ge=1, description="Version number; the latest by default")] = None,
+    version: VersionNumber = None,
 ) -> DocumentOut:
     """A document at one version (the latest by default) with its clauses in order."""
     view = documents.read_document(db, group, document, version)
@@ -143,7 +143,7 @@ def comment_list(
     kind: FromQuery[str | None] = None,
     delegation: FromQuery[str | None] = None,
     disposition: FromQuery[str | None] = None,
-    version: Annotated[int | None, QueryParameter(ge=1)] = None,
+    version: VersionNumber = None,
 ) -> list[CommentOut]:
     """Top-level comments of a document (the rows of the comment table), filtered."""
     filters = comments.TableFilters(clause or "", kind or "", delegation or "", disposition or "", version)
@@ -206,7 +206,7 @@ def amendment_list(
     status: FromQuery[str | None] = None,
     delegation: FromQuery[str | None] = None,
     clause: FromQuery[str | None] = None,
-    version: Annotated[int | None, QueryParameter(ge=1)] = None,
+    version: VersionNumber = None,
 ) -> list[AmendmentOut]:
     """Amendments to a document, filtered by status, delegation, clause and version."""
     filters = amendments.AmendmentFilters(status or "", delegation or "", clause or "", version)
@@ -214,7 +214,7 @@ def amendment_list(
 
 
 @page(f"{API}/amendments/{{amendment_id:int}}", name="api_amendment", access=SIGNED_IN, tags=["amendments"])
-def amendment_detail(db: Db, user: Me, amendment_id: FromPath[int]) -> AmendmentOut:
+def amendment_detail(db: Db, user: Me, amendment_id: Id) -> AmendmentOut:
     """One amendment (of a group you belong to)."""
     group = amendments.group_of(db, user, amendment_id)
     return _amendment_out(amendments.read_amendment(db, user, group, amendment_id))
@@ -227,7 +227,7 @@ def amendment_detail(db: Db, user: Me, amendment_id: FromPath[int]) -> Amendment
     tags=["amendments"],
     status_code=200,
 )
-def amendment_decide(db: Db, user: Me, amendment_id: FromPath[int], data: JSONBody[DecisionIn]) -> AmendmentOut:
+def amendment_decide(db: Db, user: Me, amendment_id: Id, data: JSONBody[DecisionIn]) -> AmendmentOut:
     """The chair accepts or rejects a proposed amendment (a reason is required to reject)."""
     group = amendments.group_of(db, user, amendment_id)
     amendments.decide(db, user, group, amendment_id, data.decision, data.reason)
@@ -267,8 +267,8 @@ def compare(
     db: Db,
     group: FromPath[str],
     document: FromPath[str],
-    old: Annotated[int, QueryParameter(name="from", ge=1)],
-    new: Annotated[int, QueryParameter(name="to", ge=1)],
+    old: Annotated[int, QueryParameter(name="from", ge=1, le=MAX_ID)],
+    new: Annotated[int, QueryParameter(name="to", ge=1, le=MAX_ID)],
 ) -> ComparisonOut:
     """Two versions clause by clause, matched by lineage: word diffs, moves, renumbering."""
     result = versions.compare_versions(db, group, document, old, new)
@@ -354,7 +354,7 @@ def round_create(db: Db, user: Me, group: FromPath[str], data: JSONBody[RoundIn]
 
 
 @page(f"{API}/rounds/{{round_id:int}}", name="api_round", access=SIGNED_IN, tags=["rounds"])
-def round_detail(db: Db, user: Me, round_id: FromPath[int]) -> RoundOut:
+def round_detail(db: Db, user: Me, round_id: Id) -> RoundOut:
     """A round with its status and, once closed, its stored result (weights as decimal strings)."""
     group = voting.group_of_round(db, user, round_id)
     return _round_out(voting.read_round(db, user, group, round_id))
@@ -370,7 +370,7 @@ def _round_action(request: Request[Any, Any, Any], db: Db, user: Me, round_id: i
 @action(
     f"{API}/rounds/{{round_id:int}}/open", name="api_round_open", access=SIGNED_IN, tags=["rounds"], status_code=200
 )
-def round_open(request: Request[Any, Any, Any], db: Db, user: Me, round_id: FromPath[int]) -> RoundOut:
+def round_open(request: Request[Any, Any, Any], db: Db, user: Me, round_id: Id) -> RoundOut:
     """Open a draft round (chair): the electorate is frozen."""
     return _round_action(request, db, user, round_id, voting.open_round)
 
@@ -378,7 +378,7 @@ def round_open(request: Request[Any, Any, Any], db: Db, user: Me, round_id: From
 @action(
     f"{API}/rounds/{{round_id:int}}/close", name="api_round_close", access=SIGNED_IN, tags=["rounds"], status_code=200
 )
-def round_close(request: Request[Any, Any, Any], db: Db, user: Me, round_id: FromPath[int]) -> RoundOut:
+def round_close(request: Request[Any, Any, Any], db: Db, user: Me, round_id: Id) -> RoundOut:
     """Close an open round (chair): the result is taken and stored with its reason."""
     return _round_action(request, db, user, round_id, voting.close_round)
 
@@ -386,15 +386,13 @@ def round_close(request: Request[Any, Any, Any], db: Db, user: Me, round_id: Fro
 @action(
     f"{API}/rounds/{{round_id:int}}/cancel", name="api_round_cancel", access=SIGNED_IN, tags=["rounds"], status_code=200
 )
-def round_cancel(request: Request[Any, Any, Any], db: Db, user: Me, round_id: FromPath[int]) -> RoundOut:
+def round_cancel(request: Request[Any, Any, Any], db: Db, user: Me, round_id: Id) -> RoundOut:
     """Cancel a draft or open round (chair)."""
     return _round_action(request, db, user, round_id, voting.cancel_round)
 
 
 @replace(f"{API}/rounds/{{round_id:int}}/ballot", name="api_ballot", access=SIGNED_IN, tags=["rounds"])
-def ballot(
-    request: Request[Any, Any, Any], db: Db, user: Me, round_id: FromPath[int], data: JSONBody[BallotIn]
-) -> BallotOut:
+def ballot(request: Request[Any, Any, Any], db: Db, user: Me, round_id: Id, data: JSONBody[BallotIn]) -> BallotOut:
     """Cast or change your delegation's ballot (heads of eligible delegations; the same ballot twice
     is harmless). In a secret round, keep ``change_key`` to change the ballot later."""
     group = voting.group_of_round(db, user, round_id)
@@ -485,7 +483,7 @@ VERSION = f"{API}/groups/{{group:str}}/documents/{{document:str}}/versions/{{ver
 
 @action(f"{VERSION}/adopt", name="api_adopt", access=MEMBER, tags=["publication"], status_code=200)
 def adopt(
-    db: Db, user: Me, group: FromPath[str], document: FromPath[str], version: FromPath[int], data: JSONBody[AdoptIn]
+    db: Db, user: Me, group: FromPath[str], document: FromPath[str], version: Id, data: JSONBody[AdoptIn]
 ) -> Response[Any]:
     """Record the adoption of a version (chair or secretariat): by a passed round on the whole text,
     or by consensus declared by the chair. 409 names open clauses and undecided amendments unless the
@@ -504,7 +502,7 @@ def adopt(
 
 
 @action(f"{VERSION}/publish", name="api_publish", access=MEMBER, tags=["publication"], status_code=200)
-def publish(db: Db, user: Me, group: FromPath[str], document: FromPath[str], version: FromPath[int]) -> PublicationOut:
+def publish(db: Db, user: Me, group: FromPath[str], document: FromPath[str], version: Id) -> PublicationOut:
     """Publish an adopted version (secretariat): it becomes readable at /p/{group}/{document}."""
     publishing.publish(db, user, group, document, version)
     return PublicationOut(document, version, adopted=True, published=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -63,6 +63,10 @@ class ErrorOut:
     detail: str
 
 
+Id = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]
+"""An id in a request body: 32 bits at most."""
+
+
 # --- deliberation ------------------------------------------------------------------------------------
 # Requests are msgspec structs: unknown fields are refused, so nobody can slip in a delegation.
 
@@ -72,7 +76,7 @@ class CommentIn(msgspec.Struct, forbid_unknown_fields=True):
     kind: Literal["general", "technical", "editorial"] = "general"
     proposed_change: str = ""
     paragraph: str = ""
-    reply_to: int | None = None
+    reply_to: Id | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +187,7 @@ class RoundIn(msgspec.Struct, forbid_unknown_fields=True):
     title: str
     rule: str | CustomRuleIn = "consensus"
     clause: str | None = None
-    amendment: int | None = None
+    amendment: Id | None = None
     quorum: str | None = None
     secret: bool = False
     closes_at: datetime | None = None
@@ -260,7 +264,7 @@ class AgreementOut:
 
 
 class AdoptIn(msgspec.Struct, forbid_unknown_fields=True):
-    round: int | None = None
+    round: Id | None = None
     override_reason: str | None = None
 
 

@@ -14,7 +14,7 @@ from consensus.comments import services as comments
 from consensus.errors import Invalid
 from consensus.models import Role
 from consensus.web.access import MEMBER, roles
-from consensus.web.deps import Db, Me
+from consensus.web.deps import MAX_ID, Db, Id, Me, VersionNumber
 from consensus.web.forms import FormData, field
 from consensus.web.htmx import slot, wants_fragment
 from consensus.web.routing import action, page
@@ -78,7 +78,7 @@ def clause_page(
     user: Me,
     group: FromPath[str],
     document: FromPath[str],
-    version: FromPath[int],
+    version: Id,
     number: FromPath[str],
 ) -> Template:
     """A clause with its comment threads and amendments; htmx gets the thread alone."""
@@ -92,7 +92,7 @@ def comment_create(
     user: Me,
     group: FromPath[str],
     document: FromPath[str],
-    version: FromPath[int],
+    version: Id,
     number: FromPath[str],
     data: FormData,
 ) -> Response[Any]:
@@ -140,7 +140,7 @@ def _comment_fragment(db: Db, user: Me, group: str, comment_id: int, status_code
 
 @page("/groups/{group:str}/comments/{comment_id:int}", name="comment", access=MEMBER)
 def comment_page(
-    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], comment_id: FromPath[int]
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], comment_id: Id
 ) -> Response[Any]:
     """A comment's permanent address: its place in the clause's thread (htmx: the comment alone)."""
     if wants_fragment(request):
@@ -149,9 +149,7 @@ def comment_page(
 
 
 @page("/groups/{group:str}/comments/{comment_id:int}/edit", name="comment_edit", access=MEMBER)
-def comment_edit(
-    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], comment_id: FromPath[int]
-) -> Template:
+def comment_edit(request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], comment_id: Id) -> Template:
     """The form to change one's own comment."""
     comment = comments.read_comment(db, user, group, comment_id)
     context = {"comment": comment, "group_slug": group, "kinds": comments.KINDS, "errors": {}, "values": {}}
@@ -162,7 +160,7 @@ def comment_edit(
 
 @action("/groups/{group:str}/comments/{comment_id:int}/edit", name="comment_update", access=MEMBER)
 def comment_update(
-    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], comment_id: FromPath[int], data: FormData
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], comment_id: Id, data: FormData
 ) -> Response[Any]:
     """Save an edit (the earlier text stays in the comment's history)."""
     submitted = _comment_input(data)
@@ -191,7 +189,7 @@ def comment_update(
 
 @action("/groups/{group:str}/comments/{comment_id:int}/withdraw", name="comment_withdraw", access=MEMBER)
 def comment_withdraw(
-    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], comment_id: FromPath[int]
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], comment_id: Id
 ) -> Response[Any]:
     """Withdraw one's own comment."""
     comments.withdraw_comment(db, user, group, comment_id)
@@ -204,7 +202,7 @@ def comment_withdraw(
     "/groups/{group:str}/comments/{comment_id:int}/disposition", name="comment_dispose", access=roles(Role.secretariat)
 )
 def comment_dispose(
-    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], comment_id: FromPath[int], data: FormData
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], comment_id: Id, data: FormData
 ) -> Response[Any]:
     """The secretariat's disposition of a comment, with an observation."""
     try:
@@ -247,8 +245,8 @@ def comment_table(
     kind: FromQuery[str | None] = None,
     delegation: FromQuery[str | None] = None,
     disposition: FromQuery[str | None] = None,
-    version: Annotated[int | None, QueryParameter(ge=1)] = None,
-    page_number: Annotated[int, QueryParameter(name="page", ge=1)] = 1,
+    version: VersionNumber = None,
+    page_number: Annotated[int, QueryParameter(name="page", ge=1, le=MAX_ID)] = 1,
 ) -> Template:
     """Every comment on the document in the ISO commenting template's columns, filtered."""
     filters = _filters(clause, kind, delegation, disposition, version)
@@ -268,7 +266,7 @@ def comment_csv(
     kind: FromQuery[str | None] = None,
     delegation: FromQuery[str | None] = None,
     disposition: FromQuery[str | None] = None,
-    version: Annotated[int | None, QueryParameter(ge=1)] = None,
+    version: VersionNumber = None,
 ) -> Response[str]:
     """The same table as CSV, for the ISO commenting template."""
     text = comments.comment_csv(db, group, document, _filters(clause, kind, delegation, disposition, version))

@@ -15,7 +15,7 @@ from consensus.errors import Invalid
 from consensus.models import Role
 from consensus.publishing import services as publishing
 from consensus.web.access import MEMBER, roles
-from consensus.web.deps import Db, Me
+from consensus.web.deps import MAX_ID, Db, Me, VersionNumber
 from consensus.web.forms import FormData, field
 from consensus.web.routing import action, page
 
@@ -28,7 +28,7 @@ def document_page(
     user: Me,
     group: FromPath[str],
     document: FromPath[str],
-    version: Annotated[int | None, QueryParameter(ge=1, description="Version number; the latest by default")] = None,
+    version: VersionNumber = None,
 ) -> Template:
     """Title, version, status and every clause with a stable anchor, its comments and amendments,
     and the viewer's delegation's position on each."""
@@ -96,8 +96,8 @@ def compare_page(
     db: Db,
     group: FromPath[str],
     document: FromPath[str],
-    old: Annotated[int, QueryParameter(name="from", ge=1)],
-    new: Annotated[int, QueryParameter(name="to", ge=1)],
+    old: Annotated[int, QueryParameter(name="from", ge=1, le=MAX_ID)],
+    new: Annotated[int, QueryParameter(name="to", ge=1, le=MAX_ID)],
     everything: Annotated[bool, QueryParameter(name="all")] = False,
 ) -> Template:
     """Two versions side by side, clause by clause: word changes, moves, renumbering; the rest folded."""

@@ -14,7 +14,7 @@ from consensus.i18n import _
 from consensus.models import Role
 from consensus.publishing import formats, services
 from consensus.web.access import PUBLIC, roles
-from consensus.web.deps import Db, Me
+from consensus.web.deps import Db, Id, Me
 from consensus.web.forms import FormData, field
 from consensus.web.routing import action, page
 
@@ -79,7 +79,7 @@ def version_adopt(
     user: Me,
     group: FromPath[str],
     document: FromPath[str],
-    version: FromPath[int],
+    version: Id,
     data: FormData,
 ) -> Response[Any]:
     """Record the adoption of the version (by a passed round, or by consensus declared by the chair)."""
@@ -104,7 +104,7 @@ def version_publish(
     user: Me,
     group: FromPath[str],
     document: FromPath[str],
-    version: FromPath[int],
+    version: Id,
 ) -> Response[Any]:
     """Publish the adopted version in the public section."""
     services.publish(db, user, group, document, version)

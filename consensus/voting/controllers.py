@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import anyio.to_thread
 from litestar import Request, Response
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, ServerSentEvent, Template
 from litestar.response.sse import ServerSentEventMessage
 from sqlmodel import Session
@@ -21,7 +21,7 @@ from consensus.groups.services import documents_of
 from consensus.models import Role
 from consensus.voting import services as voting
 from consensus.web.access import MEMBER, roles
-from consensus.web.deps import Db, Me
+from consensus.web.deps import MAX_ID, Db, Id, Me
 from consensus.web.forms import FormData, checkbox, field
 from consensus.web.htmx import wants_fragment
 from consensus.web.routing import action, page, stream
@@ -98,7 +98,7 @@ def round_new(
     group: FromPath[str],
     document: FromQuery[str | None] = None,
     clause: FromQuery[str | None] = None,
-    amendment: FromQuery[int | None] = None,
+    amendment: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
 ) -> Template:
     """The chair's form for a new round (prefilled from a clause or an amendment)."""
     values = {
@@ -130,9 +130,7 @@ def _round_context(db: Session, user: CurrentUser, group: str, round_id: int) ->
 
 
 @page(ROUND, name="round", access=MEMBER)
-def round_page(
-    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], round_id: FromPath[int]
-) -> Template:
+def round_page(request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], round_id: Id) -> Template:
     """A round: its subject and rule; the ballot for heads; the live tally for the chair; the result."""
     context = _round_context(db, user, group, round_id)
     if wants_fragment(request):
@@ -149,24 +147,20 @@ def _chair_action(
 
 
 @action(ROUND + "/open", name="round_open", access=roles(Role.chair))
-def round_open(
-    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], round_id: FromPath[int]
-) -> Response[Any]:
+def round_open(request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], round_id: Id) -> Response[Any]:
     """Open the round: the electorate is frozen and ballots are taken."""
     return _chair_action(request, db, user, group, round_id, voting.open_round)
 
 
 @action(ROUND + "/close", name="round_close", access=roles(Role.chair))
-def round_close(
-    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], round_id: FromPath[int]
-) -> Response[Any]:
+def round_close(request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], round_id: Id) -> Response[Any]:
     """Close the round: the tally is taken and stored with its reason."""
     return _chair_action(request, db, user, group, round_id, voting.close_round)
 
 
 @action(ROUND + "/cancel", name="round_cancel", access=roles(Role.chair))
 def round_cancel(
-    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], round_id: FromPath[int]
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], round_id: Id
 ) -> Response[Any]:
     """Cancel the round: no result is recorded."""
     return _chair_action(request, db, user, group, round_id, voting.cancel_round)
@@ -174,7 +168,7 @@ def round_cancel(
 
 @action(ROUND + "/ballot", name="ballot_cast", access=MEMBER)
 def ballot_cast(
-    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], round_id: FromPath[int], data: FormData
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], round_id: Id, data: FormData
 ) -> Response[Any]:
     """The head of a delegation casts or changes its ballot."""
     cookie_name = KEY_COOKIE.format(id=round_id)
@@ -220,7 +214,7 @@ def ballot_cast(
 
 
 @stream(ROUND + "/live", name="round_live", access=MEMBER)
-async def round_live(request: Request[Any, Any, Any], group: FromPath[str], round_id: FromPath[int]) -> ServerSentEvent:
+async def round_live(request: Request[Any, Any, Any], group: FromPath[str], round_id: Id) -> ServerSentEvent:
     """Server-sent events: the live panel of the round, sent again whenever a ballot or the status
     changes; the stream ends when the round is over."""
     user: CurrentUser = request.scope["user"]  # type: ignore[assignment]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from typing import Any
+from typing import Annotated, Any
 
 import anyio.to_thread
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
+from litestar.params import PathParameter, QueryParameter
 from sqlmodel import Session
 
 from consensus.accounts.identity import CurrentUser
@@ -50,3 +51,12 @@ def provide_settings(state: State) -> Settings:
 Db = NamedDependency[Session]
 Me = NamedDependency[CurrentUser]
 AppSettings = NamedDependency[Settings]
+
+
+MAX_ID = 2_147_483_647
+"""Ids and numbers in paths stay within 32 bits: bigger ones are refused as bad input, not passed to
+the database (SQLite cannot even bind them)."""
+Id = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+VersionNumber = Annotated[
+    int | None, QueryParameter(ge=1, le=MAX_ID, description="Version number; the latest by default")
+]
