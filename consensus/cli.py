@@ -223,6 +223,30 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from consensus.backup import BackupError, backup
+
+    try:
+        backup(get_settings().database, Path(args.file))
+    except BackupError as problem:
+        print(f"consensus: {problem}", file=sys.stderr)
+        return 1
+    print(f"Backed up the database to {args.file}.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from consensus.backup import BackupError, restore
+
+    try:
+        restore(get_settings().database, Path(args.file))
+    except BackupError as problem:
+        print(f"consensus: {problem}", file=sys.stderr)
+        return 1
+    print(f"Restored the database from {args.file}. Run `consensus audit verify` to check its record.")
+    return 0
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from consensus.audit.services import verify
 
@@ -286,6 +310,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", required=True, choices=["html", "md", "pdf", "docx", "json", "akn.xml"])
     export.add_argument("--out", help="the file to write (default: named after the group, document, version and date)")
     export.set_defaults(run=cmd_export)
+
+    backup_cmd = commands.add_parser("backup", help="write a consistent copy of the database (safe while serving)")
+    backup_cmd.add_argument("file")
+    backup_cmd.set_defaults(run=cmd_backup)
+
+    restore_cmd = commands.add_parser("restore", help="replace the database with a backup")
+    restore_cmd.add_argument("file")
+    restore_cmd.set_defaults(run=cmd_restore)
 
     audit = commands.add_parser("audit", help="the audit log").add_subparsers(dest="audit_command", required=True)
     verify = audit.add_parser("verify", help="check the hash chain; non-zero exit naming the first bad event")

@@ -219,3 +219,17 @@ def test_make_run_pieces_are_wired_in_the_makefile() -> None:
     assert "load fixtures/demo.yaml --if-empty --show-accounts" in run_recipe
     assert "consensus serve" in run_recipe
     assert shutil.which("npm") is not None
+
+
+def test_audit_verify_finds_reordered_events(migrated: Path) -> None:
+    consensus(migrated, "load", str(DEMO_FILE))
+    for email in ("ken.head@demo.example", "chair@demo.example", "ind.head@demo.example"):
+        consensus(migrated, "token", "create", email)
+    with session_for(migrated) as db:
+        # Events 2 and 3 trade places; each keeps its own content and hashes.
+        db.execute(text("UPDATE audit_event SET seq = -seq WHERE seq IN (2, 3)"))
+        db.execute(text("UPDATE audit_event SET seq = 5 + seq WHERE seq IN (-2, -3)"))
+        db.commit()
+        assert db.execute(text("SELECT object_id FROM audit_event WHERE seq = 2")).scalar_one() != ""
+    broken = consensus(migrated, "audit", "verify")
+    assert broken.returncode == 1 and "reordered" in broken.stderr
