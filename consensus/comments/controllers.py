@@ -11,7 +11,8 @@ from litestar.response import Redirect, Template
 from consensus.agreement import services as agreement
 from consensus.amendments import services as amendments
 from consensus.comments import services as comments
-from consensus.errors import Invalid
+from consensus.errors import Forbidden, Invalid
+from consensus.i18n import _
 from consensus.models import Role
 from consensus.web.access import MEMBER, roles
 from consensus.web.deps import MAX_ID, Db, Id, Me, VersionNumber
@@ -152,6 +153,8 @@ def comment_page(
 def comment_edit(request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], comment_id: Id) -> Template:
     """The form to change one's own comment."""
     comment = comments.read_comment(db, user, group, comment_id)
+    if not comment.can_edit:
+        raise Forbidden(_("Only the author of a comment can change it, until the secretariat disposes of it."))
     context = {"comment": comment, "group_slug": group, "kinds": comments.KINDS, "errors": {}, "values": {}}
     if wants_fragment(request):
         return Template("comments/_comment_edit_form.html", context=context)

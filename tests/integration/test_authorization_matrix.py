@@ -1,0 +1,261 @@
+"""Every route of the app (HTML and JSON) against every kind of person: anonymous, an observer, a
+delegate and the head of delegation A, a delegate of delegation B, the chair, the secretariat, and
+a member of another group. Routes are discovered from the app: a new route without an entry here
+fails the test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+from sqlmodel import Session
+
+from consensus.amendments import services as amendments
+from consensus.audit.services import Actor
+from consensus.comments import services as comments
+from consensus.core.groupfile import check_group_file
+from consensus.groups.services import load_group_file
+from consensus.voting import services as voting
+from tests.conftest import csrf_token, login, who
+
+PERSONAS = {
+    "anonymous": None,
+    "observer": "observer@demo.example",
+    "delegate_a": "ken.delegate@demo.example",
+    "head_a": "ken.head@demo.example",
+    "delegate_b": "ind.delegate@demo.example",
+    "chair": "chair@demo.example",
+    "secretariat": "secretariat@demo.example",
+    "outsider": "outsider@other.example",
+}
+MEMBERS = {"observer", "delegate_a", "head_a", "delegate_b", "chair", "secretariat"}
+
+OK, LOGIN, FORBIDDEN, HIDDEN, ANY = "ok", "login", "forbidden", "hidden", "any"
+
+
+def members(*allowed: str) -> dict[str, str]:
+    """Members listed get through (any of them if none is listed); other members are refused; the
+    anonymous are sent to log in; members of another group learn nothing (404)."""
+    allowed_set = set(allowed) or MEMBERS
+    return {
+        "anonymous": LOGIN,
+        "outsider": HIDDEN,
+        **{persona: OK if persona in allowed_set else FORBIDDEN for persona in MEMBERS},
+    }
+
+
+def signed_in(outsider: str = OK) -> dict[str, str]:
+    return {"anonymous": LOGIN, "outsider": outsider, **dict.fromkeys(MEMBERS, OK)}
+
+
+def everyone(category: str) -> dict[str, str]:
+    return dict.fromkeys(PERSONAS, category)
+
+
+DELEGATES = ("delegate_a", "head_a", "delegate_b")
+
+# route name -> (path parameters filled in, body, expectations)
+MATRIX: dict[str, tuple[dict[str, Any], dict[str, Any] | None, dict[str, str]]] = {
+    "login": ({}, None, everyone(OK)),
+    "login_submit": ({}, {"email": "x@example.org", "password": "wrong-wrong"}, everyone(ANY)),
+    "logout": ({}, {}, signed_in()),
+    "invitation": ({"token": "no-such-token"}, None, everyone(HIDDEN)),
+    "invitation_accept": (
+        {"token": "no-such-token"},
+        {"password": "a long password", "confirmation": "a long password"},
+        everyone(HIDDEN),
+    ),
+    "dashboard": ({}, None, signed_in()),
+    "group": ({}, None, members()),
+    "member_new": ({}, None, members("secretariat")),
+    "member_add": ({}, {"email": "new@example.org", "name": "New", "role": "observer"}, members("secretariat")),
+    "document": ({}, None, members()),
+    "versions": ({}, None, members()),
+    "version_consolidate": ({}, {"note": ""}, members("secretariat")),
+    "compare": ({"query": "?from=1&to=1"}, None, members()),
+    "clause": ({}, None, members()),
+    "comment_create": ({}, {"kind": "general", "body": "A comment."}, members()),
+    "comment": ({}, None, members()),
+    "comment_edit": ({}, None, members("head_a")),
+    "comment_update": ({}, {"kind": "general", "body": "Edited."}, members("head_a")),
+    "comment_withdraw": ({}, {}, members("head_a")),
+    "comment_dispose": ({}, {"disposition": "noted", "observation": ""}, members("secretariat")),
+    "comments": ({}, None, members()),
+    "comments_csv": ({}, None, members()),
+    "amendment_new": ({}, None, members(*DELEGATES)),
+    "amendment_preview": ({}, {"kind": "replace", "text": "x"}, members()),
+    "amendment_create": ({}, {"kind": "replace", "text": "A new text."}, members(*DELEGATES)),
+    "amendment": ({}, None, members()),
+    "amendment_withdraw": ({}, {}, members("delegate_a", "head_a")),
+    "amendment_cosponsor": ({}, {"action": "join"}, members(*DELEGATES)),
+    "amendment_decide": ({}, {"decision": "rejected", "reason": "No."}, members("chair")),
+    "amendments": ({}, None, members()),
+    "agreement": ({}, None, members()),
+    "agreement_csv": ({}, None, members()),
+    "position_state": ({}, {"clause": "3.2", "position": "support"}, members("head_a")),
+    "clause_status": ({}, {"status": "agreed_ad_ref"}, members("chair")),
+    "round_create": ({}, {"title": "R", "document": "declaration", "rule": "consensus"}, members("chair")),
+    "rounds": ({}, None, members()),
+    "round_new": ({}, None, members("chair")),
+    "round": ({}, None, members()),
+    "round_open": ({"round_id": "draft"}, {}, members("chair")),
+    "round_close": ({}, {}, members("chair")),
+    "round_cancel": ({"round_id": "draft"}, {}, members("chair")),
+    "ballot_cast": ({}, {"choice": "yes"}, members("head_a")),
+    "round_live": ({"round_id": "closed"}, None, members()),
+    "public_group": ({}, None, everyone(HIDDEN)),
+    "public_document": ({}, None, everyone(HIDDEN)),
+    "public_file": ({"file": "v1.pdf"}, None, everyone(HIDDEN)),
+    "version_adopt": ({}, {"round": ""}, members("chair")),  # the secretariat needs a passed round
+    "version_publish": ({}, {}, members("secretariat")),
+    "api_me": ({}, None, signed_in()),
+    "api_group": ({}, None, members()),
+    "api_document": ({}, None, members()),
+    "api_comment_create": ({}, {"body": "Via the API."}, members()),
+    "api_comments": ({}, None, members()),
+    "api_amendment_create": ({}, {"kind": "delete"}, members(*DELEGATES)),
+    "api_amendments": ({}, None, members()),
+    "api_amendment": ({}, None, members()),
+    "api_amendment_decide": ({}, {"decision": "rejected", "reason": "No."}, members("chair")),
+    "api_consolidate": ({}, {}, members("secretariat")),
+    "api_compare": ({"query": "?from=1&to=1"}, None, members()),
+    "api_round_create": ({}, {"document": "declaration", "title": "R", "rule": "consensus"}, members("chair")),
+    "api_round": ({}, None, members()),
+    "api_round_open": ({"round_id": "draft"}, {}, members("chair")),
+    "api_round_close": ({}, {}, members("chair")),
+    "api_round_cancel": ({"round_id": "draft"}, {}, members("chair")),
+    "api_ballot": ({}, {"choice": "no"}, members("head_a")),
+    "api_position": ({}, {"position": "accept"}, members("head_a")),
+    "api_document_position": ({}, {"position": "accept"}, members("head_a")),
+    "api_clause_status": ({}, {"status": "open"}, members("chair")),
+    "api_agreement": ({}, None, members()),
+    "api_adopt": ({}, {}, members("chair")),
+    "api_publish": ({}, None, members("secretariat")),
+}
+
+
+def categorise(response: Any, api: bool) -> str:
+    status = response.status_code
+    assert status < 500, (response.request.method, response.request.url, response.text[:500])
+    if status == 401 or (status == 303 and response.headers["location"].startswith("/login?next=")):
+        return LOGIN
+    if status == 403:
+        return FORBIDDEN
+    if status == 404:
+        return HIDDEN
+    return OK
+
+
+@pytest.fixture
+def world(db: Session) -> dict[str, Any]:
+    """Things to act on: a comment by head A, an amendment of delegation A, open, draft and closed
+    rounds, and a second group with its own member."""
+    other = check_group_file(
+        {
+            "group": {"slug": "other", "name": "Another group"},
+            "delegations": [{"code": "ZZZ", "name": "Elsewhere"}],
+            "users": [
+                {
+                    "email": "outsider@other.example",
+                    "name": "Outsider",
+                    "password": "outsider-password",
+                    "role": "chair",
+                }
+            ],
+        }
+    )
+    load_group_file(db, other, Actor.command_line(), "test")
+    head_a, chair = who(db, "ken.head@demo.example"), who(db, "chair@demo.example")
+    comment = comments.post_comment(
+        db, head_a, "oewg-ict", "declaration", "3.2", comments.CommentInput("Comment by A.", "general")
+    )
+    amendment = amendments.propose(db, head_a, "oewg-ict", "declaration", "3.2", amendments.AmendmentInput("delete"))
+
+    def new_round(title: str) -> int:
+        return voting.create_round(
+            db, chair, "oewg-ict", voting.RoundInput(document="declaration", title=title, rule="simple_majority")
+        )
+
+    open_round, draft_round, closed_round = new_round("open"), new_round("draft"), new_round("closed")
+    voting.open_round(db, chair, "oewg-ict", open_round)
+    voting.open_round(db, chair, "oewg-ict", closed_round)
+    voting.close_round(db, chair, "oewg-ict", closed_round)
+    return {
+        "group": "oewg-ict",
+        "document": "declaration",
+        "version": 1,
+        "number": "3.2",
+        "comment_id": comment,
+        "amendment_id": amendment,
+        "round_id": open_round,
+        "draft": draft_round,
+        "closed": closed_round,
+    }
+
+
+def test_every_route_has_an_entry(settings) -> None:  # type: ignore[no-untyped-def]
+    from consensus.app import create_app
+
+    app = create_app(settings)
+    named = set()
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if getattr(handler, "http_methods", set()) == {"OPTIONS"} or not handler.name:
+                continue
+            if handler.name.startswith(("static", "vendor")) or route.path.startswith("/schema"):
+                continue
+            named.add(handler.name)
+    assert named - set(MATRIX) == set(), "routes without an authorisation entry"
+    assert set(MATRIX) - named == set(), "entries for routes that no longer exist"
+
+
+def test_the_authorisation_matrix(world: dict[str, Any], make_client, settings) -> None:  # type: ignore[no-untyped-def]
+    from consensus.app import create_app
+
+    app = create_app(settings)
+    routes = {}
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if handler.name in MATRIX:
+                routes[handler.name] = (sorted(handler.http_methods - {"OPTIONS", "HEAD"})[0], route.path)
+    clients: dict[str, TestClient] = {}
+    for persona, email in PERSONAS.items():
+        client = make_client()
+        if email:
+            password = "outsider-password" if persona == "outsider" else "consensus-demo"
+            assert login(client, email, password=password).status_code == 303, persona
+        clients[persona] = client
+    failures = []
+    # Logging out comes last: it ends the sessions every other check needs.
+    for name, (overrides, body, expected) in sorted(MATRIX.items(), key=lambda item: item[0] == "logout"):
+        method, template = routes[name]
+        values = {**world, **{k: world.get(v, v) for k, v in overrides.items() if k != "query"}}
+        path = template
+        for key, value in values.items():
+            path = path.replace(f"{{{key}:str}}", str(value)).replace(f"{{{key}:int}}", str(value))
+        path += overrides.get("query", "")
+        api = path.startswith("/api/")
+        for persona in (
+            "anonymous",
+            "outsider",
+            "observer",
+            "delegate_b",
+            "delegate_a",
+            "secretariat",
+            "head_a",
+            "chair",
+        ):
+            client = clients[persona]
+            headers = {"X-CSRF-Token": csrf_token(client, "/login")} if method != "GET" else {}
+            if method == "GET":
+                response = client.get(path, follow_redirects=False)
+            elif api:
+                response = client.request(method, path, json=body, headers=headers, follow_redirects=False)
+            else:
+                response = client.request(method, path, data=body or {}, headers=headers, follow_redirects=False)
+            got = categorise(response, api)
+            want = expected[persona]
+            if want != ANY and got != want:
+                failures.append(f"{method} {path} as {persona}: expected {want}, got {got} ({response.status_code})")
+    assert failures == [], "\n".join(failures)
