@@ -213,37 +213,64 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+class ServerProcess:
+    """`consensus serve` in its own process on a data folder: start, kill, start again."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> str:
+        env = {
+            **os.environ,
+            "CONSENSUS_DATA_DIR": str(self.data_dir),
+            "SECRET_KEY": "e2e-secret",
+            "PORT": str(self.port),
+        }
+        env.pop("DATABASE_URL", None)
+        log = (self.data_dir / "server.log").open("a")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "consensus.cli", "serve"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log
+        )
+        log.close()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/login", timeout=1):
+                    return self.url
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.process.kill()
+                    raise RuntimeError(f"server did not start:\n{(self.data_dir / 'server.log').read_text()}") from None
+                time.sleep(0.2)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no cleanup, as in a crash."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
 @contextmanager
 def running_server(data_dir: Path, database: Path) -> Iterator[str]:
     """`consensus serve` in its own process on a copy of ``database``; yields its address."""
     copy_sqlite(database, data_dir / "consensus.db")
-    port = free_port()
-    env = {**os.environ, "CONSENSUS_DATA_DIR": str(data_dir), "SECRET_KEY": "e2e-secret", "PORT": str(port)}
-    env.pop("DATABASE_URL", None)
-    log = (data_dir / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "consensus.cli", "serve"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/login", timeout=1):
-                break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError(f"server did not start:\n{(data_dir / 'server.log').read_text()}") from None
-            time.sleep(0.2)
+    server = ServerProcess(data_dir)
     try:
-        yield url
+        yield server.start()
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+        server.stop()
 
 
 @pytest.fixture
