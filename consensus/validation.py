@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from consensus.errors import Invalid
 from consensus.i18n import _
+
+# C0 control characters other than tab and newline (and DEL): nothing typed needs them, and they
+# break XML, DOCX and PostgreSQL (which cannot store NUL).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 BODY_LIMIT = 10_000
 CLAUSE_TEXT_LIMIT = 20_000
@@ -18,7 +24,10 @@ class Fields:
         self.errors: dict[str, str] = {}
 
     def text(self, name: str, value: str | None, label: str, *, required: bool, limit: int) -> str:
-        text = (value or "").strip().replace("\r\n", "\n")
+        text = (value or "").strip().replace("\r\n", "\n").replace("\r", "\n")
+        if CONTROL.search(text):
+            self.errors[name] = _("{label} contains control characters that cannot be stored.").format(label=label)
+            return ""
         if required and not text:
             self.errors[name] = _("{label} is empty: write something.").format(label=label)
         elif len(text) > limit:

@@ -28,6 +28,7 @@ from consensus.models import (
     WorkingGroup,
 )
 from consensus.settings import SecuritySettings
+from consensus.validation import CONTROL
 
 TOUCH_INTERVAL = timedelta(minutes=1)
 LOGIN_FAILED = "The e-mail address or password is not right."
@@ -184,6 +185,8 @@ def log_in(
     client address, are refused for a while without checking the password at all.
     """
     email = normalise_email(email)
+    if CONTROL.search(email) or len(email) > 254:
+        email = ""  # cannot be anybody's address: fails like any unknown one
     account = digest(email)
     address = address[:64]
     if security is not None and _throttled(session, account, address, security):
@@ -332,6 +335,8 @@ def accept_invitation(session: Session, raw_token: str, password: str, confirmat
         invitation = _usable_invitation(session, raw_token)
         user = session.get(User, invitation.user_id)
         assert user is not None and user.id is not None
+        if user.password_hash is not None:
+            raise Conflict(_("This account already has a password. Log in with it."))
         user.password_hash = password_hash
         invitation.used_at = utcnow()
         session.add_all([user, invitation, AuthSession(id=digest(token), user_id=user.id)])

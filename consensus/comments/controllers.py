@@ -16,7 +16,7 @@ from consensus.i18n import _
 from consensus.models import Role
 from consensus.web.access import MEMBER, roles
 from consensus.web.deps import MAX_ID, Db, Id, Me, VersionNumber
-from consensus.web.forms import FormData, field
+from consensus.web.forms import FormData, field, form_id
 from consensus.web.htmx import slot, wants_fragment
 from consensus.web.routing import action, page
 
@@ -24,13 +24,12 @@ CLAUSE = "/groups/{group:str}/documents/{document:str}/versions/{version:int}/cl
 
 
 def _comment_input(data: dict[str, Any]) -> comments.CommentInput:
-    parent = field(data, "parent_id")
     return comments.CommentInput(
         body=field(data, "body"),
         kind=field(data, "kind") or "general",
         proposed_change=field(data, "proposed_change"),
         paragraph=field(data, "paragraph"),
-        parent_id=int(parent) if parent.isdigit() else None,
+        parent_id=form_id(data, "parent_id"),
     )
 
 

@@ -291,6 +291,8 @@ def dispose_comment(
     fields.done()
     with write_transaction(session):
         comment, ref = _comment_in_group(session, group_slug, comment_id)
+        if ref.adopted:
+            raise Conflict(_("Version {n} has been adopted and is frozen.").format(n=ref.number))
         if comment.parent_id is not None:
             raise Conflict(_("Replies are discussion: dispose of the comment they answer."))
         if comment.withdrawn_at is not None:

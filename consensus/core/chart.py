@@ -32,32 +32,36 @@ def _share(part: Fraction, whole: Fraction) -> float:
     return float(part / whole) if whole else 0.0
 
 
-def panels(result: dict[str, object], choices: tuple[str, ...]) -> tuple[Panel, Panel]:
-    """The two panels of a stored result (see ``tally.result_to_dict``)."""
+def panels(result: dict[str, object], choices: tuple[str, ...]) -> tuple[Panel, ...]:
+    """The panels of a stored result (see ``tally.result_to_dict``): counts, and weights when the
+    result has them."""
     tally = result["tally"]
     eligible = result["eligible"]
     assert isinstance(tally, dict) and isinstance(eligible, dict)
     total_count = Fraction(int(eligible["count"]))
-    total_weight = Fraction(str(eligible["weight"]))
     count_bars = tuple(
         Bar(c, str(tally[c]["count"]), _share(Fraction(int(tally[c]["count"])), total_count)) for c in choices
-    )
-    weight_bars = tuple(
-        Bar(c, str(tally[c]["weight"]), _share(Fraction(str(tally[c]["weight"])), total_weight)) for c in choices
     )
     silent = int(eligible["count"]) - int(result.get("participated", 0))  # type: ignore[call-overload]
     if silent > 0:
         count_bars += (Bar("silent", str(silent), _share(Fraction(silent), total_count)),)
     need_count = result.get("need_count")
     need_weight = result.get("need_weight")
+    count_panel = Panel(
+        "count",
+        str(eligible["count"]),
+        count_bars,
+        None if need_count is None else _share(Fraction(str(need_count)), total_count),
+        "" if need_count is None else str(need_count),
+    )
+    if eligible.get("weight") is None:
+        return (count_panel,)
+    total_weight = Fraction(str(eligible["weight"]))
+    weight_bars = tuple(
+        Bar(c, str(tally[c]["weight"]), _share(Fraction(str(tally[c]["weight"])), total_weight)) for c in choices
+    )
     return (
-        Panel(
-            "count",
-            str(eligible["count"]),
-            count_bars,
-            None if need_count is None else _share(Fraction(str(need_count)), total_count),
-            "" if need_count is None else str(need_count),
-        ),
+        count_panel,
         Panel(
             "weight",
             str(eligible["weight"]),

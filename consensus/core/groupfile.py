@@ -15,7 +15,8 @@ from typing import Any
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 DELEGATION_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,15}$")
 CLAUSE_NUMBER = re.compile(r"^[0-9A-Za-z]{1,8}(?:\.[0-9A-Za-z]{1,8}){0,5}$")
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 VOTING_STATUSES = ("participating", "observing", "non_voting")
 ROLES = ("chair", "secretariat", "delegate", "observer")
@@ -144,6 +145,9 @@ class _Checker:
             self.fail(entry, name, "must be text")
             return ""
         text = str(value).strip()
+        if CONTROL.search(text):
+            self.fail(entry, name, "contains control characters")
+            return ""
         if required and not text:
             self.fail(entry, name, "is empty")
         if len(text) > max_length:

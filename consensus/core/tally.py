@@ -57,6 +57,11 @@ class Rule:
         return CONSENSUS_CHOICES if self.is_consensus else VOTE_CHOICES
 
     @property
+    def uses_weights(self) -> bool:
+        """Whether the outcome depends on weights (otherwise they are never needed)."""
+        return self.kind in ("weighted_majority", "double_majority") or (self.kind == "custom" and self.weighted)
+
+    @property
     def counts_observers(self) -> bool:
         """Whether observing delegations vote (ISO's O-members do)."""
         return self.kind == "iso"
@@ -89,12 +94,24 @@ class RuleError(ValueError):
     """A custom rule that cannot be used; the message names the field."""
 
 
+def _small_fraction(text: object, name: str) -> Fraction:
+    """A fraction from short text such as 3/5 or 0.6 (long or huge ones are refused before any
+    arithmetic: Fraction('1e-10000000') would keep a worker busy)."""
+    raw = str(text).strip()
+    if len(raw) > 20 or "e" in raw.lower():
+        raise RuleError(f"{name}: {raw[:20]!r}… is not a fraction such as 3/5 or 0.6")
+    try:
+        value = Fraction(raw)
+    except (ValueError, ZeroDivisionError, TypeError):
+        raise RuleError(f"{name}: {raw!r} is not a fraction such as 3/5 or 0.6") from None
+    if value.denominator > 1_000_000:
+        raise RuleError(f"{name}: {raw!r} is too fine a fraction")
+    return value
+
+
 def custom_rule(threshold: str, comparison: str = ">=", base: str = "cast", weighted: bool = False) -> Rule:
     """A custom rule from its parts, checked: threshold a fraction in (0, 1], known comparison and base."""
-    try:
-        value = Fraction(threshold.strip()) if isinstance(threshold, str) else Fraction(threshold)
-    except (ValueError, ZeroDivisionError, TypeError):
-        raise RuleError(f"threshold: {threshold!r} is not a fraction such as 3/5 or 0.6") from None
+    value = _small_fraction(threshold, "threshold")
     if not 0 < value <= 1:
         raise RuleError(f"threshold: {threshold} must be more than 0 and at most 1")
     if comparison not in (">", ">="):
@@ -112,10 +129,7 @@ def builtin_rule(kind: str) -> Rule:
 
 def parse_fraction(text: str, name: str = "quorum") -> Fraction:
     """A fraction between 0 and 1 from text such as ``1/2`` or ``0.5``."""
-    try:
-        value = Fraction(str(text).strip())
-    except (ValueError, ZeroDivisionError):
-        raise RuleError(f"{name}: {text!r} is not a fraction such as 1/2") from None
+    value = _small_fraction(text, name)
     if not 0 <= value <= 1:
         raise RuleError(f"{name}: {text} must be between 0 and 1")
     return value
@@ -356,16 +370,25 @@ def _custom(
     )
 
 
-def result_to_dict(result: Result, rule: Rule, quorum: Fraction) -> dict[str, object]:
-    """The stored form of a result (JSON-ready; exact numbers as decimal or fraction strings)."""
+def result_to_dict(result: Result, rule: Rule, quorum: Fraction, *, weights: bool = True) -> dict[str, object]:
+    """The stored form of a result (JSON-ready; exact numbers as decimal or fraction strings).
+
+    Without ``weights`` (a secret round under a rule that counts delegations) the weights per choice
+    are left out: they could name who voted what."""
     return {
         "passed": result.passed,
         "quorum_met": result.quorum_met,
         "rule": rule.kind,
         "rule_text": rule.describe(),
         "quorum": fraction_text(quorum),
-        "tally": {c: {"count": sh.count, "weight": number_text(sh.weight)} for c, sh in result.tally.items()},
-        "eligible": {"count": result.eligible.count, "weight": number_text(result.eligible.weight)},
+        "tally": {
+            c: {"count": sh.count, "weight": number_text(sh.weight) if weights else None}
+            for c, sh in result.tally.items()
+        },
+        "eligible": {
+            "count": result.eligible.count,
+            "weight": number_text(result.eligible.weight) if weights else None,
+        },
         "participated": result.participated,
         "silent": list(result.silent),
         "reason": result.reason,

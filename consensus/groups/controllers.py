@@ -85,7 +85,11 @@ def member_add(
         }
         errors = refusal.errors if isinstance(refusal, Invalid) else {"email": refusal.message}
         return _member_form(db, group, values, errors, status_code=refusal.status_code)
-    link = str(request.base_url).rstrip("/") + request.app.route_reverse("invitation", token=added.invitation_token)
+    link = (
+        str(request.base_url).rstrip("/") + request.app.route_reverse("invitation", token=added.invitation_token)
+        if added.invitation_token
+        else ""
+    )
     return Template(
         "groups/member_added.html",
         context={

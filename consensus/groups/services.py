@@ -14,7 +14,7 @@ from consensus.accounts.passwords import hash_password, verify_password
 from consensus.accounts.services import issue_invitation, normalise_email
 from consensus.audit import services as audit
 from consensus.audit.services import Actor
-from consensus.core.groupfile import EMAIL, ROLES, GroupFile
+from consensus.core.groupfile import CONTROL, EMAIL, ROLES, GroupFile
 from consensus.db import utcnow, write_transaction
 from consensus.errors import Conflict, Invalid, NotFound
 from consensus.i18n import _
@@ -415,6 +415,7 @@ class AddedMember:
     role: str
     delegation: str
     invitation_token: str | None
+    existing_account: bool = False
 
 
 def check_new_member(session: Session, group_id: int, member: NewMember) -> tuple[str, Delegation | None]:
@@ -425,6 +426,8 @@ def check_new_member(session: Session, group_id: int, member: NewMember) -> tupl
         errors["email"] = _("Enter an e-mail address such as name@example.org.")
     if not member.name.strip():
         errors["name"] = _("Enter the member's name.")
+    elif CONTROL.search(member.name):
+        errors["name"] = _("The name contains control characters that cannot be stored.")
     elif len(member.name) > 200:
         errors["name"] = _("The name must be at most 200 characters long.")
     if member.role not in ROLES:
@@ -478,9 +481,18 @@ def add_member(
             ).scalar_one_or_none()
             if existing is not None:
                 raise Conflict(_("{email} is already a member of this group.").format(email=email))
-            if password_hash is not None:
+            # Never replace a password someone already chose.
+            if password_hash is not None and user.password_hash is None:
                 user.password_hash = password_hash
                 session.add(user)
+        # An invitation sets a password, so it is only issued for an account that has none and
+        # that no other group shares: otherwise another group's secretariat could take it over.
+        elsewhere = session.execute(
+            select(func.count())
+            .select_from(Membership)
+            .where(Membership.user_id == user.id, Membership.group_id != group.id)
+        ).scalar_one()
+        may_invite = user.password_hash is None and elsewhere == 0
         membership = Membership(
             group_id=group.id,
             user_id=user.id,  # type: ignore[arg-type]
@@ -491,7 +503,7 @@ def add_member(
         session.add(membership)
         session.flush()
         token = None
-        if password_hash is None:
+        if may_invite:
             token = issue_invitation(
                 session,
                 user_id=user.id,  # type: ignore[arg-type]
@@ -520,6 +532,7 @@ def add_member(
             role=member.role,
             delegation=delegation.name if delegation else "",
             invitation_token=token,
+            existing_account=user.password_hash is not None or elsewhere > 0,
         )
     return added
 

@@ -17,6 +17,7 @@ from jinja2 import Environment
 
 from consensus.i18n import _
 from consensus.publishing.services import PublishedText
+from consensus.validation import CONTROL
 
 FORMATS = {
     "html": "text/html",
@@ -167,15 +168,20 @@ def to_json(text: PublishedText) -> bytes:
     return json.dumps(to_dict(text), ensure_ascii=False, indent=2).encode()
 
 
+def _clean(value: str) -> str:
+    """Text without control characters (XML and DOCX cannot hold them)."""
+    return CONTROL.sub("", value)
+
+
 def to_akoma_ntoso(text: PublishedText) -> bytes:
     """Akoma Ntoso 3.0: a ``doc`` with FRBR identification, the adoption date, the clauses as
     numbered paragraphs (sub-clauses nested in their clause) and the annexes as attachments."""
     ET.register_namespace("", AKN_NS)
 
     def el(parent: ET.Element, tag: str, text_value: str | None = None, **attrs: str) -> ET.Element:
-        child = ET.SubElement(parent, f"{{{AKN_NS}}}{tag}", attrs)
+        child = ET.SubElement(parent, f"{{{AKN_NS}}}{tag}", {k: _clean(v) for k, v in attrs.items()})
         if text_value is not None:
-            child.text = text_value
+            child.text = _clean(text_value)
         return child
 
     date = text.adopted_on
@@ -299,6 +305,9 @@ def to_docx(text: PublishedText) -> bytes:
                     cells[0].text, cells[1].text, cells[2].text = name, choice, explanation
             else:
                 docx.add_paragraph(_("Secret ballot. Took part: {names}.").format(names=", ".join(call.took_part)))
+    for paragraph in docx.paragraphs:
+        for run in paragraph.runs:
+            run.text = _clean(run.text)
     out = io.BytesIO()
     docx.save(out)
     return out.getvalue()

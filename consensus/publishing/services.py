@@ -97,6 +97,17 @@ def adopt(
                 )
             if row.status != RoundStatus.closed or not row.passed:
                 raise Invalid({"round": _("Round {id} has not closed with a passing result.").format(id=round_id)})
+        running = list(
+            session.execute(
+                select(Round.id).where(Round.version_id == ref.version_id, Round.status == RoundStatus.open.value)
+            ).scalars()
+        )
+        if running:
+            raise Conflict(
+                _("Rounds are still open on version {n} ({ids}): close or cancel them before adopting it.").format(
+                    n=ref.number, ids=", ".join(str(i) for i in running)
+                )
+            )
         open_clauses = list(
             session.execute(
                 select(Clause.number)

@@ -18,11 +18,12 @@ from consensus.core.chart import panels
 from consensus.core.tally import BUILTIN_RULES
 from consensus.errors import Invalid
 from consensus.groups.services import documents_of
+from consensus.i18n import _
 from consensus.models import Role
 from consensus.voting import services as voting
 from consensus.web.access import MEMBER, roles
-from consensus.web.deps import MAX_ID, Db, Id, Me
-from consensus.web.forms import FormData, checkbox, field
+from consensus.web.deps import MAX_ID, AppSettings, Db, Id, Me
+from consensus.web.forms import FormData, checkbox, field, form_id
 from consensus.web.htmx import wants_fragment
 from consensus.web.routing import action, page, stream
 
@@ -39,15 +40,13 @@ def parse_deadline(text: str) -> datetime | None:
         return None
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise Invalid({"closes_at": "Give the deadline as a date and time, for example 2026-12-01T17:00."}) from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise Invalid({"closes_at": _("Give the deadline as a date and time, for example 2026-12-01T17:00.")}) from None
 
 
 def round_input(data: dict[str, Any]) -> voting.RoundInput:
-    amendment = field(data, "amendment")
-    if amendment and not amendment.isdigit():
-        raise Invalid({"amendment": "Give the amendment's number."})
+    amendment = form_id(data, "amendment")
     return voting.RoundInput(
         document=field(data, "document"),
         title=field(data, "title"),
@@ -59,7 +58,7 @@ def round_input(data: dict[str, Any]) -> voting.RoundInput:
         quorum=field(data, "quorum") or "0",
         secret=checkbox(data, "secret"),
         clause=field(data, "clause") or None,
-        amendment=int(amendment) if amendment else None,
+        amendment=amendment,
         closes_at=parse_deadline(field(data, "closes_at")),
     )
 
@@ -168,7 +167,13 @@ def round_cancel(
 
 @action(ROUND + "/ballot", name="ballot_cast", access=MEMBER)
 def ballot_cast(
-    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], round_id: Id, data: FormData
+    request: Request[Any, Any, Any],
+    db: Db,
+    user: Me,
+    settings: AppSettings,
+    group: FromPath[str],
+    round_id: Id,
+    data: FormData,
 ) -> Response[Any]:
     """The head of a delegation casts or changes its ballot."""
     cookie_name = KEY_COOKIE.format(id=round_id)
@@ -198,7 +203,7 @@ def ballot_cast(
             path=request.app.route_reverse("round", group=group, round_id=round_id),
             httponly=True,
             samesite="strict",
-            secure=request.url.scheme == "https",
+            secure=request.url.scheme == "https" or settings.security.secure_cookies,
             max_age=60 * 60 * 24 * 30,
         )
         response.set_cookie(
@@ -207,7 +212,7 @@ def ballot_cast(
             path=request.app.route_reverse("round", group=group, round_id=round_id),
             httponly=True,
             samesite="strict",
-            secure=request.url.scheme == "https",
+            secure=request.url.scheme == "https" or settings.security.secure_cookies,
             max_age=60 * 60 * 24 * 30,
         )
     return response

@@ -7,7 +7,7 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -38,6 +38,7 @@ from consensus.documents.services import locate_clause, locate_version, require_
 from consensus.errors import Conflict, Forbidden, Invalid, NotFound
 from consensus.i18n import _
 from consensus.models import (
+    Adoption,
     Amendment,
     AmendmentStatus,
     Ballot,
@@ -116,8 +117,15 @@ def _check_round(data: RoundInput) -> tuple[Rule, Fraction, str]:
     if data.closes_at is not None:
         if data.closes_at.tzinfo is None:
             fields.fail("closes_at", _("Give the deadline with its time zone (for example 2026-12-01T17:00:00Z)."))
-        elif data.closes_at <= utcnow():
-            fields.fail("closes_at", _("The deadline has already passed."))
+        else:
+            try:
+                deadline = data.closes_at.astimezone(UTC)
+            except OverflowError:
+                deadline = None
+            if deadline is None or deadline.year > 2200:
+                fields.fail("closes_at", _("Give a deadline within the next two centuries."))
+            elif deadline <= utcnow():
+                fields.fail("closes_at", _("The deadline has already passed."))
     if rule is not None and rule.is_consensus and data.secret:
         fields.fail("secret", _("A consensus round is never secret: positions are stated openly."))
     fields.done()
@@ -207,6 +215,16 @@ def group_of_round(session: Session, user: CurrentUser, round_id: int) -> str:
     return slug
 
 
+def _require_unfrozen(session: Session, row: Round) -> None:
+    """Refuse work on a round whose version has been superseded or adopted."""
+    superseded = session.execute(select(Version.superseded_at).where(Version.id == row.version_id)).scalar_one()
+    adopted = session.execute(select(Adoption.id).where(Adoption.version_id == row.version_id)).first() is not None
+    if adopted:
+        raise Conflict(_("The version this round is on has been adopted and is frozen."))
+    if superseded is not None:
+        raise Conflict(_("The version this round is on has been superseded."))
+
+
 def open_round(session: Session, user: CurrentUser, group_slug: str, round_id: int) -> None:
     """Open a draft round: its electorate (delegations, weights, voting status) is frozen now."""
     _chair(user, group_slug)
@@ -220,9 +238,7 @@ def open_round(session: Session, user: CurrentUser, group_slug: str, round_id: i
             raise Conflict(
                 _("The deadline of round {id} has passed: set a new one before opening it.").format(id=round_id)
             )
-        current = session.execute(select(Version.superseded_at).where(Version.id == row.version_id)).scalar_one()
-        if current is not None:
-            raise Conflict(_("The version this round is on has been superseded."))
+        _require_unfrozen(session, row)
         session.add_all(
             RoundElector(
                 round_id=row.id,  # type: ignore[arg-type]
@@ -306,7 +322,8 @@ def running_tally(session: Session, row: Round) -> Result:
 
 def _close(session: Session, row: Round, actor: Actor, user_id: int | None) -> None:
     result = running_tally(session, row)
-    stored = result_to_dict(result, rule_of(row), Fraction(row.quorum))
+    rule = rule_of(row)
+    stored = result_to_dict(result, rule, Fraction(row.quorum), weights=rule.uses_weights or not row.secret)
     row.status = RoundStatus.closed.value
     row.closed_at = utcnow()
     row.closed_by_id = user_id
@@ -382,6 +399,11 @@ class BallotReceipt:
     change_key: str | None = None
 
 
+def _key_hash(key: str, round_id: int, delegation_id: int) -> str:
+    """A change key only works for the delegation (and round) it was given to."""
+    return hashlib.sha256(f"{key}|{round_id}|{delegation_id}".encode()).hexdigest()
+
+
 def _receipt(*parts: object) -> str:
     return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
 
@@ -435,6 +457,7 @@ def _cast(
                     id=round_id, status=_(row.status)
                 )
             )
+        _require_unfrozen(session, row)
         rule = rule_of(row)
         elector = session.execute(
             select(RoundElector).where(
@@ -462,7 +485,9 @@ def _cast(
             return result
         row.changes += 1
         session.add(row)
-        if rule.is_consensus:
+        # A consensus ballot on a clause or the whole text is also the delegation's position on it
+        # (not on an amendment: objecting to an amendment is not objecting to the clause).
+        if rule.is_consensus and row.amendment_id is None:
             record_position(
                 session,
                 document_id=row.document_id,
@@ -549,7 +574,7 @@ def _cast_secret(
             ballot = session.execute(
                 select(SecretBallot).where(
                     SecretBallot.round_id == row.id,
-                    SecretBallot.key_hash == hashlib.sha256(change_key.encode()).hexdigest(),
+                    SecretBallot.key_hash == _key_hash(change_key, row.id, membership.delegation_id),  # type: ignore[arg-type]
                 )
             ).scalar_one_or_none()
         if ballot is None:
@@ -574,9 +599,10 @@ def _cast_secret(
             id=str(uuid.uuid4()),
             round_id=row.id,  # type: ignore[arg-type]
             choice=choice,
-            weight=elector.weight,
+            # Unweighted rules never need the weight, and a weight can name a delegation.
+            weight=elector.weight if rule_of(row).uses_weights else Decimal(1),
             status=elector.voting_status,
-            key_hash=hashlib.sha256(key.encode()).hexdigest(),
+            key_hash=_key_hash(key, row.id, membership.delegation_id),  # type: ignore[arg-type]
             receipt=receipt,
         )
     )
@@ -737,7 +763,8 @@ def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id:
             view.can_vote = True
     else:
         view.why_not = _("Ballots are cast by heads of delegation.")
-    if row.status == RoundStatus.open and membership.role in (Role.chair, Role.secretariat):
+    # A secret round shows no running tally: ballots arriving one by one would name their voters.
+    if row.status == RoundStatus.open and membership.role in (Role.chair, Role.secretariat) and not row.secret:
         view.live = running_tally(session, row)
     return view
 

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect, Template
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from consensus.errors import DomainError, Invalid
 from consensus.i18n import _
@@ -120,6 +120,11 @@ def on_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Respon
 
 
 def on_database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
+    if isinstance(exc, IntegrityError):
+        # Two simultaneous changes met at a database constraint (the constraint did its job).
+        return error_response(request, 409, _("This clashed with another change made at the same moment. Try again."))
+    if isinstance(exc, DataError):
+        return error_response(request, 422, _("The request holds a value the database cannot store."))
     if isinstance(exc, OperationalError) or exc.connection_invalidated:
         log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
         return error_response(

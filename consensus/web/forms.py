@@ -23,3 +23,16 @@ def field(data: Mapping[str, Any], name: str, *, strip: bool = True) -> str:
 
 def checkbox(data: Mapping[str, Any], name: str) -> bool:
     return field(data, name).lower() in {"on", "true", "1", "yes"}
+
+
+def form_id(data: Mapping[str, Any], name: str) -> int | None:
+    """An id typed in a form field: None when empty, Invalid when not a plain number in range."""
+    from consensus.errors import Invalid
+    from consensus.i18n import _
+
+    text = field(data, name)
+    if not text:
+        return None
+    if not (text.isascii() and text.isdecimal()) or not 1 <= int(text) <= 2_147_483_647:
+        raise Invalid({name: _("Give a number such as 12.")})
+    return int(text)
