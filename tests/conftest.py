@@ -1,5 +1,5 @@
-"""Shared fixtures: a real SQLite file migrated by Alembic and loaded with the demo, the real
-app over HTTP, and (for e2e) a real server process."""
+"""Shared fixtures: a real database (a SQLite file, or PostgreSQL — see tests/databases.py) migrated
+by Alembic and loaded with the demo, the real app over HTTP, and real server processes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import logging
 import os
 import re
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from consensus.db import make_engine
 from consensus.groups.services import load_group_file
 from consensus.migrations import upgrade
 from consensus.settings import DatabaseSettings, SecuritySettings, ServerSettings, Settings
+from tests.databases import BACKEND, TestDatabase, copy_sqlite, empty_database, sqlite_url  # noqa: F401
 
 logging.getLogger("httpx").setLevel(logging.WARNING)
 logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -37,10 +37,6 @@ DEMO_FILE = PROJECT_ROOT / "fixtures" / "demo.yaml"
 DEMO_PASSWORD = "consensus-demo"
 GROUP = "oewg-ict"
 DOCUMENT = "declaration"
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite+pysqlite:///{path}"
 
 
 def make_settings(data_dir: Path, database_url: str, **security: object) -> Settings:
@@ -55,23 +51,18 @@ def make_settings(data_dir: Path, database_url: str, **security: object) -> Sett
     )
 
 
-def copy_sqlite(source: Path, target: Path) -> None:
-    """A consistent copy of a SQLite database (the online backup API, WAL included)."""
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-
-
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
     """A database migrated and loaded with the demo once per test run (hashing passwords is slow)."""
-    path = tmp_path_factory.mktemp("template") / "demo.db"
-    upgrade(sqlite_url(path))
-    engine = make_engine(DatabaseSettings(url=sqlite_url(path)))
+    template = empty_database(tmp_path_factory.mktemp("template"))
+    upgrade(template.url)
+    engine = make_engine(DatabaseSettings(url=template.url))
     spec = check_group_file(yaml.safe_load(DEMO_FILE.read_text()), "fixtures/demo.yaml")
     with Session(engine) as session:
         load_group_file(session, spec, Actor.command_line(), "fixtures/demo.yaml")
-    engine.dispose()
-    return path
+    engine.dispose()  # PostgreSQL copies a template only when nobody is connected to it
+    yield template
+    template.drop()
 
 
 @pytest.fixture(scope="session")
@@ -80,16 +71,24 @@ def demo_spec():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def db_path(tmp_path: Path, demo_template: Path) -> Path:
+def test_database(tmp_path: Path, demo_template: TestDatabase) -> Iterator[TestDatabase]:
     """This test's own copy of the demo database."""
-    path = tmp_path / "consensus.db"
-    copy_sqlite(demo_template, path)
-    return path
+    database = demo_template.clone(tmp_path / "db")
+    yield database
+    database.drop()
 
 
 @pytest.fixture
-def settings(tmp_path: Path, db_path: Path) -> Settings:
-    return make_settings(tmp_path, sqlite_url(db_path))
+def blank_database(tmp_path: Path) -> Iterator[TestDatabase]:
+    """An empty database with no schema."""
+    database = empty_database(tmp_path / "blank")
+    yield database
+    database.drop()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, test_database: TestDatabase) -> Settings:
+    return make_settings(tmp_path, test_database.url)
 
 
 @pytest.fixture
@@ -216,8 +215,9 @@ def free_port() -> int:
 class ServerProcess:
     """`consensus serve` in its own process on a data folder: start, kill, start again."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
         self.data_dir = data_dir
+        self.database_url = database_url
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -230,6 +230,8 @@ class ServerProcess:
             "PORT": str(self.port),
         }
         env.pop("DATABASE_URL", None)
+        if self.database_url:
+            env["DATABASE_URL"] = self.database_url
         log = (self.data_dir / "server.log").open("a")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "consensus.cli", "serve"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log
@@ -263,14 +265,17 @@ class ServerProcess:
 
 
 @contextmanager
-def running_server(data_dir: Path, database: Path) -> Iterator[str]:
-    """`consensus serve` in its own process on a copy of ``database``; yields its address."""
-    copy_sqlite(database, data_dir / "consensus.db")
-    server = ServerProcess(data_dir)
+def running_server(data_dir: Path, database: TestDatabase, *, copy: bool = True) -> Iterator[str]:
+    """`consensus serve` in its own process on a copy of ``database`` (or on it, without ``copy``);
+    yields its address."""
+    served = database.clone(data_dir) if copy else database
+    server = ServerProcess(data_dir, served.url)
     try:
         yield server.start()
     finally:
         server.stop()
+        if copy:
+            served.drop()
 
 
 @pytest.fixture

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import DEMO_PASSWORD, running_server
+from tests.conftest import DEMO_PASSWORD, TestDatabase, running_server
 
 CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[str]:
+def live_server(tmp_path_factory: pytest.TempPathFactory, demo_template: TestDatabase) -> Iterator[str]:
     """The server most browser tests share (they only read, or write what no other test reads)."""
     with running_server(tmp_path_factory.mktemp("live"), demo_template) as url:
         yield url

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.conftest import running_server
+from tests.conftest import TestDatabase, running_server
 from tests.e2e.conftest import signed_in
 
 D = "/groups/oewg-ict/documents/declaration"
@@ -21,7 +20,7 @@ NEW_TEXT = (
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory, demo_template: TestDatabase) -> Iterator[str]:
     """A server of its own: this test makes a new version of the demo draft."""
     with running_server(tmp_path_factory.mktemp("deliberation"), demo_template) as url:
         yield url

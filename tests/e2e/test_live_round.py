@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.conftest import running_server
+from tests.conftest import TestDatabase, running_server
 from tests.e2e.conftest import signed_in
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory, demo_template: TestDatabase) -> Iterator[str]:
     with running_server(tmp_path_factory.mktemp("live-round"), demo_template) as url:
         yield url
 

@@ -15,23 +15,24 @@ from sqlmodel import Session
 from consensus.db import make_engine
 from consensus.models import Clause
 from consensus.publishing import services as publishing
-from tests.conftest import copy_sqlite, make_settings, running_server, sqlite_url, who
+from tests.conftest import TestDatabase, make_settings, running_server, who
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory, demo_template: TestDatabase) -> Iterator[str]:
     """A server whose demo draft has been adopted and published."""
-    prepared = tmp_path_factory.mktemp("published") / "consensus.db"
-    copy_sqlite(demo_template, prepared)
-    engine = make_engine(make_settings(prepared.parent, sqlite_url(prepared)).database)
+    served = tmp_path_factory.mktemp("public")
+    prepared = demo_template.clone(served)
+    engine = make_engine(make_settings(served, prepared.url).database)
     with Session(engine, expire_on_commit=False) as db:
         db.execute(update(Clause).values(status="agreed_ad_ref"))
         db.commit()
         publishing.adopt(db, who(db, "chair@demo.example"), "oewg-ict", "declaration", 1)
         publishing.publish(db, who(db, "secretariat@demo.example"), "oewg-ict", "declaration", 1)
     engine.dispose()
-    with running_server(tmp_path_factory.mktemp("public"), prepared) as url:
+    with running_server(served, prepared, copy=False) as url:
         yield url
+    prepared.drop()
 
 
 def test_an_anonymous_visitor_reads_downloads_and_prints(browser: Browser, server: str, tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ no server error and no response that breaks the schema."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import schemathesis
@@ -14,19 +13,20 @@ from sqlmodel import Session
 
 from consensus.accounts.services import create_api_token
 from consensus.db import make_engine
-from tests.conftest import copy_sqlite, make_settings, running_server, sqlite_url
+from tests.conftest import TestDatabase, make_settings, running_server
 
 
 @pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[tuple[str, str]]:
-    prepared = tmp_path_factory.mktemp("fuzz-db") / "consensus.db"
-    copy_sqlite(demo_template, prepared)
-    engine = make_engine(make_settings(prepared.parent, sqlite_url(prepared)).database)
+def fuzzed(tmp_path_factory: pytest.TempPathFactory, demo_template: TestDatabase) -> Iterator[tuple[str, str]]:
+    served = tmp_path_factory.mktemp("fuzz")
+    prepared = demo_template.clone(served)
+    engine = make_engine(make_settings(served, prepared.url).database)
     with Session(engine) as db:
         token = create_api_token(db, "chair@demo.example", "fuzz")
     engine.dispose()
-    with running_server(tmp_path_factory.mktemp("fuzz"), prepared) as url:
+    with running_server(served, prepared, copy=False) as url:
         yield url, token
+    prepared.drop()
 
 
 def test_no_request_makes_the_api_fail(fuzzed: tuple[str, str]) -> None:

@@ -17,10 +17,10 @@ from sqlmodel import Session
 from consensus.accounts.services import create_api_token
 from consensus.db import make_engine
 from consensus.models import Ballot, Delegation, Membership, Round, User
-from tests.conftest import make_settings, running_server, sqlite_url
+from tests.conftest import TestDatabase, make_settings, running_server
 
 
-def test_a_vote_storm_and_a_close(tmp_path: Path, db_path: Path, db: Session) -> None:
+def test_a_vote_storm_and_a_close(tmp_path: Path, test_database: TestDatabase, db: Session) -> None:
     heads = db.execute(
         select(User.email, Delegation.code)
         .join(Membership, Membership.user_id == User.id)
@@ -33,9 +33,9 @@ def test_a_vote_storm_and_a_close(tmp_path: Path, db_path: Path, db: Session) ->
     served = tmp_path / "served"
     served.mkdir()
     # The storm runs in a thread of its own: Playwright's sync API may already run an event loop here.
-    with running_server(served, db_path) as url, ThreadPoolExecutor(max_workers=1) as pool:
+    with running_server(served, test_database, copy=False) as url, ThreadPoolExecutor(max_workers=1) as pool:
         outcome = pool.submit(asyncio.run, storm(url, tokens, chair)).result()
-    engine = make_engine(make_settings(served, sqlite_url(served / "consensus.db")).database)
+    engine = make_engine(make_settings(served, test_database.url).database)
     with Session(engine) as check:
         rid = outcome["round"]
         stored = check.get(Round, rid)

@@ -1,4 +1,4 @@
-"""The ``consensus`` command, run as a real process against a real SQLite file."""
+"""The ``consensus`` command, run as a real process against a real database."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,12 +18,17 @@ from consensus import PROJECT_ROOT
 from consensus.app import create_app
 from consensus.db import make_engine
 from consensus.models import AuditEvent, Clause, Delegation, User, Version, WorkingGroup
-from tests.conftest import DEMO_FILE, make_settings, sqlite_url
+from tests.conftest import DEMO_FILE, TestDatabase, empty_database, make_settings
+
+DATABASES: dict[Path, TestDatabase] = {}
+"""The database each data folder's commands use (a file in it on SQLite; its own PostgreSQL database)."""
 
 
 def consensus(data_dir: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CONSENSUS_DATA_DIR": str(data_dir), "SECRET_KEY": "cli-test-secret"}
     env.pop("DATABASE_URL", None)
+    if data_dir in DATABASES:
+        env["DATABASE_URL"] = DATABASES[data_dir].url
     return subprocess.run(
         [sys.executable, "-m", "consensus.cli", *args],
         capture_output=True,
@@ -35,8 +41,11 @@ def consensus(data_dir: Path, *args: str, stdin: str | None = None) -> subproces
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
+def data_dir(tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "data"
+    DATABASES[folder] = empty_database(folder)
+    yield folder
+    DATABASES.pop(folder).drop()
 
 
 @pytest.fixture
@@ -47,7 +56,7 @@ def migrated(data_dir: Path) -> Path:
 
 
 def session_for(data_dir: Path) -> Session:
-    return Session(make_engine(make_settings(data_dir, sqlite_url(data_dir / "consensus.db")).database))
+    return Session(make_engine(make_settings(data_dir, DATABASES[data_dir].url).database))
 
 
 def counts(data_dir: Path) -> dict[str, int]:
@@ -159,7 +168,7 @@ def test_token_create_prints_a_token_that_opens_the_api(migrated: Path) -> None:
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip().splitlines()[-1]
     assert len(token) >= 40
-    settings = make_settings(migrated, sqlite_url(migrated / "consensus.db"))
+    settings = make_settings(migrated, DATABASES[migrated].url)
     with TestClient(create_app(settings)) as client:
         response = client.get("/api/v1/groups/oewg-ict", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 200

@@ -17,10 +17,12 @@ from consensus.accounts.services import create_api_token
 from consensus.audit.services import verify
 from consensus.db import make_engine
 from consensus.models import Ballot, Delegation, Membership, User
-from tests.conftest import ServerProcess, copy_sqlite, make_settings, sqlite_url
+from tests.conftest import ServerProcess, TestDatabase, make_settings
 
 
-def test_a_crash_mid_burst_loses_no_acknowledged_ballot(tmp_path: Path, db_path: Path, db: Session) -> None:
+def test_a_crash_mid_burst_loses_no_acknowledged_ballot(
+    tmp_path: Path, test_database: TestDatabase, db: Session
+) -> None:
     heads = db.execute(
         select(User.email, Delegation.code)
         .join(Membership, Membership.user_id == User.id)
@@ -32,8 +34,7 @@ def test_a_crash_mid_burst_loses_no_acknowledged_ballot(tmp_path: Path, db_path:
     db.close()
     served = tmp_path / "served"
     served.mkdir()
-    copy_sqlite(db_path, served / "consensus.db")
-    server = ServerProcess(served)
+    server = ServerProcess(served, test_database.url)
     url = server.start()
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {chair}"}) as client:
         rid = client.post(
@@ -70,7 +71,7 @@ def test_a_crash_mid_burst_loses_no_acknowledged_ballot(tmp_path: Path, db_path:
     server.start()  # the same data folder: recovery is SQLite's write-ahead log doing its job
     server.stop()
 
-    engine = make_engine(make_settings(served, sqlite_url(served / "consensus.db")).database)
+    engine = make_engine(make_settings(served, test_database.url).database)
     with Session(engine) as check:
         stored = dict(
             check.execute(

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from consensus.models import Delegation, Membership, User, WorkingGroup
+from tests.conftest import BACKEND
 
 
 def group_id(db: Session) -> int:
@@ -66,6 +67,7 @@ def test_weights_come_back_exactly_as_written(db: Session) -> None:
     assert sum(weights.values()) == Decimal("123456789012.6000000001")
 
 
+@pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite pragmas")
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(db: Session) -> None:
     assert db.connection().exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert db.connection().exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000

@@ -15,11 +15,11 @@ from sqlmodel import SQLModel
 from consensus.app import create_app
 from consensus.db import make_engine
 from consensus.migrations import SchemaBehind, alembic_config, check_schema, upgrade
-from tests.conftest import make_settings, sqlite_url
+from tests.conftest import TestDatabase, make_settings
 
 
-def test_the_migrations_build_exactly_the_models(tmp_path: Path) -> None:
-    url = sqlite_url(tmp_path / "m.db")
+def test_the_migrations_build_exactly_the_models(tmp_path: Path, blank_database: TestDatabase) -> None:
+    url = blank_database.url
     upgrade(url)
     engine = make_engine(make_settings(tmp_path, url).database)
     with engine.connect() as connection:
@@ -28,8 +28,8 @@ def test_the_migrations_build_exactly_the_models(tmp_path: Path) -> None:
     assert differences == []
 
 
-def test_downgrade_to_nothing_and_up_again(tmp_path: Path) -> None:
-    url = sqlite_url(tmp_path / "m.db")
+def test_downgrade_to_nothing_and_up_again(tmp_path: Path, blank_database: TestDatabase) -> None:
+    url = blank_database.url
     upgrade(url)
     command.downgrade(alembic_config(url), "base")
     upgrade(url)
@@ -38,16 +38,18 @@ def test_downgrade_to_nothing_and_up_again(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_the_app_refuses_to_serve_an_unmigrated_database_and_names_the_fix(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, sqlite_url(tmp_path / "empty.db"))
+def test_the_app_refuses_to_serve_an_unmigrated_database_and_names_the_fix(
+    tmp_path: Path, blank_database: TestDatabase
+) -> None:
+    settings = make_settings(tmp_path, blank_database.url)
     with pytest.raises(BaseException) as caught, TestClient(create_app(settings)):
         pass
     # Litestar's lifespan wraps start-up errors in an exception group.
     assert isinstance(caught.value, SchemaBehind) or caught.group_contains(SchemaBehind, match="consensus migrate")
 
 
-def test_the_app_refuses_a_database_left_at_an_older_revision(tmp_path: Path) -> None:
-    url = sqlite_url(tmp_path / "old.db")
+def test_the_app_refuses_a_database_left_at_an_older_revision(tmp_path: Path, blank_database: TestDatabase) -> None:
+    url = blank_database.url
     upgrade(url)
     engine = make_engine(make_settings(tmp_path, url).database)
     with engine.begin() as connection:
