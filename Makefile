@@ -5,17 +5,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test lint format install install-dev system browser migrate bench clean
+.PHONY: run test test-postgres lint format install install-dev system browser postgres migrate bench clean
 
 run: install ## install, migrate, load the demo when empty, serve at http://$HOST:$PORT
 	$(BIN)/consensus migrate
 	$(BIN)/consensus load fixtures/demo.yaml --if-empty --show-accounts
 	$(BIN)/consensus serve
 
-test: install-dev browser ## lint, then every test (browser tests included)
+test: install-dev browser postgres ## lint, every test (browser tests included), then again on PostgreSQL
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+	@$(MAKE) --no-print-directory test-postgres
+
+# The integration and browser tests once more, on a throwaway PostgreSQL server of their own.
+test-postgres: install-dev browser postgres
+	@dir=$$(mktemp -d /tmp/consensus-pg.XXXXXX); \
+	port=$$($(BIN)/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	trap '.ci/postgres stop "'"$$dir"'"' EXIT; \
+	echo "PostgreSQL $$port: tests/integration tests/e2e"; \
+	.ci/postgres start "$$dir" "$$port" && \
+	CONSENSUS_TEST_POSTGRES="postgresql://postgres@127.0.0.1:$$port/postgres" $(BIN)/pytest tests/integration tests/e2e
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -67,6 +77,17 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else \
 	    echo "The browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium'" >&2; exit 1; \
+	  fi; \
+	fi
+
+# The PostgreSQL server the second test pass runs on (`.ci/postgres` starts a throwaway one).
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing PostgreSQL for the tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	  else \
+	    echo "The tests need PostgreSQL: run 'sudo apt-get install postgresql'" >&2; exit 1; \
 	  fi; \
 	fi
 

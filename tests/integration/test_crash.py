@@ -44,6 +44,7 @@ def test_a_crash_mid_burst_loses_no_acknowledged_ballot(
         client.post(f"/api/v1/rounds/{rid}/open")
 
     acknowledged: dict[str, str] = {}
+    first_landed = threading.Event()
 
     async def burst() -> None:
         async with httpx.AsyncClient(base_url=url, timeout=10) as client:
@@ -59,16 +60,23 @@ def test_a_crash_mid_burst_loses_no_acknowledged_ballot(
                     return  # the server died under this request: it was never acknowledged
                 if response.status_code == 200:
                     acknowledged[code] = response.json()["receipt"]
+                    first_landed.set()
 
             await asyncio.gather(*(cast(code, choice) for choice in ("yes", "no", "yes") for code in tokens))
 
-    killer = threading.Timer(0.25, server.kill)
+    def kill_mid_burst() -> None:
+        # Killed once ballots are landing, with most of the burst still in flight.
+        first_landed.wait(timeout=10)
+        time.sleep(0.05)
+        server.kill()
+
+    killer = threading.Thread(target=kill_mid_burst)
     killer.start()
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, burst()).result()
     killer.join()
     time.sleep(0.2)
-    server.start()  # the same data folder: recovery is SQLite's write-ahead log doing its job
+    server.start()  # the same data folder: recovery is the database's write-ahead log doing its job
     server.stop()
 
     engine = make_engine(make_settings(served, test_database.url).database)
