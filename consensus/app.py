@@ -16,6 +16,7 @@ from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from consensus.accounts.controllers import ACCOUNT_ROUTES
@@ -31,7 +32,7 @@ from consensus.publishing.controllers import PUBLISHING_ROUTES
 from consensus.settings import Settings, get_settings
 from consensus.voting import services as voting
 from consensus.voting.controllers import VOTING_ROUTES
-from consensus.voting.live import RoundWatcher
+from consensus.voting.live import RoundWatcher, listen
 from consensus.web.access import ACCESS_KEY, PUBLIC, access_guard
 from consensus.web.deps import provide_db, provide_settings, provide_user
 from consensus.web.errors import EXCEPTION_HANDLERS
@@ -60,7 +61,10 @@ def create_app(
         with Session(engine) as session:
             return voting.round_changes(session, round_id)
 
-    watcher = RoundWatcher(read_round_state)
+    if settings.database.is_sqlite:
+        watcher = RoundWatcher(read_round_state, interval=settings.live_poll_seconds or 0.5)
+    else:
+        watcher = RoundWatcher(read_round_state, listening_interval=settings.live_poll_seconds or 5.0)
     background: list[asyncio.Task[None]] = []
 
     async def close_deadlines() -> None:
@@ -70,17 +74,23 @@ def create_app(
                 closed = await anyio.to_thread.run_sync(_close_due, engine)
                 for round_id in closed:
                     watcher.notify(round_id)
+            except OperationalError as exc:
+                log.warning("closing rounds at their deadline failed (%s); trying again", exc.orig)
             except Exception:
-                log.warning("closing rounds at their deadline failed; trying again", exc_info=True)
+                log.exception("closing rounds at their deadline failed; trying again")
             await asyncio.sleep(DEADLINE_CHECK_SECONDS)
 
     async def start_background(app: Litestar) -> None:
         if run_deadlines:
             background.append(asyncio.create_task(close_deadlines()))
+        if not settings.database.is_sqlite:
+            conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            background.append(asyncio.create_task(listen(conninfo, watcher)))
 
     async def stop_background(app: Litestar) -> None:
         for task in background:
             task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
 
     def on_startup(app: Litestar) -> None:
         if check_migrations:

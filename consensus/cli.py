@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import sys
 from pathlib import Path
 
@@ -31,6 +32,7 @@ def _require_current_schema(engine) -> bool:  # type: ignore[no-untyped-def]
 
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
+    import uvicorn.config
 
     settings = get_settings()
     engine = _engine()
@@ -41,6 +43,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host = args.host or settings.server.host
     port = args.port or settings.server.port
     print(f"Consensus is serving at http://{host}:{port} (Ctrl-C stops it)", flush=True)
+    # uvicorn's logging, plus our own loggers at INFO, in every worker process.
+    log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    log_config["loggers"]["consensus"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     uvicorn.run(
         "consensus.app:create_app",
         factory=True,
@@ -50,6 +55,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         proxy_headers=args.proxy_headers,
         forwarded_allow_ips=args.forwarded_allow_ips,
         log_level="info",
+        log_config=log_config,
         access_log=args.access_log,
     )
     return 0

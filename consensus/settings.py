@@ -59,6 +59,9 @@ class Settings:
     static_dir: Path
     vendor_dir: Path
     debug: bool = False
+    live_poll_seconds: float | None = None
+    """How often live pages re-read a round between wake-ups (LIVE_POLL_SECONDS). By default half a
+    second on SQLite, and five seconds on PostgreSQL while its notifications are heard."""
 
 
 def normalise_database_url(url: str) -> str:
@@ -112,6 +115,7 @@ def read_settings() -> Settings:
         static_dir=PROJECT_ROOT / "consensus" / "static",
         vendor_dir=PROJECT_ROOT / "node_modules",
         debug=_flag("DEBUG"),
+        live_poll_seconds=float(os.environ["LIVE_POLL_SECONDS"]) if os.environ.get("LIVE_POLL_SECONDS") else None,
     )
 
 

@@ -215,9 +215,10 @@ def free_port() -> int:
 class ServerProcess:
     """`consensus serve` in its own process on a data folder: start, kill, start again."""
 
-    def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
+    def __init__(self, data_dir: Path, database_url: str | None = None, env: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
         self.database_url = database_url
+        self.env = env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -228,6 +229,7 @@ class ServerProcess:
             "CONSENSUS_DATA_DIR": str(self.data_dir),
             "SECRET_KEY": "e2e-secret",
             "PORT": str(self.port),
+            **self.env,
         }
         env.pop("DATABASE_URL", None)
         if self.database_url:

@@ -1,8 +1,11 @@
 """Live rounds: watching a round's change counter and telling every open page when it moves.
 
-One poller per watched round per process reads the counter (cheap, one indexed row) every half
-second, so updates also cross worker processes; a ballot cast in this process wakes the poller at
-once. Pages hold no database connection while they wait.
+One poller per watched round per process reads the counter (cheap, one indexed row). It wakes when
+told a round changed: by this process at once, and on PostgreSQL by a ``NOTIFY`` that the changing
+transaction sends and the server delivers to every worker's listener when it commits. Between
+wake-ups it polls: every half second on SQLite (where polling is how other processes are heard) or
+while the listener is away, and only as a safety net (every few seconds) while it listens. Pages hold
+no database connection while they wait.
 """
 
 from __future__ import annotations
@@ -14,11 +17,24 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 import anyio.to_thread
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
 
 log = logging.getLogger("consensus.live")
 
 State = tuple[int, str]
 """(change counter, status) of a round."""
+
+CHANNEL = "consensus_rounds"
+"""The PostgreSQL notification channel; the payload is the round's id."""
+
+
+def announce(session: Session, round_id: int) -> None:
+    """Tell every worker that a round changed, once the caller's transaction commits (PostgreSQL's
+    ``NOTIFY`` is transactional: a rolled-back change is never announced). A no-op on SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": str(round_id)})
 
 
 @dataclass
@@ -33,11 +49,22 @@ class _Watch:
 class RoundWatcher:
     """Shares one poller per round among all the pages watching it in this process."""
 
-    def __init__(self, read_state: Callable[[int], State | None], interval: float = 0.5) -> None:
+    def __init__(
+        self, read_state: Callable[[int], State | None], interval: float = 0.5, listening_interval: float = 5.0
+    ) -> None:
         self._read = read_state
         self._interval = interval
+        self._listening_interval = listening_interval
+        self._listening = False
         self._watches: dict[int, _Watch] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
+
+    def listening(self, connected: bool) -> None:
+        """The notification listener connected (poll less) or lost its connection (poll often).
+        Either way every round is read again now: notifications sent while away are lost."""
+        self._listening = connected
+        for watch in self._watches.values():
+            watch.kick.set()
 
     def notify(self, round_id: int) -> None:
         """Wake the poller of a round now (safe to call from a worker thread)."""
@@ -48,12 +75,16 @@ class RoundWatcher:
     async def _poll(self, round_id: int, watch: _Watch) -> None:
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(watch.kick.wait(), timeout=self._interval)
+                interval = self._listening_interval if self._listening else self._interval
+                await asyncio.wait_for(watch.kick.wait(), timeout=interval)
             watch.kick.clear()
             try:
                 state = await anyio.to_thread.run_sync(self._read, round_id)
-            except Exception:  # the database may be briefly away; keep watching
-                log.warning("could not read round %s", round_id, exc_info=True)
+            except OperationalError as exc:  # the database may be briefly away; keep watching
+                log.warning("could not read round %s: %s", round_id, exc.orig)
+                continue
+            except Exception:
+                log.exception("could not read round %s", round_id)
                 continue
             if state != watch.state:
                 watch.state = state
@@ -83,3 +114,28 @@ class RoundWatcher:
                 del self._watches[round_id]
                 if watch.task is not None:
                     watch.task.cancel()
+
+
+async def listen(conninfo: str, watcher: RoundWatcher, *, retry_max: float = 10.0) -> None:
+    """Forward PostgreSQL notifications of changed rounds to the watcher, for ever: after losing the
+    server it tries again (backing off up to ``retry_max`` seconds) while the watcher polls often."""
+    import psycopg
+
+    delay = 0.5
+    while True:
+        try:
+            async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as connection:
+                await connection.execute(f"LISTEN {CHANNEL}")
+                watcher.listening(True)
+                log.info("listening for round changes")
+                delay = 0.5
+                async for note in connection.notifies():
+                    with contextlib.suppress(ValueError):
+                        watcher.notify(int(note.payload))
+        except psycopg.OperationalError as exc:
+            log.warning("lost the round-change listener (%s); polling until it is back", exc)
+        except Exception:
+            log.exception("the round-change listener failed; polling until it is back")
+        watcher.listening(False)
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, retry_max)

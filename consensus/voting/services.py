@@ -55,6 +55,7 @@ from consensus.models import (
     WorkingGroup,
 )
 from consensus.validation import BODY_LIMIT, HEADING_LIMIT, Fields
+from consensus.voting import live
 
 DEADLINE = Actor(user_id=None, label="deadline")
 
@@ -205,6 +206,13 @@ def _round(session: Session, group_slug: str, round_id: int, *, lock: str | None
     return row
 
 
+def _changed(session: Session, row: Round) -> None:
+    """Count a change of the round (what live pages watch) and announce it to every worker on commit."""
+    row.changes += 1
+    session.add(row)
+    live.announce(session, row.id)  # type: ignore[arg-type]
+
+
 def group_of_round(session: Session, user: CurrentUser, round_id: int) -> str:
     """The slug of the group a round belongs to, if the user is a member."""
     slug = session.execute(
@@ -252,8 +260,7 @@ def open_round(session: Session, user: CurrentUser, group_slug: str, round_id: i
         )
         row.status = RoundStatus.open.value
         row.opened_at = utcnow()
-        row.changes += 1
-        session.add(row)
+        _changed(session, row)
         audit.record(session, user.actor(group_slug), "round.open", "round", round_id, group_id=row.group_id)
 
 
@@ -267,8 +274,7 @@ def cancel_round(session: Session, user: CurrentUser, group_slug: str, round_id:
         row.status = RoundStatus.cancelled.value
         row.closed_at = utcnow()
         row.closed_by_id = user.id
-        row.changes += 1
-        session.add(row)
+        _changed(session, row)
         audit.record(session, user.actor(group_slug), "round.cancel", "round", round_id, group_id=row.group_id)
 
 
@@ -330,8 +336,7 @@ def _close(session: Session, row: Round, actor: Actor, user_id: int | None) -> N
     row.passed = result.passed
     row.quorum_met = result.quorum_met
     row.result = json.dumps(stored, ensure_ascii=False, sort_keys=True)
-    row.changes += 1
-    session.add(row)
+    _changed(session, row)
     event = audit.record(
         session,
         actor,
@@ -483,8 +488,7 @@ def _cast(
             result = _cast_recorded(session, row, user, membership, choice, explanation, now)
         if not result.changed and result.receipt and not result.change_key:
             return result
-        row.changes += 1
-        session.add(row)
+        _changed(session, row)
         # A consensus ballot on a clause or the whole text is also the delegation's position on it
         # (not on an amendment: objecting to an amendment is not objecting to the clause).
         if rule.is_consensus and row.amendment_id is None:

@@ -1,0 +1,156 @@
+"""Several server processes on one database, as behind a load balancer: a ballot cast through one
+reaches the live tally served by another, and a round's deadline closes it exactly once.
+
+On PostgreSQL the live pages poll only once a minute here, so the update can only arrive in time
+by the server's notification (LISTEN/NOTIFY); on SQLite polling the shared file is the mechanism."""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy import func, select, update
+from sqlmodel import Session
+
+from consensus.accounts.services import create_api_token
+from consensus.db import make_engine, utcnow
+from consensus.models import AuditEvent, Round
+from tests.conftest import ServerProcess, TestDatabase, make_settings
+from tests.databases import BACKEND
+
+ROUNDS = "/api/v1/groups/oewg-ict/rounds"
+
+
+@contextmanager
+def workers(tmp_path: Path, database: TestDatabase, count: int) -> Iterator[list[ServerProcess]]:
+    env = {"LIVE_POLL_SECONDS": "60"} if BACKEND == "postgresql" else {}
+    servers = []
+    for number in range(count):
+        folder = tmp_path / f"worker{number}"
+        folder.mkdir()
+        servers.append(ServerProcess(folder, database.url, env=env))
+    with ExitStack() as stack:
+        for server in servers:
+            server.start()
+            stack.callback(server.stop)
+        yield servers
+
+
+def live_events(url: str, token: str, rid: int, into: queue.Queue[str], connected: threading.Event) -> None:
+    """Read the round's server-sent events, putting each panel's HTML in ``into``."""
+    headers = {"Authorization": f"Bearer {token}"}
+    with (
+        contextlib.suppress(httpx.TransportError),  # the server stopped under an open stream
+        httpx.Client(base_url=url, headers=headers, timeout=httpx.Timeout(5, read=90)) as client,
+        client.stream("GET", f"/groups/oewg-ict/rounds/{rid}/live") as stream,
+    ):
+        connected.set()
+        event, data = "", []
+        for line in stream.iter_lines():
+            if line.startswith("event:"):
+                event = line.split(":", 1)[1].strip()
+            elif line.startswith("data:"):
+                data.append(line[5:].removeprefix(" "))
+            elif not line:  # a blank line ends an event
+                if event == "live":
+                    into.put("\n".join(data))
+                if event == "over":
+                    return
+                event, data = "", []
+
+
+def test_a_ballot_cast_through_one_worker_reaches_the_live_tally_served_by_another(
+    tmp_path: Path, test_database: TestDatabase, db: Session
+) -> None:
+    chair = create_api_token(db, "chair@demo.example")
+    head = create_api_token(db, "ken.head@demo.example")
+    db.close()
+    with workers(tmp_path, test_database, 2) as (first, second):
+        as_chair = {"Authorization": f"Bearer {chair}"}
+        rid = httpx.post(
+            first.url + ROUNDS,
+            json={"document": "declaration", "title": "Across workers", "rule": "simple_majority"},
+            headers=as_chair,
+        ).json()["id"]
+        assert httpx.post(f"{first.url}/api/v1/rounds/{rid}/open", headers=as_chair).status_code == 200
+
+        panels: queue.Queue[str] = queue.Queue()
+        connected = threading.Event()
+        reader = threading.Thread(target=live_events, args=(second.url, chair, rid, panels, connected), daemon=True)
+        reader.start()
+        assert connected.wait(10)
+        before = panels.get(timeout=10)
+        assert "0 of" in before
+
+        cast_at = time.monotonic()
+        ballot = httpx.put(
+            f"{first.url}/api/v1/rounds/{rid}/ballot",
+            json={"choice": "yes"},
+            headers={"Authorization": f"Bearer {head}"},
+        )
+        assert ballot.status_code == 200, ballot.text
+        after = panels.get(timeout=10)
+        waited = time.monotonic() - cast_at
+        assert "1 of" in after, after[:300]
+        assert waited < 5, f"the other worker heard of the ballot after {waited:.1f} s"
+
+        # Closing through the first worker ends the second worker's stream with the result.
+        assert httpx.post(f"{first.url}/api/v1/rounds/{rid}/close", headers=as_chair).status_code == 200
+        final = panels.get(timeout=10)
+        assert "Result: passed" in final
+        reader.join(timeout=10)
+        assert not reader.is_alive()
+
+
+def test_deadlines_close_each_round_once_with_several_workers(
+    tmp_path: Path, test_database: TestDatabase, db: Session
+) -> None:
+    chair = create_api_token(db, "chair@demo.example")
+    db.close()
+    as_chair = {"Authorization": f"Bearer {chair}"}
+    with workers(tmp_path, test_database, 3) as servers:
+        rids = []
+        for number in range(6):
+            rid = httpx.post(
+                servers[0].url + ROUNDS,
+                json={"document": "declaration", "title": f"Silence {number}", "rule": "consensus"},
+                headers=as_chair,
+            ).json()["id"]
+            assert httpx.post(f"{servers[0].url}/api/v1/rounds/{rid}/open", headers=as_chair).status_code == 200
+            rids.append(rid)
+        engine = make_engine(make_settings(tmp_path, test_database.url).database)
+        try:
+            with Session(engine) as session:  # every round falls due at the same moment
+                session.execute(
+                    update(Round).where(Round.id.in_(rids)).values(closes_at=utcnow() - timedelta(seconds=1))
+                )  # type: ignore[union-attr]
+                session.commit()
+            deadline = time.monotonic() + 15
+            while True:
+                with Session(engine) as session:
+                    open_left = session.execute(
+                        select(func.count()).where(Round.id.in_(rids), Round.status != "closed")  # type: ignore[union-attr]
+                    ).scalar_one()
+                if open_left == 0:
+                    break
+                assert time.monotonic() < deadline, f"{open_left} rounds were not closed at their deadline"
+                time.sleep(0.2)
+            time.sleep(2)  # every worker's deadline loop has had its turn
+            with Session(engine) as session:
+                closings = dict(
+                    session.execute(
+                        select(AuditEvent.object_id, func.count())
+                        .where(AuditEvent.action == "round.close", AuditEvent.object_id.in_([str(r) for r in rids]))  # type: ignore[union-attr]
+                        .group_by(AuditEvent.object_id)
+                    ).all()
+                )
+        finally:
+            engine.dispose()
+    assert {int(subject): count for subject, count in closings.items()} == dict.fromkeys(rids, 1)
