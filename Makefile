@@ -20,12 +20,7 @@ test: install-dev browser postgres ## lint, every test (browser tests included),
 
 # The integration and browser tests once more, on a throwaway PostgreSQL server of their own.
 test-postgres: install-dev browser postgres
-	@dir=$$(mktemp -d /tmp/consensus-pg.XXXXXX); \
-	port=$$($(BIN)/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
-	trap '.ci/postgres stop "'"$$dir"'"' EXIT; \
-	echo "PostgreSQL $$port: tests/integration tests/e2e"; \
-	.ci/postgres start "$$dir" "$$port" && \
-	CONSENSUS_TEST_POSTGRES="postgresql://postgres@127.0.0.1:$$port/postgres" $(BIN)/pytest tests/integration tests/e2e
+	.ci/postgres run $(BIN)/pytest tests/integration tests/e2e
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -94,5 +89,5 @@ postgres:
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-results
 
-bench: install-dev ## figures for the README (pages under load, login, loading the demo)
-	$(BIN)/python -m tests.bench.bench
+bench: install-dev postgres ## figures for the README (SQLite pages, logins, vote storms; PostgreSQL with several workers)
+	.ci/postgres run $(BIN)/python -m tests.bench.bench

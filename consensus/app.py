@@ -32,7 +32,7 @@ from consensus.publishing.controllers import PUBLISHING_ROUTES
 from consensus.settings import Settings, get_settings
 from consensus.voting import services as voting
 from consensus.voting.controllers import VOTING_ROUTES
-from consensus.voting.live import RoundWatcher, listen
+from consensus.voting.live import RoundWatcher, SharedRenders, listen
 from consensus.web.access import ACCESS_KEY, PUBLIC, access_guard
 from consensus.web.deps import provide_db, provide_settings, provide_user
 from consensus.web.errors import EXCEPTION_HANDLERS
@@ -183,7 +183,7 @@ def create_app(
             ],
             openapi_router=Router("/schema", route_handlers=[], opt={ACCESS_KEY: PUBLIC}, include_in_schema=False),
         ),
-        state=State({"engine": engine, "settings": settings, "watcher": watcher}),
+        state=State({"engine": engine, "settings": settings, "watcher": watcher, "live_renders": SharedRenders()}),
         on_startup=[on_startup, start_background],
         on_shutdown=[stop_background, on_shutdown],
         debug=settings.debug,

@@ -23,6 +23,11 @@ class GroupMembership:
     delegation_name: str = ""
     is_head: bool = False
 
+    @property
+    def runs_rounds(self) -> bool:
+        """Chairs and the secretariat: they see recorded choices and the running tally of an open round."""
+        return self.role in ("chair", "secretariat")
+
 
 @dataclass(frozen=True, slots=True)
 class CurrentUser:

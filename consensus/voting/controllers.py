@@ -16,7 +16,7 @@ from sqlmodel import Session
 from consensus.accounts.identity import CurrentUser
 from consensus.core.chart import panels
 from consensus.core.tally import BUILTIN_RULES
-from consensus.errors import Invalid
+from consensus.errors import Invalid, NotFound
 from consensus.groups.services import documents_of
 from consensus.i18n import _
 from consensus.models import Role
@@ -225,21 +225,29 @@ async def round_live(request: Request[Any, Any, Any], group: FromPath[str], roun
     user: CurrentUser = request.scope["user"]  # type: ignore[assignment]
     engine = request.app.state.engine
     watcher = request.app.state.watcher
+    renders = request.app.state.live_renders
     template = request.app.template_engine.get_template("voting/_live.html")
+    # What the panel shows depends on the state of the round and on who looks (the running tally is
+    # for those who run rounds): streams that agree on both share one render.
+    audience = user.member_of(group).runs_rounds
+
+    def check() -> None:  # refuse at once (404) if the round is not in this group
+        with Session(engine) as session:
+            if voting.group_of_round(session, user, round_id) != group:
+                raise NotFound(_("There is no round {id} in this group.").format(id=round_id))
 
     def render() -> str:
         with Session(engine, expire_on_commit=False) as session:
             context = _round_context(session, user, group, round_id)
         return template.render(request=request, oob=True, **context)
 
-    # Refuse at once (404) if the round is not in this group.
-    await anyio.to_thread.run_sync(render)
+    await anyio.to_thread.run_sync(check)
 
     async def events() -> AsyncGenerator[ServerSentEventMessage, None]:
         async for state in watcher.states(round_id):
             if state is None:
                 return
-            html = await anyio.to_thread.run_sync(render)
+            html = await renders.get((round_id, state, audience), render)
             yield ServerSentEventMessage(data=html, event="live")
             if state[1] in ("closed", "cancelled"):
                 yield ServerSentEventMessage(data="", event="over")

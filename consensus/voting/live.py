@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Hashable
 from dataclasses import dataclass, field
 
 import anyio.to_thread
@@ -43,6 +44,7 @@ class _Watch:
     subscribers: int = 0
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     kick: asyncio.Event = field(default_factory=asyncio.Event)
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
 
 
@@ -74,22 +76,22 @@ class RoundWatcher:
 
     async def _poll(self, round_id: int, watch: _Watch) -> None:
         while True:
-            with contextlib.suppress(TimeoutError):
-                interval = self._listening_interval if self._listening else self._interval
-                await asyncio.wait_for(watch.kick.wait(), timeout=interval)
-            watch.kick.clear()
             try:
                 state = await anyio.to_thread.run_sync(self._read, round_id)
             except OperationalError as exc:  # the database may be briefly away; keep watching
                 log.warning("could not read round %s: %s", round_id, exc.orig)
-                continue
             except Exception:
                 log.exception("could not read round %s", round_id)
-                continue
-            if state != watch.state:
-                watch.state = state
-                async with watch.changed:
-                    watch.changed.notify_all()
+            else:
+                if state != watch.state or not watch.ready.is_set():
+                    watch.state = state
+                    watch.ready.set()
+                    async with watch.changed:
+                        watch.changed.notify_all()
+            interval = self._listening_interval if self._listening else self._interval
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(watch.kick.wait(), timeout=interval)
+            watch.kick.clear()
 
     async def states(self, round_id: int) -> AsyncIterator[State | None]:
         """The round's state now, then each time it changes (until the caller stops)."""
@@ -97,10 +99,10 @@ class RoundWatcher:
         watch = self._watches.get(round_id)
         if watch is None:
             watch = self._watches[round_id] = _Watch()
-            watch.state = await anyio.to_thread.run_sync(self._read, round_id)
             watch.task = asyncio.create_task(self._poll(round_id, watch))
         watch.subscribers += 1
         try:
+            await watch.ready.wait()  # the poller's first read, shared by everyone who came meanwhile
             seen = watch.state
             yield seen
             while True:
@@ -114,6 +116,31 @@ class RoundWatcher:
                 del self._watches[round_id]
                 if watch.task is not None:
                     watch.task.cancel()
+
+
+class SharedRenders:
+    """Each live panel rendered once per round state and audience, shared by every stream of this
+    process that shows it: a ballot seen by a thousand open pages costs one render, not a thousand."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._renders: OrderedDict[Hashable, asyncio.Future[str]] = OrderedDict()
+
+    async def get(self, key: Hashable, render: Callable[[], str]) -> str:
+        """The render for ``key``: made now by ``render`` (in a worker thread), or the one made or
+        being made for another stream. A failed render is not kept."""
+        shared = self._renders.get(key)
+        if shared is None:
+            shared = self._renders[key] = asyncio.ensure_future(anyio.to_thread.run_sync(render))
+            shared.add_done_callback(lambda done: self._forget_failure(key, done))
+            while len(self._renders) > self._size:
+                self._renders.popitem(last=False)
+        # Shielded: a stream that goes away does not cancel the render the others are waiting for.
+        return await asyncio.shield(shared)
+
+    def _forget_failure(self, key: Hashable, done: asyncio.Future[str]) -> None:
+        if (done.cancelled() or done.exception() is not None) and self._renders.get(key) is done:
+            del self._renders[key]
 
 
 async def listen(conninfo: str, watcher: RoundWatcher, *, retry_max: float = 10.0) -> None:

@@ -733,9 +733,7 @@ def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id:
                 select(Ballot.delegation_id, Ballot.choice, Ballot.explanation).where(Ballot.round_id == row.id)
             ).all()
         }
-    show_choices = not row.secret and (
-        row.status == RoundStatus.closed or membership.role in (Role.chair, Role.secretariat)
-    )
+    show_choices = not row.secret and (row.status == RoundStatus.closed or membership.runs_rounds)
     view.electorate = [
         RollCallEntry(
             e.code,
@@ -768,7 +766,7 @@ def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id:
     else:
         view.why_not = _("Ballots are cast by heads of delegation.")
     # A secret round shows no running tally: ballots arriving one by one would name their voters.
-    if row.status == RoundStatus.open and membership.role in (Role.chair, Role.secretariat) and not row.secret:
+    if row.status == RoundStatus.open and membership.runs_rounds and not row.secret:
         view.live = running_tally(session, row)
     return view
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -19,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import yaml
@@ -50,11 +52,13 @@ def percentile(values: list[float], pct: float) -> float:
 class Server:
     """`consensus serve` in a child process on its own data folder."""
 
-    def __init__(self, data_dir: Path, workers: int = 1) -> None:
+    def __init__(self, data_dir: Path, workers: int = 1, database_url: str | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "CONSENSUS_DATA_DIR": str(data_dir), "SECRET_KEY": "bench", "PORT": str(self.port)}
         env.pop("DATABASE_URL", None)
+        if database_url:
+            env["DATABASE_URL"] = database_url
         self.log = (data_dir / "server.log").open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "consensus.cli", "serve", "--workers", str(workers)],
@@ -204,11 +208,10 @@ def big_draft(data_dir: Path, clauses: int = 300, comments_total: int = 3000) ->
     return time.perf_counter() - started
 
 
-def storm_group(data_dir: Path, delegations: int = 200) -> tuple[dict[str, str], str]:
+def storm_group(url: str, delegations: int = 200) -> tuple[dict[str, str], str]:
     """A group of ``delegations`` delegations, each with a head holding an API token, and a chair."""
     from consensus.accounts.services import create_api_token
 
-    url = f"sqlite+pysqlite:///{data_dir / 'consensus.db'}"
     engine = make_engine(DatabaseSettings(url=url))
     raw = {
         "group": {"slug": "storm", "name": "Storm group"},
@@ -281,6 +284,108 @@ async def vote_storm(url: str, tokens: dict[str, str], chair: str) -> dict[str, 
         }
 
 
+async def live_fanout(url: str, tokens: dict[str, str], chair: str) -> dict[str, object]:
+    """Every delegation's head keeps the live page of an open round open (one server-sent event
+    stream each); one ballot is cast; how long until every stream has the new tally?"""
+    viewers = list(tokens.values())
+    limits = httpx.Limits(max_connections=len(viewers) + 10, max_keepalive_connections=len(viewers) + 10)
+    timeout = httpx.Timeout(60, read=300)
+    async with httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) as client:
+        headers = {"Authorization": f"Bearer {chair}"}
+        created = await client.post(
+            "/api/v1/groups/storm/rounds",
+            json={"document": "text", "title": "Watched", "rule": "weighted_majority"},
+            headers=headers,
+        )
+        rid = created.json()["id"]
+        await client.post(f"/api/v1/rounds/{rid}/open", headers=headers)
+        connected = 0
+        all_connected = asyncio.Event()
+        arrivals: list[float] = []
+        failures = 0
+        statuses: dict[int, int] = {}
+        ended_early = 0
+
+        async def watch(token: str) -> None:
+            nonlocal connected, failures, ended_early
+            try:
+                async with client.stream(
+                    "GET", f"/groups/storm/rounds/{rid}/live", headers={"Authorization": f"Bearer {token}"}
+                ) as stream:
+                    if stream.status_code != 200:
+                        statuses[stream.status_code] = statuses.get(stream.status_code, 0) + 1
+                        return
+                    seen_first = False
+                    async for line in stream.aiter_lines():
+                        if not line.startswith("data:") or "delegations ha" not in line:
+                            continue
+                        if not seen_first:
+                            seen_first = True
+                            connected += 1
+                            if connected == len(viewers):
+                                all_connected.set()
+                        elif "1 of" in line:
+                            arrivals.append(time.perf_counter())
+                            return
+                    ended_early += 1
+            except httpx.HTTPError:
+                failures += 1
+
+        begun = time.perf_counter()
+        tasks = [asyncio.create_task(watch(token)) for token in viewers]
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(all_connected.wait(), timeout=120)
+        connect_s = time.perf_counter() - begun
+        cast_at = time.perf_counter()
+        voter = next(iter(tokens.values()))
+        cast = await client.put(
+            f"/api/v1/rounds/{rid}/ballot", json={"choice": "yes"}, headers={"Authorization": f"Bearer {voter}"}
+        )
+        assert cast.status_code == 200, cast.text
+        _, pending = await asyncio.wait(tasks, timeout=120)
+        for task in pending:
+            task.cancel()
+        await client.post(f"/api/v1/rounds/{rid}/close", headers=headers)
+        delays = sorted(at - cast_at for at in arrivals)
+        return {
+            "connections": len(viewers),
+            "connected": connected,
+            "connect_s": connect_s,
+            "received": len(delays),
+            "failures": failures,
+            "statuses": statuses,
+            "ended_early": ended_early,
+            "first_ms": delays[0] * 1000 if delays else None,
+            "median_ms": statistics.median(delays) * 1000 if delays else None,
+            "last_ms": delays[-1] * 1000 if delays else None,
+        }
+
+
+def run_postgres(admin_url: str, workers: int, voters: int) -> dict[str, object]:
+    """The scaled deployment: PostgreSQL, several worker processes, a group of ``voters`` delegations."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(admin_url).set(drivername="postgresql")
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as connection:
+        connection.execute("DROP DATABASE IF EXISTS consensus_bench WITH (FORCE)")
+        connection.execute("CREATE DATABASE consensus_bench")
+    url = admin.set(drivername="postgresql+psycopg", database="consensus_bench").render_as_string(hide_password=False)
+    upgrade(url)
+    results: dict[str, object] = {"workers": workers}
+    started = time.perf_counter()
+    tokens, chair = storm_group(url, voters)
+    results["setup_s"] = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(Path(tmp), workers=workers, database_url=url)
+        try:
+            results["storm"] = asyncio.run(vote_storm(server.url, tokens, chair))
+            results["live"] = asyncio.run(live_fanout(server.url, tokens, chair))
+        finally:
+            server.stop()
+    return results
+
+
 def run(seconds: float, concurrency: int) -> dict[str, object]:
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -302,7 +407,7 @@ def run(seconds: float, concurrency: int) -> dict[str, object]:
             results["login"] = asyncio.run(login_latency(server.url, 20))
         finally:
             server.stop()
-        tokens, chair = storm_group(data_dir)
+        tokens, chair = storm_group(f"sqlite+pysqlite:///{data_dir / 'consensus.db'}")
         server = Server(data_dir)
         try:
             results["storm"] = asyncio.run(vote_storm(server.url, tokens, chair))
@@ -378,16 +483,53 @@ def report(results: dict[str, object], seconds: float, concurrency: int) -> str:
     return "\n".join(lines)
 
 
+def report_postgres(results: dict[str, Any]) -> str:
+    storm, live = results["storm"], results["live"]
+    return "\n".join(
+        [
+            "",
+            f"PostgreSQL, {results['workers']} worker processes (`consensus serve --workers "
+            f"{results['workers']}`), a group of {storm['delegations']} delegations (set up in {results['setup_s']:.0f} s):",
+            "",
+            f"- Vote storm: {storm['delegations']} heads of delegation cast their ballots at once: "
+            f"{storm['acknowledged']} acknowledged, {storm['stored']} stored"
+            f"{'' if storm['acknowledged'] == storm['stored'] else ' — MISMATCH'}; failures {storm['failures'] or 'none'}; "
+            f"all done in {storm['wall_s']:.2f} s; latency p50 {storm['p50_ms']:.0f} ms, p99 {storm['p99_ms']:.0f} ms.",
+            f"- Live pages: {live['connected']} of {live['connections']} open live-update streams connected in "
+            f"{live['connect_s']:.1f} s; after one ballot, {live['received']} had the new tally "
+            f"(failures {live['failures']}): the first after {live['first_ms']:.0f} ms, half after "
+            f"{live['median_ms']:.0f} ms, the last after {live['last_ms']:.0f} ms.",
+        ]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--json", type=Path, default=PROJECT_ROOT / "bench-results" / "latest.json")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("CONSENSUS_TEST_POSTGRES", ""),
+        help="admin URL of a PostgreSQL server for the scaled figures (`make bench` starts a throwaway one)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=max(2, os.cpu_count() or 2), help="worker processes on PostgreSQL"
+    )
+    parser.add_argument("--voters", type=int, default=1000, help="delegations in the PostgreSQL vote storm")
+    parser.add_argument("--only", choices=["sqlite", "postgres"], help="measure one backend only")
     args = parser.parse_args()
-    results = run(args.seconds, args.concurrency)
+    results: dict[str, object] = {}
+    if args.only != "postgres":
+        results.update(run(args.seconds, args.concurrency))
+    if args.postgres and args.only != "sqlite":
+        results["postgres"] = run_postgres(args.postgres, args.workers, args.voters)
     args.json.parent.mkdir(exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2))
-    print(report(results, args.seconds, args.concurrency))
+    if "login" in results:
+        print(report(results, args.seconds, args.concurrency))
+    if "postgres" in results:
+        print(report_postgres(results["postgres"]))  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":
