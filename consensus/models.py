@@ -434,8 +434,6 @@ class Round(SQLModel, table=True):
     quorum_met: bool | None = Field(default=None)
     result: str | None = Field(default=None, sa_type=Text)
     """The stored result (JSON), written once when the round closes."""
-    changes: int = Field(default=0)
-    """Bumped with every ballot, so live pages know when to refresh."""
     audit_head: str | None = Field(default=None, max_length=64)
     """The audit chain's head hash when the round closed, for checking the record later."""
 
@@ -539,6 +537,8 @@ class AuditEvent(SQLModel, table=True):
     """An append-only, hash-chained record of one change of state."""
 
     __tablename__ = "audit_event"
+    # A round's newest event tells live pages that it changed (see ``voting.round_changes``).
+    __table_args__ = (Index("ix_audit_event_object_seq", "object_type", "object_id", "seq"),)
 
     id: int | None = Field(default=None, primary_key=True)
     seq: int = Field(unique=True, ge=1)

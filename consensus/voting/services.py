@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -41,6 +41,7 @@ from consensus.models import (
     Adoption,
     Amendment,
     AmendmentStatus,
+    AuditEvent,
     Ballot,
     Clause,
     Delegation,
@@ -207,8 +208,8 @@ def _round(session: Session, group_slug: str, round_id: int, *, lock: str | None
 
 
 def _changed(session: Session, row: Round) -> None:
-    """Count a change of the round (what live pages watch) and announce it to every worker on commit."""
-    row.changes += 1
+    """Announce a change of the round to every worker when the transaction commits. What changed is
+    in the audit chain, and the round's newest event is what live pages watch (``round_changes``)."""
     session.add(row)
     live.announce(session, row.id)  # type: ignore[arg-type]
 
@@ -371,23 +372,22 @@ def close_due_rounds(session: Session) -> list[int]:
         ).scalars()
     )
     session.rollback()
-    closed = []
-    for round_id in due:
-        with write_transaction(session):
-            row = session.execute(select(Round).where(Round.id == round_id).with_for_update()).scalar_one()
-            if row.status != RoundStatus.open or row.closes_at is None or row.closes_at > utcnow():
-                continue
-            _close(session, row, DEADLINE, None)
-            closed.append(round_id)
-    return closed
+    return [round_id for round_id in due if _close_at_deadline(session, round_id)]
 
 
-def _close_if_due(session: Session, row: Round) -> bool:
-    """Close a round whose deadline passed before anyone noticed (inside the caller's transaction)."""
-    if row.status == RoundStatus.open and row.closes_at is not None and row.closes_at <= utcnow():
+def _close_at_deadline(session: Session, round_id: int) -> bool:
+    """Close one round whose deadline has passed, in its own transaction, unless another worker or
+    request got there first. True if this call closed it."""
+    with write_transaction(session):
+        row = session.execute(select(Round).where(Round.id == round_id).with_for_update()).scalar_one()
+        if not _past_deadline(row):
+            return False
         _close(session, row, DEADLINE, None)
         return True
-    return False
+
+
+def _past_deadline(row: Round) -> bool:
+    return row.status == RoundStatus.open and row.closes_at is not None and row.closes_at <= utcnow()
 
 
 # --- ballots -------------------------------------------------------------------------------------------------
@@ -452,68 +452,85 @@ def _cast(
     change_key: str | None,
 ) -> BallotReceipt:
     with write_transaction(session):
-        row = _round(session, group_slug, round_id, lock="update")
-        if _close_if_due(session, row):
-            session.commit()
-            raise Conflict(_("The deadline of round {id} has passed: it is closed.").format(id=round_id))
-        if row.status != RoundStatus.open:
-            raise Conflict(
-                _("Round {id} is {status}: ballots are taken only while it is open.").format(
-                    id=round_id, status=_(row.status)
-                )
+        # A shared lock: ballots of one round go ahead side by side, while closing (which locks the
+        # round for update) waits for those under way, and ballots that come later wait for it.
+        row = _round(session, group_slug, round_id, lock="share")
+        if not _past_deadline(row):
+            return _cast_into(session, user, membership, row, choice, explanation, change_key)
+    _close_at_deadline(session, round_id)  # whoever gets there first closes it, once
+    raise Conflict(_("The deadline of round {id} has passed: it is closed.").format(id=round_id))
+
+
+def _cast_into(
+    session: Session,
+    user: CurrentUser,
+    membership: GroupMembership,
+    row: Round,
+    choice: str,
+    explanation: str,
+    change_key: str | None,
+) -> BallotReceipt:
+    """The ballot, inside the caller's transaction (which holds the round)."""
+    round_id: int = row.id  # type: ignore[assignment]
+    group_slug = membership.group_slug
+    if row.status != RoundStatus.open:
+        raise Conflict(
+            _("Round {id} is {status}: ballots are taken only while it is open.").format(
+                id=round_id, status=_(row.status)
             )
-        _require_unfrozen(session, row)
-        rule = rule_of(row)
-        elector = session.execute(
-            select(RoundElector).where(
-                RoundElector.round_id == round_id, RoundElector.delegation_id == membership.delegation_id
-            )
-        ).scalar_one_or_none()
-        eligible = elector is not None and bool(
-            electorate_of(rule, [Voter(elector.code, elector.weight, elector.voting_status)])
         )
-        if not eligible:
-            raise Forbidden(
-                _("{delegation} is not in the electorate of this round.").format(delegation=membership.delegation_name)
-            )
-        assert elector is not None
-        fields = Fields()
-        choice = fields.choice("choice", choice, _("The choice"), list(rule.choices))
-        explanation = fields.text("explanation", explanation, _("The explanation"), required=False, limit=BODY_LIMIT)
-        fields.done()
-        now = utcnow()
-        if row.secret:
-            result = _cast_secret(session, row, membership, elector, choice, change_key, now)
-        else:
-            result = _cast_recorded(session, row, user, membership, choice, explanation, now)
-        if not result.changed and result.receipt and not result.change_key:
-            return result
-        _changed(session, row)
-        # A consensus ballot on a clause or the whole text is also the delegation's position on it
-        # (not on an amendment: objecting to an amendment is not objecting to the clause).
-        if rule.is_consensus and row.amendment_id is None:
-            record_position(
-                session,
-                document_id=row.document_id,
-                delegation_id=membership.delegation_id,  # type: ignore[arg-type]
-                version_id=row.version_id,
-                lineage=_lineage_of(session, row.clause_id),
-                clause_id=row.clause_id,
-                position=choice,
-                text=explanation,
-                user_id=user.id,
-                round_id=row.id,
-            )
-        audit.record(
-            session,
-            user.actor(group_slug),
-            "ballot.cast",
-            "round",
-            round_id,
-            group_id=row.group_id,
-            details={"secret": True} if row.secret else {"choice": choice, "receipt": result.receipt},
+    _require_unfrozen(session, row)
+    rule = rule_of(row)
+    elector = session.execute(
+        select(RoundElector).where(
+            RoundElector.round_id == round_id, RoundElector.delegation_id == membership.delegation_id
         )
+    ).scalar_one_or_none()
+    eligible = elector is not None and bool(
+        electorate_of(rule, [Voter(elector.code, elector.weight, elector.voting_status)])
+    )
+    if not eligible:
+        raise Forbidden(
+            _("{delegation} is not in the electorate of this round.").format(delegation=membership.delegation_name)
+        )
+    assert elector is not None
+    fields = Fields()
+    choice = fields.choice("choice", choice, _("The choice"), list(rule.choices))
+    explanation = fields.text("explanation", explanation, _("The explanation"), required=False, limit=BODY_LIMIT)
+    fields.done()
+    now = utcnow()
+    if row.secret:
+        result = _cast_secret(session, row, membership, elector, choice, change_key, now)
+    else:
+        result = _cast_recorded(session, row, user, membership, choice, explanation, now)
+    if not result.changed and result.receipt and not result.change_key:
         return result
+    _changed(session, row)
+    # A consensus ballot on a clause or the whole text is also the delegation's position on it
+    # (not on an amendment: objecting to an amendment is not objecting to the clause).
+    if rule.is_consensus and row.amendment_id is None:
+        record_position(
+            session,
+            document_id=row.document_id,
+            delegation_id=membership.delegation_id,  # type: ignore[arg-type]
+            version_id=row.version_id,
+            lineage=_lineage_of(session, row.clause_id),
+            clause_id=row.clause_id,
+            position=choice,
+            text=explanation,
+            user_id=user.id,
+            round_id=row.id,
+        )
+    audit.record(
+        session,
+        user.actor(group_slug),
+        "ballot.cast",
+        "round",
+        round_id,
+        group_id=row.group_id,
+        details={"secret": True} if row.secret else {"choice": choice, "receipt": result.receipt},
+    )
+    return result
 
 
 def _lineage_of(session: Session, clause_id: int | None) -> str | None:
@@ -649,7 +666,6 @@ class RoundView:
     group_slug: str
     result: dict[str, Any] | None
     audit_head: str | None
-    changes: int
     electorate: list[RollCallEntry] = field(default_factory=list)
     participated: list[str] = field(default_factory=list)
     my_choice: str | None = None
@@ -679,10 +695,8 @@ def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id:
     it closes. A round past its deadline is closed first."""
     membership = viewer.member_of(group_slug)
     row = _round(session, group_slug, round_id)
-    if row.status == RoundStatus.open and row.closes_at is not None and row.closes_at <= utcnow():
-        with write_transaction(session):
-            row = _round(session, group_slug, round_id, lock="update")
-            _close_if_due(session, row)
+    if _past_deadline(row):  # before the deadline loop noticed
+        _close_at_deadline(session, round_id)
         row = _round(session, group_slug, round_id)
     details = session.execute(
         select(Document.slug, Document.title, Version.number)
@@ -713,7 +727,6 @@ def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id:
         group_slug=group_slug,
         result=json.loads(row.result) if row.result else None,
         audit_head=row.audit_head,
-        changes=row.changes,
         is_chair=membership.role == Role.chair,
     )
     if row.status == RoundStatus.draft:
@@ -819,9 +832,15 @@ def list_rounds(session: Session, group_slug: str) -> list[RoundSummary]:
 
 
 def round_changes(session: Session, round_id: int) -> tuple[int, str] | None:
-    """The change counter and status of a round (what live pages watch)."""
-    found = session.execute(select(Round.changes, Round.status).where(Round.id == round_id)).first()
-    return None if found is None else (found[0], found[1])
+    """The newest audit event of a round and its status (what live pages watch): every ballot and
+    every change of status is an event. One index lookup."""
+    newest = (
+        select(func.max(AuditEvent.seq))
+        .where(AuditEvent.object_type == "round", AuditEvent.object_id == str(round_id))
+        .scalar_subquery()
+    )
+    found = session.execute(select(newest, Round.status).where(Round.id == round_id)).first()
+    return None if found is None else (found[0] or 0, found[1])
 
 
 def receipts(session: Session, group_slug: str, round_id: int) -> list[str]:

@@ -239,10 +239,16 @@ def storm_group(url: str, delegations: int = 200) -> tuple[dict[str, str], str]:
     return tokens, chair
 
 
+def client_pool(url: str, clients: int) -> list[httpx.AsyncClient]:
+    """Several small HTTP clients rather than one big one: httpx spends time per request that grows
+    with its number of open connections, and the clients share the server's cores."""
+    return [httpx.AsyncClient(base_url=url, timeout=300) for _ in range(clients)]
+
+
 async def vote_storm(url: str, tokens: dict[str, str], chair: str) -> dict[str, object]:
     """Every delegation casts at once; then the round closes and the stored ballots are counted."""
-    limits = httpx.Limits(max_connections=len(tokens) + 5, max_keepalive_connections=len(tokens) + 5)
-    async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
+    voters = client_pool(url, max(1, len(tokens) // 25))
+    async with httpx.AsyncClient(base_url=url, timeout=120) as client:
         headers = {"Authorization": f"Bearer {chair}"}
         created = await client.post(
             "/api/v1/groups/storm/rounds",
@@ -255,10 +261,10 @@ async def vote_storm(url: str, tokens: dict[str, str], chair: str) -> dict[str, 
         acknowledged = 0
         failures: dict[int, int] = {}
 
-        async def cast(code: str, token: str) -> None:
+        async def cast(number: int, code: str, token: str) -> None:
             nonlocal acknowledged
             started = time.perf_counter()
-            response = await client.put(
+            response = await voters[number % len(voters)].put(
                 f"/api/v1/rounds/{rid}/ballot",
                 json={"choice": "yes" if int(code[1:]) % 3 else "no"},
                 headers={"Authorization": f"Bearer {token}"},
@@ -270,7 +276,11 @@ async def vote_storm(url: str, tokens: dict[str, str], chair: str) -> dict[str, 
                 failures[response.status_code] = failures.get(response.status_code, 0) + 1
 
         begun = time.perf_counter()
-        await asyncio.gather(*(cast(code, token) for code, token in tokens.items()))
+        try:
+            await asyncio.gather(*(cast(n, code, token) for n, (code, token) in enumerate(tokens.items())))
+        finally:
+            for voter in voters:
+                await voter.aclose()
         wall = time.perf_counter() - begun
         closed = (await client.post(f"/api/v1/rounds/{rid}/close", headers=headers)).json()
         return {
@@ -288,9 +298,8 @@ async def live_fanout(url: str, tokens: dict[str, str], chair: str) -> dict[str,
     """Every delegation's head keeps the live page of an open round open (one server-sent event
     stream each); one ballot is cast; how long until every stream has the new tally?"""
     viewers = list(tokens.values())
-    limits = httpx.Limits(max_connections=len(viewers) + 10, max_keepalive_connections=len(viewers) + 10)
-    timeout = httpx.Timeout(60, read=300)
-    async with httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) as client:
+    watchers = client_pool(url, max(1, len(viewers) // 25))
+    async with httpx.AsyncClient(base_url=url, timeout=120) as client:
         headers = {"Authorization": f"Bearer {chair}"}
         created = await client.post(
             "/api/v1/groups/storm/rounds",
@@ -306,10 +315,10 @@ async def live_fanout(url: str, tokens: dict[str, str], chair: str) -> dict[str,
         statuses: dict[int, int] = {}
         ended_early = 0
 
-        async def watch(token: str) -> None:
+        async def watch(number: int, token: str) -> None:
             nonlocal connected, failures, ended_early
             try:
-                async with client.stream(
+                async with watchers[number % len(watchers)].stream(
                     "GET", f"/groups/storm/rounds/{rid}/live", headers={"Authorization": f"Bearer {token}"}
                 ) as stream:
                     if stream.status_code != 200:
@@ -332,7 +341,7 @@ async def live_fanout(url: str, tokens: dict[str, str], chair: str) -> dict[str,
                 failures += 1
 
         begun = time.perf_counter()
-        tasks = [asyncio.create_task(watch(token)) for token in viewers]
+        tasks = [asyncio.create_task(watch(number, token)) for number, token in enumerate(viewers)]
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(all_connected.wait(), timeout=120)
         connect_s = time.perf_counter() - begun
@@ -345,6 +354,8 @@ async def live_fanout(url: str, tokens: dict[str, str], chair: str) -> dict[str,
         _, pending = await asyncio.wait(tasks, timeout=120)
         for task in pending:
             task.cancel()
+        for watcher in watchers:
+            await watcher.aclose()
         await client.post(f"/api/v1/rounds/{rid}/close", headers=headers)
         delays = sorted(at - cast_at for at in arrivals)
         return {
