@@ -88,9 +88,13 @@ def create_app(
             background.append(asyncio.create_task(listen(conninfo, watcher)))
 
     async def stop_background(app: Litestar) -> None:
-        for task in background:
+        # Only this event loop's tasks: tests may run one app under several clients, each its own loop.
+        loop = asyncio.get_running_loop()
+        mine = [task for task in background if task.get_loop() is loop]
+        for task in mine:
             task.cancel()
-        await asyncio.gather(*background, return_exceptions=True)
+            background.remove(task)
+        await asyncio.gather(*mine, return_exceptions=True)
 
     def on_startup(app: Litestar) -> None:
         if check_migrations:

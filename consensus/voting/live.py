@@ -129,6 +129,7 @@ class SharedRenders:
     async def get(self, key: Hashable, render: Callable[[], str]) -> str:
         """The render for ``key``: made now by ``render`` (in a worker thread), or the one made or
         being made for another stream. A failed render is not kept."""
+        key = (id(asyncio.get_running_loop()), key)  # a task is bound to its event loop
         shared = self._renders.get(key)
         if shared is None:
             shared = self._renders[key] = asyncio.ensure_future(anyio.to_thread.run_sync(render))
