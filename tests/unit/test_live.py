@@ -6,10 +6,17 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from consensus.voting.live import RoundWatcher, SharedRenders
+
+
+def run(coroutine):  # type: ignore[no-untyped-def]
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps a loop in this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_streams_that_arrive_together_all_get_the_round_state() -> None:
@@ -34,7 +41,7 @@ def test_streams_that_arrive_together_all_get_the_round_state() -> None:
     async def main() -> list[tuple[int, str] | None]:
         return await asyncio.gather(*(first_state() for _ in range(50)))
 
-    assert asyncio.run(main()) == [(3, "open")] * 50
+    assert run(main()) == [(3, "open")] * 50
     assert reads == [7]  # one read, shared
 
 
@@ -58,7 +65,7 @@ def test_a_change_reaches_every_stream_once_notified() -> None:
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=5)
         return seen
 
-    assert asyncio.run(main()) == [[(1, "open"), (2, "open")]] * 20
+    assert run(main()) == [[(1, "open"), (2, "open")]] * 20
 
 
 def test_renders_are_shared_per_key_and_failures_are_not_kept() -> None:
@@ -92,4 +99,4 @@ def test_renders_are_shared_per_key_and_failures_are_not_kept() -> None:
         await renders.get(("r", 1), render("one again"))  # evicted by then (size 2): rendered anew
         assert calls == ["one", "two", "boom", "three", "one again"]
 
-    asyncio.run(main())
+    run(main())
