@@ -4,8 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 NODE_STAMP := node_modules/.package-lock.json
+LOCALES := consensus/locale
+# Compiled catalogues (.mo) are built at install time, never committed.
+COMPILE_CATALOGUES = @$(BIN)/python -c "from consensus.i18n import compile_catalogues; compile_catalogues()"
 
-.PHONY: run test test-postgres lint format install install-dev system browser postgres migrate bench clean
+.PHONY: run test test-postgres lint format install install-dev system browser postgres migrate bench messages clean
 
 run: install ## install, migrate, load the demo when empty, serve at http://$HOST:$PORT
 	$(BIN)/consensus migrate
@@ -31,8 +34,10 @@ format: install-dev
 	$(BIN)/ruff format .
 
 install: system $(VENV)/.runtime $(NODE_STAMP)
+	$(COMPILE_CATALOGUES)
 
 install-dev: system $(VENV)/.dev $(NODE_STAMP)
+	$(COMPILE_CATALOGUES)
 
 # WeasyPrint (the PDF downloads) needs Pango from the system.
 system:
@@ -91,3 +96,9 @@ clean:
 
 bench: install-dev postgres ## figures for the README (SQLite pages, logins, vote storms; PostgreSQL with several workers)
 	.ci/postgres run $(BIN)/python -m tests.bench.bench
+
+# The interface's messages: extract them from the code and templates, and update every catalogue.
+messages: install-dev
+	$(BIN)/pybabel --quiet extract -F $(LOCALES)/babel.cfg -o $(LOCALES)/messages.pot --project=Consensus --version=1 \
+	  --copyright-holder=Consensus --msgid-bugs-address=consensus@localhost --sort-by-file --width=120 --no-location --keywords=Nn_:1,2 .
+	$(BIN)/pybabel --quiet update -i $(LOCALES)/messages.pot -d $(LOCALES) --width=120 --ignore-obsolete

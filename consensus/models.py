@@ -136,6 +136,10 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=255)
     is_active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    language: str | None = Field(default=None, max_length=8)
+    """The interface language chosen (None: follow the browser)."""
+    time_zone: str | None = Field(default=None, max_length=64)
+    """The IANA time zone chosen for dates and deadlines (None: UTC)."""
 
 
 class Membership(SQLModel, table=True):

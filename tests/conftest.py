@@ -26,6 +26,7 @@ from consensus.audit.services import Actor
 from consensus.core.groupfile import check_group_file
 from consensus.db import make_engine
 from consensus.groups.services import load_group_file
+from consensus.i18n import compile_catalogues
 from consensus.migrations import upgrade
 from consensus.settings import DatabaseSettings, SecuritySettings, ServerSettings, Settings
 from tests.databases import BACKEND, TestDatabase, copy_sqlite, empty_database, sqlite_url  # noqa: F401
@@ -49,6 +50,12 @@ def make_settings(data_dir: Path, database_url: str, **security: object) -> Sett
         static_dir=PROJECT_ROOT / "consensus" / "static",
         vendor_dir=PROJECT_ROOT / "node_modules",
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def catalogues() -> None:
+    """The translations, compiled as `make` compiles them (when run without it)."""
+    compile_catalogues()
 
 
 @pytest.fixture(scope="session")

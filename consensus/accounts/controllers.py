@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
+from zoneinfo import available_timezones
 
 from litestar import Request, Response
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from consensus import i18n
 from consensus.accounts import services as accounts
 from consensus.errors import DomainError, Invalid
+from consensus.i18n import _
 from consensus.web.access import PUBLIC, SIGNED_IN
-from consensus.web.deps import AppSettings, Db
+from consensus.web.deps import AppSettings, Db, Me
 from consensus.web.errors import safe_next
 from consensus.web.forms import FormData, field
-from consensus.web.middleware import SESSION_COOKIE, expired_session_cookie, session_cookie
+from consensus.web.middleware import LANGUAGE_COOKIE, SESSION_COOKIE, expired_session_cookie, session_cookie
 from consensus.web.routing import action, page
 
 
@@ -112,4 +116,81 @@ def invitation_accept(
     return response
 
 
-ACCOUNT_ROUTES = [login_form, login_submit, logout, invitation_form, invitation_accept]
+# --- language and settings ------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def time_zones() -> list[str]:
+    """The IANA time zones a user may choose, by region (``UTC`` first)."""
+    regions = (
+        "Africa/",
+        "America/",
+        "Antarctica/",
+        "Asia/",
+        "Atlantic/",
+        "Australia/",
+        "Europe/",
+        "Indian/",
+        "Pacific/",
+    )
+    return ["UTC", *sorted(zone for zone in available_timezones() if zone.startswith(regions))]
+
+
+@action("/language", name="language", access=PUBLIC)
+def language_choose(request: Request[Any, Any, Any], db: Db, data: FormData) -> Response[Any]:
+    """The language switcher on every page: kept on the account when signed in, else in a cookie."""
+    choice = field(data, "language")
+    if choice not in i18n.LANGUAGES:
+        raise Invalid({"language": _("Choose one of the languages offered.")})
+    user = request.scope.get("user")
+    if user is not None:
+        accounts.set_preferences(db, user, choice, None)
+    response = Redirect(safe_next(field(data, "next")), status_code=303)
+    response.set_cookie(
+        key=LANGUAGE_COOKIE,
+        value=choice,
+        max_age=60 * 60 * 24 * 365,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+def _settings_page(
+    values: dict[str, str], errors: dict[str, str], *, saved: bool = False, status: int = 200
+) -> Template:
+    return Template(
+        "accounts/settings.html",
+        context={"values": values, "errors": errors, "time_zones": time_zones(), "saved": saved},
+        status_code=status,
+    )
+
+
+@page("/account", name="account", access=SIGNED_IN)
+def account_settings(request: Request[Any, Any, Any], user: Me, saved: FromQuery[str | None] = None) -> Template:
+    """The user's own settings: interface language and time zone."""
+    values = {"language": user.language or "", "time_zone": user.time_zone or "UTC"}
+    return _settings_page(values, {}, saved=bool(saved))
+
+
+@action("/account", name="account_submit", access=SIGNED_IN)
+def account_settings_submit(request: Request[Any, Any, Any], db: Db, user: Me, data: FormData) -> Response[Any]:
+    values = {"language": field(data, "language"), "time_zone": field(data, "time_zone")}
+    try:
+        accounts.set_preferences(db, user, values["language"], values["time_zone"])
+    except Invalid as refusal:
+        return _settings_page(values, refusal.errors, status=422)
+    return Redirect(request.app.route_reverse("account") + "?saved=1", status_code=303)
+
+
+ACCOUNT_ROUTES = [
+    login_form,
+    login_submit,
+    logout,
+    invitation_form,
+    invitation_accept,
+    language_choose,
+    account_settings,
+    account_settings_submit,
+]

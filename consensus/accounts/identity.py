@@ -38,6 +38,10 @@ class CurrentUser:
     name: str
     memberships: Mapping[str, GroupMembership] = field(default_factory=dict)
     session_id: str | None = None
+    language: str | None = None
+    """The interface language the user chose (None: the browser's)."""
+    time_zone: str | None = None
+    """The IANA time zone the user chose for dates and deadlines (None: UTC)."""
 
     def membership(self, group_slug: str) -> GroupMembership | None:
         return self.memberships.get(group_slug)

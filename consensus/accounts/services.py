@@ -16,7 +16,7 @@ from consensus.audit import services as audit
 from consensus.audit.services import Actor
 from consensus.db import utcnow, write_transaction
 from consensus.errors import Conflict, DomainError, Invalid, NotFound
-from consensus.i18n import _
+from consensus.i18n import LANGUAGES, _, valid_time_zone
 from consensus.models import (
     ApiToken,
     AuthSession,
@@ -28,7 +28,7 @@ from consensus.models import (
     WorkingGroup,
 )
 from consensus.settings import SecuritySettings
-from consensus.validation import CONTROL
+from consensus.validation import CONTROL, Fields
 
 TOUCH_INTERVAL = timedelta(minutes=1)
 LOGIN_FAILED = "The e-mail address or password is not right."
@@ -83,13 +83,23 @@ def _memberships(session: Session, user_id: int) -> dict[str, GroupMembership]:
     }
 
 
-def _current_user(session: Session, user_id: int, email: str, name: str, session_id: str | None) -> CurrentUser:
+def _current_user(
+    session: Session,
+    user_id: int,
+    email: str,
+    name: str,
+    session_id: str | None,
+    language: str | None = None,
+    time_zone: str | None = None,
+) -> CurrentUser:
     return CurrentUser(
         id=user_id,
         email=email,
         name=name,
         memberships=_memberships(session, user_id),
         session_id=session_id,
+        language=language,
+        time_zone=time_zone,
     )
 
 
@@ -104,13 +114,15 @@ def resolve_session(session: Session, raw_token: str, security: SecuritySettings
             User.email,
             User.name,
             User.is_active,
+            User.language,
+            User.time_zone,
         )
         .join(User, User.id == AuthSession.user_id)
         .where(AuthSession.id == digest(raw_token))
     ).first()
     if row is None:
         return None
-    session_id, created_at, last_seen_at, user_id, email, name, is_active = row
+    session_id, created_at, last_seen_at, user_id, email, name, is_active, language, zone = row
     now = utcnow()
     expired = now - last_seen_at > timedelta(minutes=security.session_idle_minutes) or now - created_at > timedelta(
         hours=security.session_absolute_hours
@@ -119,7 +131,7 @@ def resolve_session(session: Session, raw_token: str, security: SecuritySettings
         with write_transaction(session):
             session.execute(delete(AuthSession).where(AuthSession.id == session_id))
         return None
-    current = _current_user(session, user_id, email, name, session_id)
+    current = _current_user(session, user_id, email, name, session_id, language, zone)
     if now - last_seen_at > TOUCH_INTERVAL:
         with write_transaction(session):
             session.execute(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=now))
@@ -136,7 +148,7 @@ def resolve_bearer(session: Session, raw_token: str) -> CurrentUser | None:
     if row is None or not row[1].is_active:
         return None
     user = row[1]
-    return _current_user(session, user.id, user.email, user.name, None)
+    return _current_user(session, user.id, user.email, user.name, None, user.language, user.time_zone)
 
 
 # --- logging in and out --------------------------------------------------------------------------
@@ -230,6 +242,39 @@ def log_out(session: Session, raw_token: str) -> None:
         session.delete(row)
         if user is not None:
             audit.record(session, Actor(user.id, user.email), "user.logout", "user", user.id)
+
+
+# --- preferences ---------------------------------------------------------------------------------
+
+
+def set_preferences(session: Session, user: CurrentUser, language: str | None, time_zone: str | None) -> None:
+    """Keep the user's interface language ("" follows the browser) and, when given, their time zone."""
+    fields = Fields()
+    if language is not None and language != "":
+        language = fields.choice("language", language, _("The language"), list(LANGUAGES))
+    if time_zone is not None:
+        time_zone = time_zone.strip()
+        if not valid_time_zone(time_zone):
+            fields.fail(
+                "time_zone",
+                _("The time zone {zone} is not known: choose one from the list, such as Europe/Geneva.").format(
+                    zone=time_zone[:64]
+                ),
+            )
+    fields.done()
+    with write_transaction(session):
+        row = session.get(User, user.id)
+        if row is None:
+            raise NotFound(_("There is no such account."))
+        changes: dict[str, str] = {}
+        if language is not None:
+            row.language = language or None
+            changes["language"] = language
+        if time_zone is not None:
+            row.time_zone = time_zone
+            changes["time_zone"] = time_zone
+        session.add(row)
+        audit.record(session, Actor(row.id, row.email), "user.preferences", "user", row.id, details=changes)
 
 
 # --- bearer tokens --------------------------------------------------------------------------------
@@ -358,4 +403,4 @@ def identity_of(session: Session, email: str) -> CurrentUser:
     if user is None:
         raise NotFound(_("There is no user with the e-mail address {email}.").format(email=email))
     assert user.id is not None
-    return _current_user(session, user.id, user.email, user.name, None)
+    return _current_user(session, user.id, user.email, user.name, None, user.language, user.time_zone)

@@ -15,7 +15,7 @@ from consensus.core.diff import TextDiff, word_diff
 from consensus.db import utcnow, write_transaction
 from consensus.documents.services import ClauseRef, VersionRef, locate_clause, locate_version, require_current
 from consensus.errors import Conflict, Forbidden, NotFound
-from consensus.i18n import _
+from consensus.i18n import N_, _
 from consensus.models import (
     Amendment,
     AmendmentKind,
@@ -34,6 +34,15 @@ from consensus.validation import BODY_LIMIT, CLAUSE_TEXT_LIMIT, HEADING_LIMIT, F
 KINDS = [k.value for k in AmendmentKind]
 STATUSES = [s.value for s in AmendmentStatus]
 DECISIONS = [AmendmentStatus.accepted.value, AmendmentStatus.rejected.value]
+
+
+AMENDMENT_STATUS_WORDS = {
+    "proposed": N_("proposed"),
+    "withdrawn": N_("withdrawn"),
+    "accepted": N_("accepted"),
+    "rejected": N_("rejected"),
+}
+"""An amendment's status inside a sentence ("Amendment 3 is withdrawn.")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +229,7 @@ def _proposed(amendment: Amendment, ref: VersionRef) -> None:
     if amendment.status != AmendmentStatus.proposed:
         raise Conflict(
             _("Amendment {id} is {status}: it can no longer change.").format(
-                id=amendment.id, status=_(amendment.status)
+                id=amendment.id, status=_(AMENDMENT_STATUS_WORDS.get(amendment.status, amendment.status))
             )
         )
     require_current(ref)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from consensus.core.numbering import renumber
+from consensus.i18n import N_
 
 AmendmentKind = Literal["replace", "insert", "delete"]
 
@@ -100,12 +101,12 @@ def find_conflicts(clauses: Sequence[ClauseValue], amendments: Sequence[Amendmen
             for second in group[i + 1 :]:
                 if "delete" in (first.kind, second.kind):
                     reason = (
-                        "one deletes the clause the other changes"
+                        N_("one deletes the clause the other changes")
                         if first.kind != second.kind
-                        else ("both delete the clause")
+                        else (N_("both delete the clause"))
                     )
                 else:
-                    reason = "both replace the text of the same clause"
+                    reason = N_("both replace the text of the same clause")
                 conflicts.append(Conflict(first.id, second.id, number.get(target, "?"), reason))
     for target, group in inserting.items():
         for deleting in (a for a in changing.get(target, []) if a.kind == "delete"):
@@ -115,13 +116,15 @@ def find_conflicts(clauses: Sequence[ClauseValue], amendments: Sequence[Amendmen
                         min(deleting.id, insertion.id),
                         max(deleting.id, insertion.id),
                         number.get(target, "?"),
-                        "one inserts a clause after the clause the other deletes",
+                        N_("one inserts a clause after the clause the other deletes"),
                     )
                 )
         for i, first in enumerate(group):
             for second in group[i + 1 :]:
                 conflicts.append(
-                    Conflict(first.id, second.id, number.get(target, "?"), "both insert a clause after the same clause")
+                    Conflict(
+                        first.id, second.id, number.get(target, "?"), N_("both insert a clause after the same clause")
+                    )
                 )
     return sorted(conflicts, key=lambda c: (c.first, c.second))
 

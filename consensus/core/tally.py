@@ -7,11 +7,13 @@ quorum)`` is all there is; the same inputs always give the same result.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
+
+from consensus.i18n import N_, Nn_
 
 VOTE_CHOICES = ("yes", "no", "abstain")
 CONSENSUS_CHOICES = ("support", "accept", "reservation", "objection")
@@ -26,6 +28,89 @@ BUILTIN_RULES = (
 )
 Comparison = Literal[">", ">="]
 Base = Literal["cast", "present", "eligible"]
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """Words of a reason or a rule: an English message with ``{placeholders}`` (marked for the
+    catalogues) and the values it names: counts, exact numbers, delegation codes, or other
+    phrases. Shown in the reader's language where it is shown, joined in English for the record."""
+
+    text: str
+    values: Mapping[str, object] = field(default_factory=dict)
+    plural: str | None = None
+    count: int = 1
+
+    @classmethod
+    def counted(cls, forms: tuple[str, str], count: int, values: Mapping[str, object]) -> Phrase:
+        """Words that depend on a count (marked with ``Nn_``: languages have one to six forms)."""
+        return cls(forms[0], values, forms[1], count)
+
+    def to_json(self) -> list[object]:
+        return [self.text, {key: _value_to_json(value) for key, value in self.values.items()}, self.plural, self.count]
+
+    @classmethod
+    def from_json(cls, data: list[object]) -> Phrase:
+        text, values, plural, count = data
+        assert isinstance(text, str) and isinstance(values, dict)
+        return cls(
+            text,
+            {key: _value_from_json(value) for key, value in values.items()},
+            plural if isinstance(plural, str) else None,
+            count if isinstance(count, int) else 1,
+        )
+
+
+def _value_to_json(value: object) -> object:
+    if isinstance(value, Phrase):
+        return {"phrase": value.to_json()}
+    if isinstance(value, Fraction):
+        return {"number": fraction_text(value)}
+    return value
+
+
+def _value_from_json(value: object) -> object:
+    if isinstance(value, dict) and "phrase" in value:
+        return Phrase.from_json(value["phrase"])
+    if isinstance(value, dict) and "number" in value:
+        return Fraction(value["number"])
+    return value
+
+
+class Words:
+    """How phrases become text: a language's gettext, ngettext and number format (English and
+    exact figures by default, as in the stored record)."""
+
+    def __init__(
+        self,
+        gettext: Callable[[str], str] = lambda text: text,
+        ngettext: Callable[[str, str, int], str] = lambda one, many, n: one if n == 1 else many,
+        number: Callable[[Fraction | int], str] = lambda value: number_text(Fraction(value)),
+    ) -> None:
+        self.gettext, self.ngettext, self.number = gettext, ngettext, number
+
+    def phrase(self, phrase: Phrase) -> str:
+        text = self.ngettext(phrase.text, phrase.plural, phrase.count) if phrase.plural else self.gettext(phrase.text)
+        return text.format(**{key: self._value(value) for key, value in phrase.values.items()})
+
+    def _value(self, value: object) -> str:
+        if isinstance(value, Phrase):
+            return self.phrase(value)
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, int | Fraction):
+            return self.number(value)
+        return str(value)
+
+    def reason(self, phrases: Sequence[Phrase]) -> str:
+        """A verdict and its details: "Passed: 5 yes > 4 no; 9 of 9 eligible delegations took part."."""
+        verdict, *details = (self.phrase(phrase) for phrase in phrases)
+        return self.gettext(N_("{verdict}: {details}.")).format(
+            verdict=verdict, details=self.gettext(N_("; ")).join(details)
+        )
+
+
+ENGLISH = Words()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,31 +152,46 @@ class Rule:
         return self.kind == "iso"
 
     def describe(self) -> str:
+        """The rule in English words."""
+        return ENGLISH.phrase(self.phrase())
+
+    def phrase(self) -> Phrase:
+        """The rule in words, for any language."""
         if self.kind != "custom":
-            return RULE_NAMES[self.kind]
-        measure = "weight" if self.weighted else "count"
-        threshold = fraction_text(self.threshold or Fraction(0))
-        return f"yes {measure} {self.comparison} {threshold} of the {BASE_NAMES[self.base]}"
+            return Phrase(RULE_NAMES[self.kind])
+        values = {
+            "comparison": self.comparison.replace(">=", "≥"),
+            "threshold": fraction_text(self.threshold or Fraction(0)),
+            "base": Phrase(BASE_NAMES[self.base]),
+        }
+        if self.weighted:
+            return Phrase(N_("yes weight {comparison} {threshold} of the {base}"), values)
+        return Phrase(N_("yes count {comparison} {threshold} of the {base}"), values)
 
 
 RULE_NAMES = {
-    "simple_majority": "simple majority (more yes than no)",
-    "weighted_majority": "weighted majority (more yes weight than no weight)",
-    "two_thirds": "two-thirds majority of votes cast",
-    "unanimity": "unanimity (no vote against, at least one for)",
-    "iso": "ISO double threshold (2/3 of participating members, at most 1/4 of all votes against)",
-    "double_majority": "double majority (55% of delegations and 65% of weight)",
-    "consensus": "consensus (no objection; silence is consent)",
+    "simple_majority": N_("simple majority (more yes than no)"),
+    "weighted_majority": N_("weighted majority (more yes weight than no weight)"),
+    "two_thirds": N_("two-thirds majority of votes cast"),
+    "unanimity": N_("unanimity (no vote against, at least one for)"),
+    "iso": N_("ISO double threshold (2/3 of participating members, at most 1/4 of all votes against)"),
+    "double_majority": N_("double majority (at least 55 per cent of the delegations and 65 per cent of the weight)"),
+    "consensus": N_("consensus (no objection; silence is consent)"),
 }
 BASE_NAMES = {
-    "cast": "votes cast (yes + no)",
-    "present": "delegations present (yes + no + abstain)",
-    "eligible": "electorate",
+    "cast": N_("votes cast (yes + no)"),
+    "present": N_("delegations present (yes + no + abstain)"),
+    "eligible": N_("electorate"),
 }
 
 
 class RuleError(ValueError):
-    """A custom rule that cannot be used; the message names the field."""
+    """A rule or quorum that cannot be used: the field, and an English message (marked for the
+    catalogues) with the values it names."""
+
+    def __init__(self, field: str, text: str, **values: object) -> None:
+        super().__init__(f"{field}: {text.format(**values)}")
+        self.field, self.text, self.values = field, text, values
 
 
 def _small_fraction(text: object, name: str) -> Fraction:
@@ -99,13 +199,13 @@ def _small_fraction(text: object, name: str) -> Fraction:
     arithmetic: Fraction('1e-10000000') would keep a worker busy)."""
     raw = str(text).strip()
     if len(raw) > 20 or "e" in raw.lower():
-        raise RuleError(f"{name}: {raw[:20]!r}… is not a fraction such as 3/5 or 0.6")
+        raise RuleError(name, N_("{value}… is not a fraction such as 3/5 or 0.6"), value=repr(raw[:20]))
     try:
         value = Fraction(raw)
     except (ValueError, ZeroDivisionError, TypeError):
-        raise RuleError(f"{name}: {raw!r} is not a fraction such as 3/5 or 0.6") from None
+        raise RuleError(name, N_("{value} is not a fraction such as 3/5 or 0.6"), value=repr(raw)) from None
     if value.denominator > 1_000_000:
-        raise RuleError(f"{name}: {raw!r} is too fine a fraction")
+        raise RuleError(name, N_("{value} is too fine a fraction"), value=repr(raw))
     return value
 
 
@@ -113,17 +213,22 @@ def custom_rule(threshold: str, comparison: str = ">=", base: str = "cast", weig
     """A custom rule from its parts, checked: threshold a fraction in (0, 1], known comparison and base."""
     value = _small_fraction(threshold, "threshold")
     if not 0 < value <= 1:
-        raise RuleError(f"threshold: {threshold} must be more than 0 and at most 1")
+        raise RuleError("threshold", N_("{value} must be more than 0 and at most 1"), value=threshold)
     if comparison not in (">", ">="):
-        raise RuleError(f"comparison: {comparison!r} must be > or >=")
+        raise RuleError("comparison", N_("{value} must be > or >="), value=repr(comparison))
     if base not in ("cast", "present", "eligible"):
-        raise RuleError(f"base: {base!r} must be cast, present or eligible")
+        raise RuleError("base", N_("{value} must be cast, present or eligible"), value=repr(base))
     return Rule("custom", value, comparison, base, bool(weighted))  # type: ignore[arg-type]
 
 
 def builtin_rule(kind: str) -> Rule:
     if kind not in BUILTIN_RULES:
-        raise RuleError(f"rule: {kind!r} must be one of {', '.join(BUILTIN_RULES)} or a custom threshold")
+        raise RuleError(
+            "rule",
+            N_("{value} must be one of {rules} or a custom threshold"),
+            value=repr(kind),
+            rules=", ".join(BUILTIN_RULES),
+        )
     return Rule(kind)
 
 
@@ -131,7 +236,7 @@ def parse_fraction(text: str, name: str = "quorum") -> Fraction:
     """A fraction between 0 and 1 from text such as ``1/2`` or ``0.5``."""
     value = _small_fraction(text, name)
     if not 0 <= value <= 1:
-        raise RuleError(f"{name}: {text} must be between 0 and 1")
+        raise RuleError(name, N_("{value} must be between 0 and 1"), value=text)
     return value
 
 
@@ -164,6 +269,8 @@ class Result:
     objections: tuple[str, ...] = ()
     reservations: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
+    phrases: tuple[Phrase, ...] = ()
+    """The reason as phrases (``reason`` is them in English), to show it in any language."""
 
 
 def fraction_text(value: Fraction) -> str:
@@ -208,22 +315,26 @@ def tally(rule: Rule, voters: Sequence[Voter], ballots: Mapping[str, str], quoru
     participated = len(ballots)
     silent = tuple(sorted(v.code for v in electorate if v.code not in ballots))
     quorum_met = Fraction(participated) >= quorum * eligible.count
-    quorum_text = f"{participated} of {eligible.count} eligible delegations took part" + (
-        f" (quorum {fraction_text(quorum)})" if quorum else ""
-    )
+    took_part = {"participated": participated, "eligible": eligible.count, "quorum": fraction_text(quorum)}
     if not quorum_met:
-        needed = quorum * eligible.count
-        return Result(
-            False,
-            False,
-            shares,
-            eligible,
-            participated,
-            silent,
-            f"Not passed: the quorum was not met: {participated} of {eligible.count} eligible delegations "
-            f"took part, fewer than {fraction_text(quorum)} of them ({number_text(needed)}).",
+        phrases = (
+            Phrase(NOT_PASSED),
+            Phrase(
+                N_(
+                    "the quorum was not met: {participated} of {eligible} eligible delegations took part, "
+                    "fewer than {quorum} of them ({need})"
+                ),
+                {**took_part, "need": quorum * eligible.count},
+            ),
         )
-    passed, reason, need_count, need_weight, extra = _decide(rule, shares, eligible, electorate, ballots)
+        return Result(False, False, shares, eligible, participated, silent, ENGLISH.reason(phrases), phrases=phrases)
+    passed, details, need_count, need_weight, extra = _decide(rule, shares, eligible, electorate, ballots)
+    attendance = (
+        N_("{participated} of {eligible} eligible delegations took part (quorum {quorum})")
+        if quorum
+        else N_("{participated} of {eligible} eligible delegations took part")
+    )
+    phrases = (Phrase(PASSED if passed else NOT_PASSED), *details, Phrase(attendance, took_part))
     objections = tuple(code for code, choice in ballots.items() if choice == "objection")
     reservations = tuple(code for code, choice in ballots.items() if choice == "reservation")
     return Result(
@@ -233,17 +344,25 @@ def tally(rule: Rule, voters: Sequence[Voter], ballots: Mapping[str, str], quoru
         eligible,
         participated,
         silent,
-        f"{'Passed' if passed else 'Not passed'}: {reason}; {quorum_text}.",
+        ENGLISH.reason(phrases),
         need_count,
         need_weight,
         tuple(sorted(objections)),
         tuple(sorted(reservations)),
         extra,
+        phrases,
     )
 
 
-Decision = tuple[bool, str, Fraction | None, Fraction | None, dict[str, str]]
-"""passed, reason, yes count needed, yes weight needed, extra figures"""
+PASSED = N_("Passed")
+NOT_PASSED = N_("Not passed")
+
+Decision = tuple[bool, list[Phrase], Fraction | None, Fraction | None, dict[str, str]]
+"""passed, the reason's details, yes count needed, yes weight needed, extra figures"""
+
+
+def _holds(ok: bool, if_so: str, if_not: str, values: Mapping[str, object]) -> Phrase:
+    return Phrase(if_so if ok else if_not, values)
 
 
 def _decide(
@@ -252,58 +371,76 @@ def _decide(
     if rule.is_consensus:
         objecting = sorted(code for code, choice in ballots.items() if choice == "objection")
         reserving = sorted(code for code, choice in ballots.items() if choice == "reservation")
-        silent = eligible.count - len(ballots)
+        counts = {
+            "support": s["support"].count,
+            "accept": s["accept"].count,
+            "reservation": s["reservation"].count,
+            "silent": eligible.count - len(ballots),
+        }
         figures = (
-            f"{s['support'].count} support, {s['accept'].count} accept, {s['reservation'].count} reservation"
-            f"{' (' + ', '.join(reserving) + ')' if reserving else ''}, {silent} silent"
+            Phrase(
+                N_("{support} support, {accept} accept, {reservation} reservation ({codes}), {silent} silent"),
+                {**counts, "codes": ", ".join(reserving)},
+            )
+            if reserving
+            else Phrase(N_("{support} support, {accept} accept, {reservation} reservation, {silent} silent"), counts)
         )
         if objecting:
-            return (
-                False,
-                f"{len(objecting)} objection ({', '.join(objecting)}) breaks consensus; {figures}",
-                None,
-                False,
-                {},
+            breaking = Phrase.counted(
+                Nn_("{n} objection ({codes}) breaks consensus", "{n} objections ({codes}) break consensus"),
+                len(objecting),
+                {"n": len(objecting), "codes": ", ".join(objecting)},
             )
-        return True, f"no objection, so there is consensus ({figures}; silence is consent)", None, None, {}
+            return False, [breaking, figures], None, False, {}
+        consensus = Phrase(
+            N_("no objection, so there is consensus ({figures}; silence is consent)"), {"figures": figures}
+        )
+        return True, [consensus], None, None, {}
 
     yes, no, abstain = s["yes"], s["no"], s["abstain"]
     if rule.kind == "simple_majority":
+        ok = yes.count > no.count
+        values = {"yes": yes.count, "no": no.count}
         return (
-            yes.count > no.count,
-            f"{yes.count} yes {'>' if yes.count > no.count else 'is not more than'} {no.count} no",
+            ok,
+            [_holds(ok, N_("{yes} yes > {no} no"), N_("{yes} yes is not more than {no} no"), values)],
             None,
             False,
             {},
         )
     if rule.kind == "weighted_majority":
         ok = yes.weight > no.weight
-        return (
-            ok,
-            f"yes weight {number_text(yes.weight)} {'>' if ok else 'is not more than'} "
-            f"no weight {number_text(no.weight)}",
-            None,
-            None,
-            {},
+        values = {"yes": yes.weight, "no": no.weight}
+        detail = _holds(
+            ok, N_("yes weight {yes} > no weight {no}"), N_("yes weight {yes} is not more than no weight {no}"), values
         )
+        return ok, [detail], None, None, {}
     if rule.kind == "two_thirds":
         cast = yes.count + no.count
         need = Fraction(2, 3) * cast
         ok = yes.count >= need and yes.count >= 1
         if yes.count == 0:
-            return False, f"no yes vote ({no.count} no, {abstain.count} abstain)", need, None, {}
-        return (
+            detail = Phrase(N_("no yes vote ({no} no, {abstain} abstain)"), {"no": no.count, "abstain": abstain.count})
+            return False, [detail], need, None, {}
+        values = {"yes": yes.count, "cast": cast, "need": need}
+        detail = _holds(
             ok,
-            f"{yes.count} yes {'≥' if ok else '<'} 2/3 of {cast} votes cast ({number_text(need)})",
-            need,
-            None,
-            {},
+            N_("{yes} yes ≥ 2/3 of {cast} votes cast ({need})"),
+            N_("{yes} yes < 2/3 of {cast} votes cast ({need})"),
+            values,
         )
+        return ok, [detail], need, None, {}
     if rule.kind == "unanimity":
         ok = no.count == 0 and yes.count >= 1
         if no.count:
-            return False, f"{no.count} no vote{'s' if no.count != 1 else ''} against ({yes.count} yes)", None, None, {}
-        return ok, f"{yes.count} yes and no vote against" if ok else "no yes vote", None, None, {}
+            against = Phrase.counted(
+                Nn_("{no} no vote against ({yes} yes)", "{no} no votes against ({yes} yes)"),
+                no.count,
+                {"no": no.count, "yes": yes.count},
+            )
+            return False, [against], None, None, {}
+        detail = Phrase(N_("{yes} yes and no vote against"), {"yes": yes.count}) if ok else Phrase(N_("no yes vote"))
+        return ok, [detail], None, None, {}
     if rule.kind == "iso":
         participating = {v.code for v in electorate if v.status == "participating"}
         p_yes = sum(1 for code, c in ballots.items() if c == "yes" and code in participating)
@@ -314,11 +451,21 @@ def _decide(
         limit_no = Fraction(1, 4) * all_cast
         first = p_yes >= need_p
         second = no.count <= limit_no
-        reason = (
-            f"participating members: {p_yes} yes {'≥' if first else '<'} 2/3 of {p_cast} ({number_text(need_p)}); "
-            f"all members voting: {no.count} no {'≤' if second else '>'} 1/4 of {all_cast} ({number_text(limit_no)})"
-        )
-        return first and second, reason, need_p, None, {"p_yes": str(p_yes), "p_no": str(p_no)}
+        details = [
+            _holds(
+                first,
+                N_("participating members: {yes} yes ≥ 2/3 of {cast} ({need})"),
+                N_("participating members: {yes} yes < 2/3 of {cast} ({need})"),
+                {"yes": p_yes, "cast": p_cast, "need": need_p},
+            ),
+            _holds(
+                second,
+                N_("all members voting: {no} no ≤ 1/4 of {cast} ({limit})"),
+                N_("all members voting: {no} no > 1/4 of {cast} ({limit})"),
+                {"no": no.count, "cast": all_cast, "limit": limit_no},
+            ),
+        ]
+        return first and second, details, need_p, None, {"p_yes": str(p_yes), "p_no": str(p_no)}
     if rule.kind == "double_majority":
         need_count = Fraction(55, 100) * eligible.count
         need_weight = Fraction(65, 100) * eligible.weight
@@ -327,26 +474,36 @@ def _decide(
         not_yes = eligible.count - yes.count
         blocking_too_small = not_yes < 4
         ok = by_count and (by_weight or blocking_too_small)
-        reason = (
-            f"{yes.count} of {eligible.count} delegations voted yes ({'≥' if by_count else '<'} 55%: "
-            f"{number_text(need_count)}); yes weight {number_text(yes.weight)} of {number_text(eligible.weight)} "
-            f"({'≥' if by_weight else '<'} 65%: {number_text(need_weight)})"
-        )
+        details = [
+            _holds(
+                by_count,
+                N_("{yes} of {eligible} delegations voted yes (≥ 55%: {need})"),
+                N_("{yes} of {eligible} delegations voted yes (< 55%: {need})"),
+                {"yes": yes.count, "eligible": eligible.count, "need": need_count},
+            ),
+            _holds(
+                by_weight,
+                N_("yes weight {yes} of {eligible} (≥ 65%: {need})"),
+                N_("yes weight {yes} of {eligible} (< 65%: {need})"),
+                {"yes": yes.weight, "eligible": eligible.weight, "need": need_weight},
+            ),
+        ]
         if by_count and not by_weight:
-            reason += (
-                f"; only {not_yes} delegations did not vote yes, fewer than the 4 a blocking minority needs"
-                if blocking_too_small
-                else f"; {not_yes} delegations did not vote yes, enough for a blocking minority"
+            details.append(
+                _holds(
+                    blocking_too_small,
+                    N_("only {n} delegations did not vote yes, fewer than the 4 a blocking minority needs"),
+                    N_("{n} delegations did not vote yes, enough for a blocking minority"),
+                    {"n": not_yes},
+                )
             )
-        return ok, reason, need_count, need_weight, {}
+        return ok, details, need_count, need_weight, {}
     if rule.kind == "custom":
         return _custom(rule, s, eligible)
     raise ValueError(f"unknown rule {rule.kind}")
 
 
-def _custom(
-    rule: Rule, s: dict[str, Share], eligible: Share
-) -> tuple[bool, str, Fraction | None, bool, dict[str, str]]:
+def _custom(rule: Rule, s: dict[str, Share], eligible: Share) -> Decision:
     assert rule.threshold is not None
     measure = (lambda share: share.weight) if rule.weighted else (lambda share: Fraction(share.count))
     yes = measure(s["yes"])
@@ -358,16 +515,21 @@ def _custom(
         base = measure(eligible)
     need = rule.threshold * base
     ok = yes > need if rule.comparison == ">" else yes >= need
-    word = "weight" if rule.weighted else "votes"
     symbol = rule.comparison.replace(">=", "≥") if ok else ("≤" if rule.comparison == ">" else "<")
-    return (
-        ok,
-        f"yes {word} {number_text(yes)} {symbol} {fraction_text(rule.threshold)} of the "
-        f"{BASE_NAMES[rule.base]} {number_text(base)} ({number_text(need)})",
-        None if rule.weighted else need,
-        need if rule.weighted else None,
-        {},
+    values = {
+        "yes": yes,
+        "symbol": symbol,
+        "threshold": fraction_text(rule.threshold),
+        "base": Phrase(BASE_NAMES[rule.base]),
+        "total": base,
+        "need": need,
+    }
+    text = (
+        N_("yes weight {yes} {symbol} {threshold} of the {base} {total} ({need})")
+        if rule.weighted
+        else N_("yes votes {yes} {symbol} {threshold} of the {base} {total} ({need})")
     )
+    return ok, [Phrase(text, values)], None if rule.weighted else need, need if rule.weighted else None, {}
 
 
 def result_to_dict(result: Result, rule: Rule, quorum: Fraction, *, weights: bool = True) -> dict[str, object]:
@@ -392,6 +554,7 @@ def result_to_dict(result: Result, rule: Rule, quorum: Fraction, *, weights: boo
         "participated": result.participated,
         "silent": list(result.silent),
         "reason": result.reason,
+        "phrases": [phrase.to_json() for phrase in result.phrases],
         "need_count": None if result.need_count is None else number_text(result.need_count),
         "need_weight": None if result.need_weight is None else number_text(result.need_weight),
         "objections": list(result.objections),

@@ -21,6 +21,13 @@ from consensus.models import Amendment, AmendmentStatus, Clause, Role, Version
 from consensus.validation import Fields
 
 
+def conflict_text(conflict: Conflict) -> str:
+    """A conflict between two accepted amendments, in the reader's language."""
+    return _("Amendments {first} and {second} on clause {clause}: {reason}").format(
+        first=conflict.first, second=conflict.second, clause=conflict.clause, reason=_(conflict.reason)
+    )
+
+
 class ConsolidationConflicts(ConflictError):
     """Consolidation refused: accepted amendments that cannot all be applied, each named."""
 
@@ -28,7 +35,7 @@ class ConsolidationConflicts(ConflictError):
         self.conflicts = conflicts
         super().__init__(
             _("The accepted amendments conflict, so no new version was made: {conflicts}").format(
-                conflicts="; ".join(str(c) for c in conflicts)
+                conflicts="; ".join(conflict_text(c) for c in conflicts)
             )
         )
 

@@ -9,6 +9,7 @@ from litestar import Request, Response
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from consensus import i18n
 from consensus.errors import NotFound
 from consensus.i18n import _
 from consensus.models import Role
@@ -19,6 +20,9 @@ from consensus.web.forms import FormData, field
 from consensus.web.routing import action, page
 
 PUBLIC_CACHE = "public, max-age=300"
+"""Downloads: the same bytes for everyone (made in the document's language, English)."""
+PAGE_CACHE = {"Cache-Control": "private, max-age=300", "Vary": "Accept-Language, Cookie"}
+"""Public pages: the interface around the text follows the reader's language, and forms carry a token."""
 STANDALONE_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'"
@@ -33,7 +37,7 @@ def public_group(db: Db, group: FromPath[str]) -> Template:
     return Template(
         "public/list.html",
         context={"group_slug": group, "group_name": name, "documents": documents},
-        headers={"Cache-Control": PUBLIC_CACHE},
+        headers=PAGE_CACHE,
     )
 
 
@@ -43,7 +47,7 @@ def public_document(db: Db, group: FromPath[str], document: FromPath[str]) -> Te
     return Template(
         "public/text.html",
         context={"text": services.published_text(db, group, document)},
-        headers={"Cache-Control": PUBLIC_CACHE},
+        headers=PAGE_CACHE,
     )
 
 
@@ -58,8 +62,9 @@ def public_file(
     text = services.published_text(db, group, document, int(match["version"]))
     fmt = match["format"]
     if fmt is None:
-        return Template("public/text.html", context={"text": text}, headers={"Cache-Control": PUBLIC_CACHE})
-    body = formats.render(text, fmt, request.app.template_engine.engine)
+        return Template("public/text.html", context={"text": text}, headers=PAGE_CACHE)
+    with i18n.use(i18n.DEFAULT_LANGUAGE):
+        body = formats.render(text, fmt, request.app.template_engine.engine)
     headers = {
         "Content-Disposition": f'attachment; filename="{text.file_stem}.{fmt}"',
         "Cache-Control": PUBLIC_CACHE,

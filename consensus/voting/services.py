@@ -36,7 +36,7 @@ from consensus.core.tally import (
 from consensus.db import utcnow, write_transaction
 from consensus.documents.services import locate_clause, locate_version, require_current
 from consensus.errors import Conflict, Forbidden, Invalid, NotFound
-from consensus.i18n import _
+from consensus.i18n import N_, _
 from consensus.models import (
     Adoption,
     Amendment,
@@ -59,6 +59,19 @@ from consensus.validation import BODY_LIMIT, HEADING_LIMIT, Fields
 from consensus.voting import live
 
 DEADLINE = Actor(user_id=None, label="deadline")
+
+
+ROUND_STATUS_WORDS = {
+    "draft": N_("in preparation"),
+    "open": N_("open"),
+    "closed": N_("closed"),
+    "cancelled": N_("cancelled"),
+}
+"""A round's status inside a sentence ("Round 4 is closed.")."""
+
+
+def _status(row: Round) -> str:
+    return _(ROUND_STATUS_WORDS.get(row.status, row.status))
 
 
 # --- rules ---------------------------------------------------------------------------------------------
@@ -109,13 +122,13 @@ def _check_round(data: RoundInput) -> tuple[Rule, Fraction, str]:
         else:
             rule = builtin_rule(data.rule)
     except RuleError as problem:
-        name, _sep, message = str(problem).partition(": ")
-        fields.fail(name if name in ("threshold", "comparison", "base") else "rule", message)
+        name = problem.field if problem.field in ("threshold", "comparison", "base") else "rule"
+        fields.fail(name, _(problem.text).format(**problem.values))
     quorum = Fraction(0)
     try:
         quorum = parse_fraction(data.quorum or "0")
     except RuleError as problem:
-        fields.fail("quorum", str(problem).partition(": ")[2])
+        fields.fail("quorum", _(problem.text).format(**problem.values))
     if data.closes_at is not None:
         if data.closes_at.tzinfo is None:
             fields.fail("closes_at", _("Give the deadline with its time zone (for example 2026-12-01T17:00:00Z)."))
@@ -241,7 +254,7 @@ def open_round(session: Session, user: CurrentUser, group_slug: str, round_id: i
         row = _round(session, group_slug, round_id, lock="update")
         if row.status != RoundStatus.draft:
             raise Conflict(
-                _("Round {id} is {status}: only a draft can be opened.").format(id=round_id, status=_(row.status))
+                _("Round {id} is {status}: only a draft can be opened.").format(id=round_id, status=_status(row))
             )
         if row.closes_at is not None and row.closes_at <= utcnow():
             raise Conflict(
@@ -271,7 +284,7 @@ def cancel_round(session: Session, user: CurrentUser, group_slug: str, round_id:
     with write_transaction(session):
         row = _round(session, group_slug, round_id, lock="update")
         if row.status not in (RoundStatus.draft, RoundStatus.open):
-            raise Conflict(_("Round {id} is already {status}.").format(id=round_id, status=_(row.status)))
+            raise Conflict(_("Round {id} is already {status}.").format(id=round_id, status=_status(row)))
         row.status = RoundStatus.cancelled.value
         row.closed_at = utcnow()
         row.closed_by_id = user.id
@@ -358,7 +371,7 @@ def close_round(session: Session, user: CurrentUser, group_slug: str, round_id: 
         row = _round(session, group_slug, round_id, lock="update")
         if row.status != RoundStatus.open:
             raise Conflict(
-                _("Round {id} is {status}: only an open round can be closed.").format(id=round_id, status=_(row.status))
+                _("Round {id} is {status}: only an open round can be closed.").format(id=round_id, status=_status(row))
             )
         _close(session, row, user.actor(group_slug), user.id)
 
@@ -476,7 +489,7 @@ def _cast_into(
     if row.status != RoundStatus.open:
         raise Conflict(
             _("Round {id} is {status}: ballots are taken only while it is open.").format(
-                id=round_id, status=_(row.status)
+                id=round_id, status=_status(row)
             )
         )
     _require_unfrozen(session, row)
@@ -769,7 +782,7 @@ def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id:
             view.my_choice, view.my_explanation, view.my_receipt = mine.choice, mine.explanation, mine.receipt
         mine_eligible = any(e.delegation_id == membership.delegation_id and e.code in eligible_codes for e in electors)
         if row.status != RoundStatus.open:
-            view.why_not = _("The round is {status}.").format(status=_(row.status))
+            view.why_not = _("The round is {status}.").format(status=_status(row))
         elif not membership.is_head:
             view.why_not = _("Only the head of your delegation casts its ballot.")
         elif not mine_eligible:
@@ -789,7 +802,7 @@ class RoundSummary:
     id: int
     title: str
     status: str
-    rule_text: str
+    rule: Rule
     document_title: str
     subject: str
     closes_at: datetime | None
@@ -820,7 +833,7 @@ def list_rounds(session: Session, group_slug: str) -> list[RoundSummary]:
                 row.id,
                 row.title,
                 row.status,
-                rule_of(row).describe(),
+                rule_of(row),
                 title,
                 subject,
                 row.closes_at,

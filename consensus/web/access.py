@@ -65,10 +65,12 @@ async def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: 
         return
     membership = group_membership(connection, user)
     if access.roles and membership.role not in access.roles:
-        needed = ", ".join(sorted(access.roles))
+        from consensus.web.templating import ROLE_LABELS
+
+        needed = ", ".join(_(ROLE_LABELS.get(role, role)) for role in sorted(access.roles))
         raise PermissionDeniedException(
-            _("This needs one of these roles in the group: {roles}. You are {role}.").format(
-                roles=needed, role=membership.role
+            _("This needs one of these roles in the group: {roles}. Your role: {role}.").format(
+                roles=needed, role=_(ROLE_LABELS.get(membership.role, membership.role))
             )
         )
 

@@ -12,23 +12,23 @@ from litestar.response import Redirect, Template
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from consensus.errors import DomainError, Invalid
-from consensus.i18n import _
+from consensus.i18n import N_, _
 from consensus.web.htmx import wants_fragment
 
 log = logging.getLogger("consensus")
 
 TITLES = {
-    400: "The request could not be understood",
-    401: "Please log in",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Not allowed here",
-    409: "That cannot be done now",
-    413: "Too large",
-    422: "Please correct the input",
-    429: "Too many attempts",
-    500: "Something went wrong on our side",
-    503: "Temporarily unavailable",
+    400: N_("The request could not be understood"),
+    401: N_("Please log in"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Not allowed here"),
+    409: N_("That cannot be done now"),
+    413: N_("Too large"),
+    422: N_("Please correct the input"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong on our side"),
+    503: N_("Temporarily unavailable"),
 }
 
 

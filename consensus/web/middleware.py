@@ -15,11 +15,14 @@ from litestar.types import ASGIApp, HTTPSendMessage, Message, Receive, Scope, Se
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from consensus import i18n
 from consensus.accounts import services as accounts
 from consensus.accounts.identity import CurrentUser
 from consensus.settings import SecuritySettings
 
 SESSION_COOKIE = "consensus_session"
+LANGUAGE_COOKIE = "consensus_language"
+"""The language chosen with the switcher by someone not signed in (signed-in users keep it on their account)."""
 CSRF_COOKIE = "consensus_csrf"
 CSRF_HEADER = "x-csrf-token"
 SKIP_KEY = "skip_session"
@@ -119,6 +122,13 @@ class AuthenticationMiddleware(ASGIMiddleware):
             user = await anyio.to_thread.run_sync(self._resolve, bearer, session_token)
         scope["user"] = user
         scope["auth"] = "bearer" if bearer and user else ("session" if user else None)
+        i18n.set_request_language(
+            (user.language if user else None)
+            or cookie_value(scope, LANGUAGE_COOKIE)
+            or i18n.negotiate(_header(scope, b"accept-language"))
+            or i18n.DEFAULT_LANGUAGE,
+            (user.time_zone if user else None) or "UTC",
+        )
         if session_token and user is None:
             # A stale cookie: drop it so the browser stops sending it.
             await next_app(scope, receive, self._clear_cookie(scope, send))

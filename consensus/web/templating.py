@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
-from decimal import Decimal
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -13,59 +12,65 @@ from urllib.parse import urlencode
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine
 
-from consensus.core.tally import RULE_NAMES, number_text
-from consensus.i18n import _, ngettext
+from consensus import i18n
+from consensus.core.tally import RULE_NAMES, Phrase, Result, Rule, Words
+from consensus.i18n import LANGUAGES, N_, _, ngettext
 
 ROLE_LABELS = {
-    "chair": "Chair",
-    "secretariat": "Secretariat",
-    "delegate": "Delegate",
-    "observer": "Observer",
+    "chair": N_("Chair"),
+    "secretariat": N_("Secretariat"),
+    "delegate": N_("Delegate"),
+    "observer": N_("Observer"),
 }
 VOTING_STATUS_LABELS = {
-    "participating": "Participating",
-    "observing": "Observing",
-    "non_voting": "Non-voting",
+    "participating": N_("Participating"),
+    "observing": N_("Observing"),
+    "non_voting": N_("Non-voting"),
 }
 DOCUMENT_STATUS_LABELS = {
-    "draft": "Draft",
-    "open": "Open for negotiation",
-    "adopted": "Adopted",
-    "withdrawn": "Withdrawn",
+    "draft": N_("Draft"),
+    "open": N_("Open for negotiation"),
+    "adopted": N_("Adopted"),
+    "withdrawn": N_("Withdrawn"),
 }
 CLAUSE_STATUS_LABELS = {
-    "open": "Open",
-    "agreed_ad_ref": "Agreed ad referendum",
-    "adopted": "Adopted",
+    "open": N_("Open"),
+    "agreed_ad_ref": N_("Agreed ad referendum"),
+    "adopted": N_("Adopted"),
 }
 
 
-COMMENT_KIND_LABELS = {"general": "General", "technical": "Technical", "editorial": "Editorial"}
+COMMENT_KIND_LABELS = {"general": N_("General"), "technical": N_("Technical"), "editorial": N_("Editorial")}
 DISPOSITION_LABELS = {
-    "accepted": "Accepted",
-    "accepted_in_principle": "Accepted in principle",
-    "noted": "Noted",
-    "rejected": "Rejected",
+    "accepted": N_("Accepted"),
+    "accepted_in_principle": N_("Accepted in principle"),
+    "noted": N_("Noted"),
+    "rejected": N_("Rejected"),
 }
 AMENDMENT_STATUS_LABELS = {
-    "proposed": "Proposed",
-    "withdrawn": "Withdrawn",
-    "accepted": "Accepted",
-    "rejected": "Rejected",
+    "proposed": N_("Proposed"),
+    "withdrawn": N_("Withdrawn"),
+    "accepted": N_("Accepted"),
+    "rejected": N_("Rejected"),
 }
-ROUND_STATUS_LABELS = {"draft": "In preparation", "open": "Open", "closed": "Closed", "cancelled": "Cancelled"}
+ROUND_STATUS_LABELS = {
+    "draft": N_("In preparation"),
+    "open": N_("Open"),
+    "closed": N_("Closed"),
+    "cancelled": N_("Cancelled"),
+}
 CHOICE_LABELS = {
-    "yes": "Yes",
-    "no": "No",
-    "abstain": "Abstain",
-    "support": "Support",
-    "accept": "Accept (can live with it)",
-    "reservation": "Reservation",
-    "objection": "Objection",
-    "silent": "Did not vote",
+    "yes": N_("Yes"),
+    "no": N_("No"),
+    "abstain": N_("Abstain"),
+    "support": N_("Support"),
+    "accept": N_("Accept (can live with it)"),
+    "reservation": N_("Reservation"),
+    "objection": N_("Objection"),
+    "silent": N_("Did not vote"),
 }
 POSITION_SYMBOLS = {"support": "✔", "accept": "○", "reservation": "◐", "objection": "✖"}
-CHANGE_LABELS = {"unchanged": "unchanged", "changed": "changed", "added": "added", "deleted": "deleted"}
+CHANGE_LABELS = {"unchanged": N_("unchanged"), "changed": N_("changed"), "added": N_("added"), "deleted": N_("deleted")}
 
 
 def amendment_kind(kind: str, number: str) -> str:
@@ -86,27 +91,28 @@ def query_with(params: Any, **changes: object) -> str:
     return urlencode(merged)
 
 
+def interface_words() -> Words:
+    """Phrases of reasons and rules in the request's language, figures formatted for it."""
+    return Words(_, ngettext, i18n.format_number)
+
+
+def reason_text(result: Result | Mapping[str, Any]) -> str:
+    """Why a round passed or not, in the reader's language (a result stored before reasons were
+    kept as phrases shows its English sentence)."""
+    if isinstance(result, Result):
+        return interface_words().reason(result.phrases) if result.phrases else result.reason
+    phrases = result.get("phrases")
+    if not phrases:
+        return str(result.get("reason", ""))
+    return interface_words().reason([Phrase.from_json(phrase) for phrase in phrases])
+
+
+def rule_text(rule: Rule) -> str:
+    return interface_words().phrase(rule.phrase())
+
+
 def rule_name(kind: str) -> str:
     return _(RULE_NAMES.get(kind, kind))
-
-
-def format_weight(value: Decimal) -> str:
-    """A weight as written, without trailing zeros."""
-    text = format(value.normalize(), "f")
-    return text
-
-
-def format_datetime(value: datetime | None) -> str:
-    """A timestamp shown in UTC, to the minute."""
-    if value is None:
-        return ""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def format_date(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.astimezone(UTC).strftime("%Y-%m-%d")
 
 
 def paragraphs(text: str) -> list[str]:
@@ -157,10 +163,15 @@ def make_environment(
     )
     env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(globals_ or {})
+    from consensus.documents.versions import conflict_text
+
     env.filters["paragraphs"] = paragraphs
-    env.filters["weight"] = format_weight
-    env.filters["datetime"] = format_datetime
-    env.filters["date"] = format_date
+    env.filters["conflict"] = conflict_text
+    env.filters["weight"] = i18n.format_number
+    env.filters["number"] = i18n.format_number
+    env.filters["percent"] = i18n.format_percent
+    env.filters["datetime"] = i18n.format_datetime
+    env.filters["date"] = i18n.format_date
     env.filters["role"] = lambda v: label(v, ROLE_LABELS)
     env.filters["voting_status"] = lambda v: label(v, VOTING_STATUS_LABELS)
     env.filters["document_status"] = lambda v: label(v, DOCUMENT_STATUS_LABELS)
@@ -174,8 +185,13 @@ def make_environment(
     env.filters["round_status"] = lambda v: label(v, ROUND_STATUS_LABELS)
     env.filters["choice_label"] = lambda v: label(v, CHOICE_LABELS)
     env.filters["rule_name"] = rule_name
-    env.filters["fraction"] = lambda v: number_text(v)
+    env.filters["rule_text"] = rule_text
+    env.filters["reason"] = reason_text
+    env.filters["fraction"] = i18n.format_number
     env.globals["position_symbols"] = POSITION_SYMBOLS
+    env.globals["languages"] = LANGUAGES
+    env.globals["current_language"] = i18n.language
+    env.globals["right_to_left"] = i18n.is_right_to_left
     return env
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from consensus import PROJECT_ROOT
 from tests.conftest import DEMO_PASSWORD, TestDatabase, running_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -59,3 +60,30 @@ def signed_in(browser: Browser, server: str, account: str) -> Page:
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My groups")
     return page
+
+
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def accessibility_problems(page: Page) -> list[str]:
+    """What axe-core (from the npm registry) finds against WCAG 2.2 AA on the page as it is now,
+    one line per element. The page's context must be made with ``bypass_csp=True``: axe is injected
+    as a script the Content-Security-Policy would refuse."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: `make test` installs it with npm")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+            return result.violations.flatMap(v => v.nodes.map(n =>
+                `${v.id} (${v.impact}): ${v.help} — ${n.target.join(" ")}: ${n.failureSummary.replace(/\\s+/g, " ")}`));
+        }""",
+        WCAG,
+    )
+    return list(violations)
+
+
+def assert_accessible(page: Page, what: str) -> None:
+    problems = accessibility_problems(page)
+    assert problems == [], f"{what} ({page.url}) breaks WCAG 2.2 AA:\n" + "\n".join(problems)

@@ -137,7 +137,10 @@ def test_publication_makes_the_text_public_and_nothing_else(browsers, client, db
     assert q(db).execute(select(func.count()).select_from(Publication)).scalar_one() == 1
     page = client.get("/p/oewg-ict/declaration")
     assert page.status_code == 200 and "Adopted on" in page.text and 'href="#main"' in page.text
-    assert "<main" in page.text and page.headers["cache-control"].startswith("public")
+    # Cached by the reader's browser only: the interface around the text follows their language.
+    assert "<main" in page.text and page.headers["cache-control"].startswith("private")
+    assert "Accept-Language" in page.headers["vary"]
+    assert client.get("/p/oewg-ict/declaration/v1.pdf").headers["cache-control"].startswith("public")
     assert client.get("/p/oewg-ict").status_code == 200
     # The private pages stay private, drafts unreachable.
     assert client.get(D, follow_redirects=False).status_code == 303
