@@ -5,16 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from litestar.testing import TestClient
 from sqlalchemy import event
 from sqlmodel import Session
 
 from consensus.amendments import services as amendments
+from consensus.app import create_app
 from consensus.audit.services import Actor
 from consensus.comments import services as comments
 from consensus.core.groupfile import check_group_file
 from consensus.groups.services import load_group_file
+from consensus.settings import Settings
 from tests.conftest import login, who
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    """The app without its deadline loop, whose queries every second would be counted too."""
+    with TestClient(create_app(settings, run_deadlines=False)) as test_client:
+        yield test_client
 
 
 @contextmanager
