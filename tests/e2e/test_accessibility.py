@@ -113,6 +113,11 @@ def test_the_pages_of_a_delegate_are_accessible(browser: Browser, world: World) 
     ]:
         page.goto(path)
         assert_accessible(page, what)
+    page.goto(DOCUMENT)
+    clause = page.locator("[id='clause-3.2']")
+    clause.locator("summary").click()  # the thread opens in place
+    expect(clause.locator(".thread-panel")).to_be_visible()
+    assert_accessible(page, "the document with a comment thread open")
     page.goto(f"{DOCUMENT}/versions/1/clauses/3.2")
     page.get_by_role("link", name="Propose an amendment").first.click()
     page.get_by_label("Amended text").fill("States should protect personal data.")
@@ -249,3 +254,24 @@ def test_a_head_of_delegation_does_everything_with_the_keyboard_alone(browser: B
     expect(announcer).to_have_attribute("aria-live", "polite")
     expect(announcer).to_contain_text("The round is closed.")
     expect(support).to_be_focused()
+
+
+def test_pages_reflow_at_320_pixels_without_sideways_scrolling(browser: Browser, world: World) -> None:
+    """WCAG 1.4.10: at 320 CSS pixels nothing needs scrolling in two directions (wide tables scroll
+    inside their own box)."""
+    page = visitor(browser, world, "chair", viewport={"width": 320, "height": 640})
+    for path in [
+        "/",
+        GROUP,
+        DOCUMENT,
+        f"{DOCUMENT}/versions/1/clauses/3.2",
+        f"{GROUP}/amendments/{world.amendment}",
+        f"{DOCUMENT}/comments",
+        f"{DOCUMENT}/agreement",
+        f"{GROUP}/rounds/{world.open_round}",
+        f"{GROUP}/rounds/{world.closed_round}",
+        "/account",
+    ]:
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} is {overflow} px too wide at 320 px"

@@ -16,6 +16,7 @@ from consensus.db import make_engine
 from consensus.models import Clause
 from consensus.publishing import services as publishing
 from tests.conftest import TestDatabase, make_settings, running_server, who
+from tests.e2e.conftest import assert_accessible
 
 
 @pytest.fixture(scope="module")
@@ -63,4 +64,17 @@ def test_the_public_page_reflows_on_a_phone(browser: Browser, server: str) -> No
     page = context.new_page()
     page.goto("/p/oewg-ict/declaration")
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    context.close()
+
+
+def test_the_public_pages_are_accessible(browser: Browser, server: str) -> None:
+    context = browser.new_context(base_url=server, bypass_csp=True)
+    page = context.new_page()
+    for path, what in [
+        ("/p/oewg-ict", "the list of published texts"),
+        ("/p/oewg-ict/declaration", "a published text with its annexes"),
+        ("/p/oewg-ict/nothing", "the public not-found page"),
+    ]:
+        page.goto(path)
+        assert_accessible(page, what)
     context.close()
