@@ -101,6 +101,11 @@ def time_zone() -> tzinfo:
     return _zone(_time_zone.get())
 
 
+def time_zone_name() -> str:
+    """The reader's time zone, as its IANA name (``UTC`` unless they chose one)."""
+    return _time_zone.get()
+
+
 @lru_cache(maxsize=64)
 def _zone(name: str) -> tzinfo:
     try:

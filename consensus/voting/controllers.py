@@ -13,6 +13,7 @@ from litestar.response import Redirect, ServerSentEvent, Template
 from litestar.response.sse import ServerSentEventMessage
 from sqlmodel import Session
 
+from consensus import i18n
 from consensus.accounts.identity import CurrentUser
 from consensus.core.chart import panels
 from consensus.core.tally import BUILTIN_RULES
@@ -34,13 +35,14 @@ KEY_COOKIE = "consensus_round_{id}"
 
 
 def parse_deadline(text: str) -> datetime | None:
-    """A deadline typed in a form: ISO with a zone, or date and time in UTC (datetime-local)."""
+    """A deadline typed in a form: ISO with a zone, or a date and time (datetime-local) in the
+    reader's time zone (UTC unless they chose one)."""
     text = text.strip()
     if not text:
         return None
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+        return (value if value.tzinfo else value.replace(tzinfo=i18n.time_zone())).astimezone(UTC)
     except (ValueError, OverflowError):
         raise Invalid({"closes_at": _("Give the deadline as a date and time, for example 2026-12-01T17:00.")}) from None
 

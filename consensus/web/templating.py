@@ -192,6 +192,7 @@ def make_environment(
     env.globals["languages"] = LANGUAGES
     env.globals["current_language"] = i18n.language
     env.globals["right_to_left"] = i18n.is_right_to_left
+    env.globals["time_zone_name"] = i18n.time_zone_name
     return env
 
 

@@ -5,7 +5,7 @@ language writes them; the drafts themselves unchanged."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -18,7 +18,7 @@ from consensus.db import utcnow
 from consensus.i18n import _, format_number, use
 from consensus.models import Round, User
 from tests.conftest import csrf_token, login, post_form, q
-from tests.integration.test_rounds import ROUNDS, opened
+from tests.integration.test_rounds import ROUNDS, create, opened, round_id
 
 
 def translated(language: str, message: str) -> str:
@@ -120,3 +120,12 @@ def test_error_pages_speak_the_readers_language(client) -> None:  # type: ignore
     page = client.get("/p/nobody", headers={"Accept-Language": "zh"})
     assert page.status_code == 404 and '<html lang="zh"' in page.text
     assert translated("zh", "Not found") in page.text
+
+
+def test_a_deadline_typed_in_the_form_is_in_the_readers_time_zone(browsers, db: Session) -> None:  # type: ignore[no-untyped-def]
+    chair = browsers("chair")
+    assert post_form(chair, "/account", {"language": "", "time_zone": "Asia/Tokyo"}, page="/account").status_code == 303
+    assert "Deadline (Asia/Tokyo time, optional)" in chair.get(f"{ROUNDS}/new").text
+    rid = round_id(create(chair, closes_at="2030-01-01T09:00"))
+    stored = q(db).get(Round, rid)
+    assert stored is not None and stored.closes_at == datetime(2030, 1, 1, 0, 0, tzinfo=UTC)  # 09:00 in Tokyo
