@@ -13,7 +13,7 @@ import contextlib
 import contextvars
 from collections.abc import Iterator
 from datetime import UTC, datetime, tzinfo
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
 from gettext import NullTranslations
@@ -221,6 +221,8 @@ def format_number(value: Decimal | Fraction | int | str) -> str:
 
 
 def format_percent(value: Decimal | Fraction | float) -> str:
+    """A share as a percentage to a tenth, the language's way (``66.7%``, ``66,7 %``)."""
     from babel.numbers import format_percent as babel_percent
 
-    return babel_percent(Decimal(str(float(value))), format="#,##0.#%", locale=_locale())
+    share = Decimal(str(float(value))).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    return babel_percent(share, locale=_locale(), decimal_quantization=False)

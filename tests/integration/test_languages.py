@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,10 +16,10 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from consensus.db import utcnow
-from consensus.i18n import _, format_number, use
+from consensus.i18n import _, format_number, format_percent, use
 from consensus.models import Round, User
 from tests.conftest import csrf_token, login, post_form, q
-from tests.integration.test_rounds import ROUNDS, create, opened, round_id
+from tests.integration.test_rounds import ROUNDS, act, create, opened, round_id, vote
 
 
 def translated(language: str, message: str) -> str:
@@ -129,3 +130,18 @@ def test_a_deadline_typed_in_the_form_is_in_the_readers_time_zone(browsers, db: 
     rid = round_id(create(chair, closes_at="2030-01-01T09:00"))
     stored = q(db).get(Round, rid)
     assert stored is not None and stored.closes_at == datetime(2030, 1, 1, 0, 0, tzinfo=UTC)  # 09:00 in Tokyo
+
+
+def test_results_show_shares_and_figures_the_languages_way(browsers) -> None:  # type: ignore[no-untyped-def]
+    rid = opened(browsers, rule="simple_majority")
+    assert vote(browsers("ken.head"), rid, "yes").status_code == 303
+    chair = browsers("chair")
+    assert act(chair, rid, "close").status_code == 303
+    english = chair.get(f"{ROUNDS}/{rid}").text
+    assert "Share of the electorate" in english and "6.3%" in english  # 1 of 16
+    assert post_form(chair, "/language", {"language": "fr", "next": "/"}, page="/").status_code == 303
+    french = chair.get(f"{ROUNDS}/{rid}").text
+    with use("fr"):
+        share, heading, verdict = format_percent(Fraction(1, 16)), _("Share of the electorate"), _("Passed")
+    assert share == "6,3\u00a0%" and share in french and heading in french
+    assert f"{verdict}\u00a0:" in french or f"{verdict}:" in french  # the reason, in French
