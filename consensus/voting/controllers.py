@@ -229,9 +229,10 @@ async def round_live(request: Request[Any, Any, Any], group: FromPath[str], roun
     watcher = request.app.state.watcher
     renders = request.app.state.live_renders
     template = request.app.template_engine.get_template("voting/_live.html")
-    # What the panel shows depends on the state of the round and on who looks (the running tally is
-    # for those who run rounds): streams that agree on both share one render.
-    audience = user.member_of(group).runs_rounds
+    # What the panel shows depends on the state of the round and on who looks: the running tally is
+    # for those who run rounds, and the words, figures and times follow the reader's language and
+    # time zone. Streams that agree on all of these share one render.
+    audience = (user.member_of(group).runs_rounds, i18n.language(), i18n.time_zone_name())
 
     def check() -> None:  # refuse at once (404) if the round is not in this group
         with Session(engine) as session:

@@ -8,17 +8,20 @@ import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from markupsafe import escape
 from sqlalchemy import select, update
 from sqlmodel import Session
 
+from consensus.accounts.services import create_api_token
 from consensus.db import utcnow
 from consensus.i18n import _, format_number, format_percent, use
 from consensus.models import Round, User
-from tests.conftest import csrf_token, login, post_form, q
+from tests.conftest import ServerProcess, TestDatabase, csrf_token, login, post_form, q
 from tests.integration.test_rounds import ROUNDS, act, create, opened, round_id, vote
 
 
@@ -145,3 +148,28 @@ def test_results_show_shares_and_figures_the_languages_way(browsers) -> None:  #
         share, heading, verdict = format_percent(Fraction(1, 16)), _("Share of the electorate"), _("Passed")
     assert share == "6,3\u00a0%" and share in french and heading in french
     assert f"{verdict}\u00a0:" in french or f"{verdict}:" in french  # the reason, in French
+
+
+def test_live_panels_are_shared_only_by_readers_of_the_same_language(
+    browsers, db: Session, tmp_path: Path, test_database: TestDatabase
+) -> None:  # type: ignore[no-untyped-def]
+    """One server process shares a panel's render among its streams: never across languages."""
+    rid = opened(browsers, rule="simple_majority")
+    assert vote(browsers("ken.head"), rid, "yes").status_code == 303
+    assert act(browsers("chair"), rid, "close").status_code == 303
+    token = create_api_token(q(db), "ken.head@demo.example")  # no language on the account
+    db.close()
+    server = ServerProcess(tmp_path, test_database.url)
+    panels = {}
+    try:
+        url = server.start()
+        for language in ("fr", "en", "fr"):
+            headers = {"Authorization": f"Bearer {token}", "Accept-Language": language}
+            with httpx.stream("GET", f"{url}{ROUNDS}/{rid}/live", headers=headers, timeout=10) as stream:
+                panels[language] = "".join(stream.iter_text())
+    finally:
+        server.stop()
+    with use("fr"):
+        passed_fr = _("Result: passed")
+    assert passed_fr in panels["fr"] and passed_fr not in panels["en"]
+    assert "Result: passed" in panels["en"]
