@@ -244,6 +244,9 @@ class Document(SQLModel, table=True):
     title: str = Field(max_length=300)
     status: str = Field(default=DocumentStatus.open.value, max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    language: str = Field(default="en", max_length=16)
+    """The language the text is written in (a BCP 47 tag such as ``en`` or ``fr``), whatever the
+    language of the interface around it."""
 
 
 class Version(SQLModel, table=True):

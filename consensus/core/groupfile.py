@@ -88,6 +88,18 @@ class DocumentSpec:
     title: str
     status: str = "open"
     clauses: tuple[ClauseSpec, ...] = ()
+    language: str = "en"
+    """The language the text is written in (BCP 47: ``en``, ``fr``, ``zh-Hans``)."""
+
+
+LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8}){0,3}$")
+
+
+def _language_tag(c: _Checker, doc: Mapping[str, Any], entry: str) -> str:
+    tag = c.text(doc, entry, "language", required=False, max_length=35) or "en"
+    if not LANGUAGE_TAG.match(tag):
+        c.fail(entry, "language", "must be a language tag such as en, fr or zh-Hans")
+    return tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,7 +303,7 @@ def check_group_file(raw: Any, source: str = "group file") -> GroupFile:
     for i, doc_raw in enumerate(c.sequence(top, "documents", required=False)):
         label = str(doc_raw.get("slug", "")) if isinstance(doc_raw, Mapping) else ""
         entry = _entry("documents", i, label)
-        doc = c.mapping(doc_raw, entry, {"slug", "title", "status", "clauses"})
+        doc = c.mapping(doc_raw, entry, {"slug", "title", "status", "language", "clauses"})
         if doc is None:
             continue
         slug = c.text(doc, entry, "slug", max_length=64)
@@ -331,6 +343,7 @@ def check_group_file(raw: Any, source: str = "group file") -> GroupFile:
                 title=c.text(doc, entry, "title", max_length=300),
                 status=c.choice(doc, entry, "status", DOCUMENT_STATUSES, "open"),
                 clauses=tuple(clauses),
+                language=_language_tag(c, doc, entry),
             )
         )
 

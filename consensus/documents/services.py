@@ -74,6 +74,8 @@ class DocumentView:
     adopted: bool = False
     published: bool = False
     ref: VersionRef | None = None
+    language: str = "en"
+    """The language the text is written in."""
 
     @property
     def frozen(self) -> bool:
@@ -92,6 +94,7 @@ class VersionRef:
     document_title: str
     document_status: str
     version_id: int
+    document_language: str
     number: int
     latest_number: int
     superseded: bool
@@ -164,6 +167,7 @@ def locate_version(session: Session, group_slug: str, document_slug: str, versio
         document_title=document.title,
         document_status=document.status,
         version_id=chosen.id,
+        document_language=document.language,
         number=chosen.number,
         latest_number=versions[-1].number,
         superseded=chosen.superseded_at is not None,
@@ -275,4 +279,5 @@ def read_document(session: Session, group_slug: str, document_slug: str, version
         adopted=ref.adopted,
         published=ref.published,
         ref=ref,
+        language=ref.document_language,
     )

@@ -181,7 +181,9 @@ def load_group_file(session: Session, spec: GroupFile, actor: Actor, source: str
             if document is None:
                 document = Document(group_id=group.id, slug=doc_spec.slug, title=doc_spec.title)
                 created["documents"] += 1
-            _set(document, updated, "documents", title=doc_spec.title, status=doc_spec.status)
+            _set(
+                document, updated, "documents", title=doc_spec.title, status=doc_spec.status, language=doc_spec.language
+            )
             session.add(document)
             session.flush()
             latest = session.execute(

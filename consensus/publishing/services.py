@@ -261,6 +261,8 @@ class PublishedText:
     """Per delegation name."""
     roll_calls: list[RollCall] = field(default_factory=list)
     other_versions: list[int] = field(default_factory=list)
+    language: str = "en"
+    """The language the text is written in."""
 
     @property
     def adopted_on(self) -> str:
@@ -332,6 +334,7 @@ def published_text(session: Session, group_slug: str, document_slug: str, versio
         statements=_statements(session, document.id, version_row.id),  # type: ignore[arg-type]
         roll_calls=_roll_calls(session, version_row.id),  # type: ignore[arg-type]
         other_versions=[n for n in numbers if n != version_row.number],
+        language=document.language,
     )
 
 

@@ -173,3 +173,13 @@ def test_live_panels_are_shared_only_by_readers_of_the_same_language(
         passed_fr = _("Result: passed")
     assert passed_fr in panels["fr"] and passed_fr not in panels["en"]
     assert "Result: passed" in panels["en"]
+
+
+def test_the_draft_is_marked_with_its_own_language_inside_a_page_in_another(as_user) -> None:  # type: ignore[no-untyped-def]
+    """WCAG 3.1.2: a screen reader reads the English draft with an English voice on an Arabic page."""
+    head = as_user("ken.head@demo.example")
+    page = head.get("/groups/oewg-ict/documents/declaration", headers={"Accept-Language": "ar"}).text
+    assert '<html lang="ar" dir="rtl">' in page
+    assert '<h1 id="document-title" lang="en">' in page and 'class="clause__text" lang="en"' in page
+    clause = head.get("/groups/oewg-ict/documents/declaration/versions/1/clauses/3.2").text
+    assert 'class="clause__text clause-page__text" lang="en"' in clause

@@ -114,6 +114,7 @@ def test_the_demo_file_is_a_believable_group() -> None:
         (broken("documents.0.clauses.0.text", None), "documents[0] (decl) clauses[0] (1): text: is missing"),
         (broken("documents.0.clauses", []), "documents[0] (decl): clauses: must be a non-empty list"),
         (broken("delegations.0.colour", "red"), "delegations[0] (KEN): colour: unknown field"),
+        (broken("documents.0.language", "English"), "documents[0] (decl): language: must be a language tag"),
         (broken("group", None), "group: is missing"),
     ],
 )
