@@ -110,6 +110,7 @@ def test_the_pages_of_a_delegate_are_accessible(browser: Browser, world: World) 
         (f"{GROUP}/rounds/{world.closed_round}", "a closed round with its result"),
         ("/account", "the settings"),
         (f"{GROUP}/rounds/999999", "the not-found page"),
+        (f"{GROUP}/members/new", "the not-allowed page"),
     ]:
         page.goto(path)
         assert_accessible(page, what)
