@@ -102,6 +102,7 @@ def document_detail(
         status=view.status,
         version=view.version,
         clauses=[ClauseOut(c.number, c.heading, c.text, c.status) for c in view.clauses],
+        language=view.language,
     )
 
 

@@ -40,6 +40,8 @@ class DocumentOut:
     status: str
     version: int
     clauses: list[ClauseOut]
+    language: str = "en"
+    """The language the text is written in (BCP 47)."""
 
 
 @dataclass(frozen=True, slots=True)

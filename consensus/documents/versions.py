@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
+from consensus import i18n
 from consensus.accounts.identity import CurrentUser
 from consensus.audit import services as audit
 from consensus.core.compare import Comparison, compare
@@ -132,10 +133,14 @@ def consolidate_version(
         now = utcnow()
         session.execute(update(Version).where(Version.id == ref.version_id).values(superseded_at=now))
         applied = ", ".join(str(i) for i in result.applied)
+        if not note:
+            # Part of the document's record: written in the document's language, not the clerk's.
+            with i18n.use(ref.document_language):
+                note = _("Consolidated from version {n} with amendments {ids}.").format(n=ref.number, ids=applied)
         version = Version(
             document_id=ref.document_id,
             number=ref.number + 1,
-            note=note or _("Consolidated from version {n} with amendments {ids}.").format(n=ref.number, ids=applied),
+            note=note,
             created_at=now,
             created_by_id=user.id,
         )

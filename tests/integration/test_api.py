@@ -37,8 +37,8 @@ def test_the_group_with_its_delegations(client: TestClient, token: str, demo_spe
 
 def test_the_document_at_its_latest_and_a_given_version(client: TestClient, token: str, demo_spec) -> None:  # type: ignore[no-untyped-def]
     latest = client.get("/api/v1/groups/oewg-ict/documents/declaration", headers=bearer(token)).json()
-    assert set(latest) == {"slug", "title", "status", "version", "clauses"}
-    assert latest["version"] == 1 and latest["status"] == "open"
+    assert set(latest) == {"slug", "title", "status", "version", "clauses", "language"}
+    assert latest["version"] == 1 and latest["status"] == "open" and latest["language"] == "en"
     assert [c["number"] for c in latest["clauses"]] == [c.number for c in demo_spec.documents[0].clauses]
     assert set(latest["clauses"][0]) == {"number", "heading", "text", "status"}
     pinned = client.get("/api/v1/groups/oewg-ict/documents/declaration?version=1", headers=bearer(token)).json()
