@@ -68,6 +68,7 @@ def public_file(
     headers = {
         "Content-Disposition": f'attachment; filename="{text.file_stem}.{fmt}"',
         "Cache-Control": PUBLIC_CACHE,
+        "Content-Language": text.language,
     }
     if fmt == "html":
         headers["Content-Security-Policy"] = STANDALONE_CSP

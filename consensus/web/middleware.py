@@ -205,6 +205,8 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
     static = bool(handler is not None and handler.opt.get(SKIP_KEY))
     if not static and "cache-control" not in headers:
         headers["cache-control"] = "no-store"
+    if not static and headers.get("content-type", "").startswith("text/html") and "content-language" not in headers:
+        headers["content-language"] = i18n.language()  # the interface's (a download states its own)
 
 
 def middleware_stack(engine: Callable[[], Engine], security: SecuritySettings) -> list[Any]:

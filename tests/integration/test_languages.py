@@ -46,7 +46,7 @@ def translated(language: str, message: str) -> str:
 )
 def test_the_browser_language_chooses_the_interface(client, header: str, language: str, direction: str) -> None:  # type: ignore[no-untyped-def]
     page = client.get("/login", headers={"Accept-Language": header})
-    assert page.status_code == 200
+    assert page.status_code == 200 and page.headers["content-language"] == language
     assert f'<html lang="{language}" dir="{direction}">' in page.text
     assert translated(language, "Log in") in page.text
 
