@@ -100,5 +100,5 @@ bench: install-dev postgres ## figures for the README (SQLite pages, logins, vot
 # The interface's messages: extract them from the code and templates, and update every catalogue.
 messages: install-dev
 	$(BIN)/pybabel --quiet extract -F $(LOCALES)/babel.cfg -o $(LOCALES)/messages.pot --project=Consensus --version=1 \
-	  --copyright-holder=Consensus --msgid-bugs-address=consensus@localhost --sort-by-file --width=120 --no-location --keywords=Nn_:1,2 .
+	  --copyright-holder=Consensus --msgid-bugs-address=consensus@localhost --sort-by-file --width=120 --no-location --keywords=Nn_:1,2 --keywords=NC_:1c,2 .
 	$(BIN)/pybabel --quiet update -i $(LOCALES)/messages.pot -d $(LOCALES) --width=120 --ignore-obsolete

@@ -83,6 +83,17 @@ def N_(message: str) -> str:
     return message
 
 
+def pgettext(context: str, message: str) -> str:
+    """Translate a message whose translation depends on what it qualifies (``round status``:
+    "Open" is feminine in Spanish for a round, masculine in French)."""
+    return catalogue(_language.get()).pgettext(context, message)
+
+
+def NC_(context: str, message: str) -> tuple[str, str]:
+    """Mark a message with its context for the catalogues, to be translated with ``pgettext`` where shown."""
+    return context, message
+
+
 def Nn_(singular: str, plural: str) -> tuple[str, str]:
     """Mark a message with its plural for the catalogues, to be translated by count where shown."""
     return singular, plural

@@ -14,7 +14,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 
 from consensus import i18n
 from consensus.core.tally import RULE_NAMES, Phrase, Result, Rule, Words
-from consensus.i18n import LANGUAGES, N_, _, ngettext
+from consensus.i18n import LANGUAGES, N_, NC_, _, ngettext, pgettext
 
 ROLE_LABELS = {
     "chair": N_("Chair"),
@@ -23,41 +23,45 @@ ROLE_LABELS = {
     "observer": N_("Observer"),
 }
 VOTING_STATUS_LABELS = {
-    "participating": N_("Participating"),
-    "observing": N_("Observing"),
-    "non_voting": N_("Non-voting"),
+    "participating": NC_("delegation status", "Participating"),
+    "observing": NC_("delegation status", "Observing"),
+    "non_voting": NC_("delegation status", "Non-voting"),
 }
 DOCUMENT_STATUS_LABELS = {
-    "draft": N_("Draft"),
-    "open": N_("Open for negotiation"),
-    "adopted": N_("Adopted"),
-    "withdrawn": N_("Withdrawn"),
+    "draft": NC_("document status", "Draft"),
+    "open": NC_("document status", "Open for negotiation"),
+    "adopted": NC_("document status", "Adopted"),
+    "withdrawn": NC_("document status", "Withdrawn"),
 }
 CLAUSE_STATUS_LABELS = {
-    "open": N_("Open"),
-    "agreed_ad_ref": N_("Agreed ad referendum"),
-    "adopted": N_("Adopted"),
+    "open": NC_("clause status", "Open"),
+    "agreed_ad_ref": NC_("clause status", "Agreed ad referendum"),
+    "adopted": NC_("clause status", "Adopted"),
 }
 
 
-COMMENT_KIND_LABELS = {"general": N_("General"), "technical": N_("Technical"), "editorial": N_("Editorial")}
+COMMENT_KIND_LABELS = {
+    "general": NC_("comment kind", "General"),
+    "technical": NC_("comment kind", "Technical"),
+    "editorial": NC_("comment kind", "Editorial"),
+}
 DISPOSITION_LABELS = {
-    "accepted": N_("Accepted"),
-    "accepted_in_principle": N_("Accepted in principle"),
-    "noted": N_("Noted"),
-    "rejected": N_("Rejected"),
+    "accepted": NC_("comment disposition", "Accepted"),
+    "accepted_in_principle": NC_("comment disposition", "Accepted in principle"),
+    "noted": NC_("comment disposition", "Noted"),
+    "rejected": NC_("comment disposition", "Rejected"),
 }
 AMENDMENT_STATUS_LABELS = {
-    "proposed": N_("Proposed"),
-    "withdrawn": N_("Withdrawn"),
-    "accepted": N_("Accepted"),
-    "rejected": N_("Rejected"),
+    "proposed": NC_("amendment status", "Proposed"),
+    "withdrawn": NC_("amendment status", "Withdrawn"),
+    "accepted": NC_("amendment status", "Accepted"),
+    "rejected": NC_("amendment status", "Rejected"),
 }
 ROUND_STATUS_LABELS = {
-    "draft": N_("In preparation"),
-    "open": N_("Open"),
-    "closed": N_("Closed"),
-    "cancelled": N_("Cancelled"),
+    "draft": NC_("round status", "In preparation"),
+    "open": NC_("round status", "Open"),
+    "closed": NC_("round status", "Closed"),
+    "cancelled": NC_("round status", "Cancelled"),
 }
 CHOICE_LABELS = {
     "yes": N_("Yes"),
@@ -121,8 +125,14 @@ def paragraphs(text: str) -> list[str]:
     return [part for part in parts if part]
 
 
-def label(value: str, labels: dict[str, str]) -> str:
-    return _(labels.get(value, value))
+def label(value: str, labels: Mapping[str, str | tuple[str, str]]) -> str:
+    """The words for a stored value, in the reader's language (with its context where it has one)."""
+    entry = labels.get(value)
+    if entry is None:
+        return value
+    if isinstance(entry, tuple):
+        return pgettext(*entry)
+    return _(entry)
 
 
 def asset_url_maker(directories: dict[str, Path]) -> Any:

@@ -113,7 +113,7 @@ def test_every_catalogue_translates_every_message_and_keeps_its_placeholders(lan
     for message in _template():
         if not message.id:
             continue
-        translated = catalogue.get(message.id)
+        translated = catalogue.get(message.id, context=message.context)
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         if translated is None or translated.fuzzy:
             problems.append(f"not translated: {ids[0]!r}")
@@ -141,7 +141,7 @@ def test_the_template_catalogue_is_up_to_date_with_the_code() -> None:
     method_map = [("consensus/**.py", "python"), ("templates/**.html", "jinja2")]
     options_map = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
     found = set()
-    keywords = {**DEFAULT_KEYWORDS, "Nn_": (1, 2)}
+    keywords = {**DEFAULT_KEYWORDS, "Nn_": (1, 2), "NC_": ((1, "c"), 2)}
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
         PROJECT_ROOT, method_map=method_map, options_map=options_map, keywords=keywords
     ):
