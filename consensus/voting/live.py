@@ -1,6 +1,7 @@
-"""Live rounds: watching a round's change counter and telling every open page when it moves.
+"""Live rounds: watching a round's state and telling every open page when it moves.
 
-One poller per watched round per process reads the counter (cheap, one indexed row). It wakes when
+A round's state is its status and its newest audit event (every ballot and every change of status
+is one). One poller per watched round per process reads it (one index lookup). It wakes when
 told a round changed: by this process at once, and on PostgreSQL by a ``NOTIFY`` that the changing
 transaction sends and the server delivers to every worker's listener when it commits. Between
 wake-ups it polls: every half second on SQLite (where polling is how other processes are heard) or
@@ -25,7 +26,7 @@ from sqlmodel import Session
 log = logging.getLogger("consensus.live")
 
 State = tuple[int, str]
-"""(change counter, status) of a round."""
+"""(sequence number of the round's newest audit event, status) of a round."""
 
 CHANNEL = "consensus_rounds"
 """The PostgreSQL notification channel; the payload is the round's id."""
