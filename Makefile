@@ -39,16 +39,20 @@ install: system $(VENV)/.runtime $(NODE_STAMP)
 install-dev: system $(VENV)/.dev $(NODE_STAMP)
 	$(COMPILE_CATALOGUES)
 
-# WeasyPrint (the PDF downloads) needs Pango from the system.
-system:
-	@if ! ldconfig -p | grep -q libpangoft2-1.0; then \
+# Debian packages the product or its tests need: installed with apt when missing and running as
+# root, else named. $(call apt_need,CHECK,WHAT,PACKAGES)
+apt_need = @if ! $(1) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Pango for PDF output"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0; \
+	    echo "Installing $(2)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(3); \
 	  else \
-	    echo "PDF output needs Pango: run 'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0'" >&2; exit 1; \
+	    echo "Consensus needs $(2): run 'sudo apt-get install $(3)'" >&2; exit 1; \
 	  fi; \
 	fi
+
+# WeasyPrint (the PDF downloads) needs Pango from the system.
+system:
+	$(call apt_need,ldconfig -p | grep -q libpangoft2-1.0,Pango for PDF output,libpango-1.0-0 libpangoft2-1.0-0)
 
 migrate: install
 	$(BIN)/consensus migrate
@@ -71,25 +75,11 @@ $(NODE_STAMP): package.json package-lock.json
 
 # Browser tests drive Debian's Chromium: Playwright cannot download its own browser here.
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian's chromium for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else \
-	    echo "The browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium'" >&2; exit 1; \
-	  fi; \
-	fi
+	$(call apt_need,test -x /usr/bin/chromium,Debian's chromium for the browser tests,chromium)
 
 # The PostgreSQL server the second test pass runs on (`.ci/postgres` starts a throwaway one).
 postgres:
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing PostgreSQL for the tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
-	  else \
-	    echo "The tests need PostgreSQL: run 'sudo apt-get install postgresql'" >&2; exit 1; \
-	  fi; \
-	fi
+	$(call apt_need,ls /usr/lib/postgresql/*/bin/initdb,PostgreSQL for the tests,postgresql)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-results

@@ -20,6 +20,15 @@ from gettext import NullTranslations
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale
+from babel.dates import format_date as babel_date
+from babel.dates import format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.numbers import format_percent as babel_percent
+from babel.support import Translations
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 DEFAULT_LANGUAGE = "en"
 LANGUAGES: dict[str, str] = {
@@ -43,17 +52,12 @@ def catalogue(language: str) -> NullTranslations:
     themselves)."""
     if language == DEFAULT_LANGUAGE:
         return NullTranslations()
-    from babel.support import Translations
-
     return Translations.load(LOCALE_DIR, [language], domain="messages")
 
 
 def compile_catalogues() -> list[Path]:
-    """Compile every catalogue whose .po is newer than its .mo (``make`` runs ``pybabel compile``;
-    this serves the tests and development). Returns the catalogues compiled."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
+    """Compile every catalogue whose .po is newer than its .mo: ``make install`` calls it, and so
+    does the test session (for runs without make). Returns the catalogues compiled."""
     compiled = []
     for po in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/messages.po")):
         mo = po.with_suffix(".mo")
@@ -134,17 +138,21 @@ def valid_time_zone(name: str) -> bool:
     return True
 
 
-def set_request_language(language_code: str, zone: str = "UTC") -> None:
-    """Choose the language and time zone for the rest of this request (the web layer calls it once)."""
-    _language.set(language_code if language_code in LANGUAGES else DEFAULT_LANGUAGE)
-    _time_zone.set(zone or "UTC")
+def set_request_language(
+    language_code: str, zone: str = "UTC"
+) -> tuple[contextvars.Token[str], contextvars.Token[str]]:
+    """Choose the language (one of ours, else English) and time zone for the rest of this request
+    (the web layer calls it once); returns what ``use`` needs to undo it."""
+    return (
+        _language.set(language_code if language_code in LANGUAGES else DEFAULT_LANGUAGE),
+        _time_zone.set(zone or "UTC"),
+    )
 
 
 @contextlib.contextmanager
 def use(language_code: str, zone: str = "UTC") -> Iterator[None]:
     """Speak a language (and show times in a zone) inside the block."""
-    language_token = _language.set(language_code if language_code in LANGUAGES else DEFAULT_LANGUAGE)
-    zone_token = _time_zone.set(zone or "UTC")
+    language_token, zone_token = set_request_language(language_code, zone)
     try:
         yield
     finally:
@@ -185,14 +193,9 @@ def format_datetime(value: datetime | None) -> str:
     zone is another one: "30 nov. 2026, 21:15 CET (20:15 UTC)"."""
     if value is None:
         return ""
-    from babel import Locale
-    from babel.dates import format_date as babel_date
-    from babel.dates import format_time
-
     zone = time_zone()
     language_code = _locale()
-    when = Locale.parse(language_code).datetime_formats["medium"]
-    local = str(when).format(
+    local = _moment_pattern(language_code).format(
         format_time(value, "short", tzinfo=zone, locale=language_code),
         babel_date(value.astimezone(zone), "medium", locale=language_code),
     )
@@ -200,6 +203,12 @@ def format_datetime(value: datetime | None) -> str:
         return f"{local} UTC"
     utc = format_time(value, "HH:mm", tzinfo=UTC, locale=language_code)
     return f"{local} {zone_label(value, zone)} ({utc} UTC)"
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _moment_pattern(language_code: str) -> str:
+    """How the language joins a time and a date ("{1}, {0}")."""
+    return str(Locale.parse(language_code).datetime_formats["medium"])
 
 
 def zone_label(value: datetime, zone: tzinfo) -> str:
@@ -211,7 +220,6 @@ def zone_label(value: datetime, zone: tzinfo) -> str:
 def format_date(value: datetime | None) -> str:
     if value is None:
         return ""
-    from babel.dates import format_date as babel_date
 
     return babel_date(value.astimezone(time_zone()), "medium", locale=_locale())
 
@@ -219,9 +227,7 @@ def format_date(value: datetime | None) -> str:
 def format_number(value: Decimal | Fraction | int | str) -> str:
     """A number as the reader's language writes it (a weight: ``54.03``, ``54,03``, ``٥٤٫٠٣``). A
     fraction that has no exact decimal form stays a fraction."""
-    from babel.numbers import format_decimal
-
-    from consensus.core.tally import number_text
+    from consensus.core.tally import number_text  # here: the tally marks its words with this module
 
     text = number_text(value) if isinstance(value, Fraction) else str(value)
     if "/" in text:
@@ -233,7 +239,5 @@ def format_number(value: Decimal | Fraction | int | str) -> str:
 
 def format_percent(value: Decimal | Fraction | float) -> str:
     """A share as a percentage to a tenth, the language's way (``66.7%``, ``66,7 %``)."""
-    from babel.numbers import format_percent as babel_percent
-
     share = Decimal(str(float(value))).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
     return babel_percent(share, locale=_locale(), decimal_quantization=False)

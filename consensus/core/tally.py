@@ -32,9 +32,9 @@ Base = Literal["cast", "present", "eligible"]
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
-    """Words of a reason or a rule: an English message with ``{placeholders}`` (marked for the
-    catalogues) and the values it names: counts, exact numbers, delegation codes, or other
-    phrases. Shown in the reader's language where it is shown, joined in English for the record."""
+    """Words of a reason or a rule: an English message marked for the catalogues, with named gaps
+    in braces, and the values that fill them (counts, exact numbers, delegation codes, other
+    phrases). Rendered in the reader's language where shown, and in English for the record."""
 
     text: str
     values: Mapping[str, object] = field(default_factory=dict)

@@ -250,18 +250,25 @@ def client_pool(url: str, clients: int) -> list[httpx.AsyncClient]:
     return [httpx.AsyncClient(base_url=url, timeout=300) for _ in range(clients)]
 
 
+async def opened_round(client: httpx.AsyncClient, chair: str, title: str) -> int:
+    """A weighted-majority round on the storm group's text, created and opened by its chair."""
+    headers = {"Authorization": f"Bearer {chair}"}
+    created = await client.post(
+        "/api/v1/groups/storm/rounds",
+        json={"document": "text", "title": title, "rule": "weighted_majority"},
+        headers=headers,
+    )
+    rid = int(created.json()["id"])
+    await client.post(f"/api/v1/rounds/{rid}/open", headers=headers)
+    return rid
+
+
 async def vote_storm(url: str, tokens: dict[str, str], chair: str) -> dict[str, object]:
     """Every delegation casts at once; then the round closes and the stored ballots are counted."""
     voters = client_pool(url, max(1, len(tokens) // 25))
     async with httpx.AsyncClient(base_url=url, timeout=120) as client:
         headers = {"Authorization": f"Bearer {chair}"}
-        created = await client.post(
-            "/api/v1/groups/storm/rounds",
-            json={"document": "text", "title": "Storm", "rule": "weighted_majority"},
-            headers=headers,
-        )
-        rid = created.json()["id"]
-        await client.post(f"/api/v1/rounds/{rid}/open", headers=headers)
+        rid = await opened_round(client, chair, "Storm")
         latencies: list[float] = []
         acknowledged = 0
         failures: dict[int, int] = {}
@@ -306,13 +313,7 @@ async def live_fanout(url: str, tokens: dict[str, str], chair: str) -> dict[str,
     watchers = client_pool(url, max(1, len(viewers) // 25))
     async with httpx.AsyncClient(base_url=url, timeout=120) as client:
         headers = {"Authorization": f"Bearer {chair}"}
-        created = await client.post(
-            "/api/v1/groups/storm/rounds",
-            json={"document": "text", "title": "Watched", "rule": "weighted_majority"},
-            headers=headers,
-        )
-        rid = created.json()["id"]
-        await client.post(f"/api/v1/rounds/{rid}/open", headers=headers)
+        rid = await opened_round(client, chair, "Watched")
         connected = 0
         all_connected = asyncio.Event()
         arrivals: list[float] = []

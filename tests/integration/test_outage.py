@@ -4,8 +4,6 @@ SQLite file cannot go away apart from the server that holds it)."""
 
 from __future__ import annotations
 
-import queue
-import threading
 import time
 from pathlib import Path
 
@@ -17,7 +15,7 @@ from sqlmodel import Session
 from consensus.accounts.services import create_api_token
 from tests.conftest import ServerProcess, TestDatabase
 from tests.databases import BACKEND
-from tests.integration.test_workers import ROUNDS, live_events
+from tests.integration.test_workers import open_round, watch_live
 from tests.proxy import CuttableProxy
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgresql", reason="needs a database server to lose")
@@ -48,14 +46,9 @@ def test_a_lost_database_gives_503s_and_the_server_recovers_by_itself(
     try:
         url = server.start()
         client = httpx.Client(base_url=url, headers=as_chair, timeout=20)
-        rid = client.post(
-            ROUNDS, json={"document": "declaration", "title": "Outage", "rule": "simple_majority"}
-        ).json()["id"]
-        assert client.post(f"/api/v1/rounds/{rid}/open").status_code == 200
-        panels: queue.Queue[str] = queue.Queue()
-        connected = threading.Event()
-        threading.Thread(target=live_events, args=(url, chair, rid, panels, connected), daemon=True).start()
-        assert connected.wait(10) and "0 of" in panels.get(timeout=10)
+        rid = open_round(url, chair, "Outage")
+        panels, _reader = watch_live(url, chair, rid)
+        assert "0 of" in panels.get(timeout=10)
 
         proxy.cut()
         page = client.get("/groups/oewg-ict/documents/declaration", headers={"Accept": "text/html"})

@@ -43,6 +43,26 @@ def workers(tmp_path: Path, database: TestDatabase, count: int) -> Iterator[list
         yield servers
 
 
+def open_round(url: str, chair_token: str, title: str, rule: str = "simple_majority") -> int:
+    """A round on the demo declaration, created and opened by the chair through the API."""
+    as_chair = {"Authorization": f"Bearer {chair_token}"}
+    created = httpx.post(url + ROUNDS, json={"document": "declaration", "title": title, "rule": rule}, headers=as_chair)
+    rid = int(created.json()["id"])
+    assert httpx.post(f"{url}/api/v1/rounds/{rid}/open", headers=as_chair).status_code == 200
+    return rid
+
+
+def watch_live(url: str, token: str, rid: int) -> tuple[queue.Queue[str], threading.Thread]:
+    """A reader of the round's live page in a thread of its own, once connected; each panel it
+    receives lands in the queue (the first is the round as it is now)."""
+    panels: queue.Queue[str] = queue.Queue()
+    connected = threading.Event()
+    reader = threading.Thread(target=live_events, args=(url, token, rid, panels, connected), daemon=True)
+    reader.start()
+    assert connected.wait(10), "the live page did not connect"
+    return panels, reader
+
+
 def live_events(url: str, token: str, rid: int, into: queue.Queue[str], connected: threading.Event) -> None:
     """Read the round's server-sent events, putting each panel's HTML in ``into``."""
     headers = {"Authorization": f"Bearer {token}"}
@@ -74,18 +94,8 @@ def test_a_ballot_cast_through_one_worker_reaches_the_live_tally_served_by_anoth
     db.close()
     with workers(tmp_path, test_database, 2) as (first, second):
         as_chair = {"Authorization": f"Bearer {chair}"}
-        rid = httpx.post(
-            first.url + ROUNDS,
-            json={"document": "declaration", "title": "Across workers", "rule": "simple_majority"},
-            headers=as_chair,
-        ).json()["id"]
-        assert httpx.post(f"{first.url}/api/v1/rounds/{rid}/open", headers=as_chair).status_code == 200
-
-        panels: queue.Queue[str] = queue.Queue()
-        connected = threading.Event()
-        reader = threading.Thread(target=live_events, args=(second.url, chair, rid, panels, connected), daemon=True)
-        reader.start()
-        assert connected.wait(10)
+        rid = open_round(first.url, chair, "Across workers")
+        panels, reader = watch_live(second.url, chair, rid)
         before = panels.get(timeout=10)
         assert "0 of" in before
 
@@ -114,17 +124,8 @@ def test_deadlines_close_each_round_once_with_several_workers(
 ) -> None:
     chair = create_api_token(db, "chair@demo.example")
     db.close()
-    as_chair = {"Authorization": f"Bearer {chair}"}
     with workers(tmp_path, test_database, 3) as servers:
-        rids = []
-        for number in range(6):
-            rid = httpx.post(
-                servers[0].url + ROUNDS,
-                json={"document": "declaration", "title": f"Silence {number}", "rule": "consensus"},
-                headers=as_chair,
-            ).json()["id"]
-            assert httpx.post(f"{servers[0].url}/api/v1/rounds/{rid}/open", headers=as_chair).status_code == 200
-            rids.append(rid)
+        rids = [open_round(servers[0].url, chair, f"Silence {number}", "consensus") for number in range(6)]
         engine = make_engine(make_settings(tmp_path, test_database.url).database)
         try:
             with Session(engine) as session:  # every round falls due at the same moment
