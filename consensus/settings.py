@@ -41,7 +41,10 @@ class SecuritySettings:
     session_absolute_hours: int = 12
     invitation_days: int = 7
     login_failures_per_account: int = 5
+    """Failed logins for one account from one client address before that address must wait (the
+    owner signing in from elsewhere is not held up)."""
     login_failures_per_address: int = 30
+    """Failed logins from one client address, over all accounts, before it must wait."""
     login_window_minutes: int = 15
     secure_cookies: bool = False
     """Force the Secure flag on cookies even when the request did not come over https."""

@@ -50,7 +50,8 @@ def login_submit(request: Request[Any, Any, Any], db: Db, settings: AppSettings,
         return Template(
             "accounts/login.html",
             context={"next": target, "email": email, "errors": refusal.errors},
-            status_code=401,
+            # A wrong password is 401; a password no account can have (too long) is bad input.
+            status_code=401 if "email" in refusal.errors else 422,
         )
     except accounts.TooManyAttempts as refusal:
         return Template(

@@ -14,8 +14,19 @@ from consensus.i18n import _
 HASHER = PasswordHasher(type=Type.ID)
 
 
+class PasswordTooLong(ValueError):
+    """A password longer than any we accept: refused before argon2 spends time and memory on it."""
+
+
+def too_long(password: str) -> bool:
+    """Whether a password is longer than the limit (no account can have such a password)."""
+    return len(password) > MAX_PASSWORD_LENGTH
+
+
 def hash_password(password: str) -> str:
-    """An argon2id hash of the password."""
+    """An argon2id hash of the password (callers check the length first; this refuses again)."""
+    if too_long(password):
+        raise PasswordTooLong(_("The password must be at most {n} characters long.").format(n=MAX_PASSWORD_LENGTH))
     return HASHER.hash(password)
 
 
@@ -25,7 +36,12 @@ def _dummy_hash() -> str:
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
-    """Whether the password matches; takes the same time when there is no stored hash."""
+    """Whether the password matches; takes the same time when there is no stored hash.
+
+    An over-long password never matches and costs nothing: no hash is computed for it.
+    """
+    if too_long(password):
+        return False
     try:
         return HASHER.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -44,7 +60,7 @@ def password_problem(password: str, confirmation: str | None = None) -> str | No
     """Why a new password is not acceptable, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return _("The password must be at least {n} characters long.").format(n=MIN_PASSWORD_LENGTH)
-    if len(password) > MAX_PASSWORD_LENGTH:
+    if too_long(password):
         return _("The password must be at most {n} characters long.").format(n=MAX_PASSWORD_LENGTH)
     if confirmation is not None and confirmation != password:
         return _("The two passwords differ.")

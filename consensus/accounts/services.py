@@ -6,14 +6,16 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlmodel import Session
 
 from consensus.accounts.identity import CurrentUser, GroupMembership
-from consensus.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
+from consensus.accounts.passwords import hash_password, needs_rehash, password_problem, too_long, verify_password
 from consensus.audit import services as audit
 from consensus.audit.services import Actor
+from consensus.core.groupfile import MAX_PASSWORD_LENGTH
 from consensus.db import utcnow, write_transaction
 from consensus.errors import Conflict, DomainError, Invalid, NotFound
 from consensus.i18n import LANGUAGES, _, valid_time_zone
@@ -168,17 +170,60 @@ class TooManyAttempts(DomainError):
     status_code = 429
 
 
-def _throttled(session: Session, account: str, address: str, security: SecuritySettings) -> bool:
-    since = utcnow() - timedelta(minutes=security.login_window_minutes)
-    by_account = session.execute(
-        select(func.count()).select_from(LoginFailure).where(LoginFailure.account == account, LoginFailure.at >= since)
-    ).scalar_one()
-    if by_account >= security.login_failures_per_account:
-        return True
-    by_address = session.execute(
-        select(func.count()).select_from(LoginFailure).where(LoginFailure.address == address, LoginFailure.at >= since)
-    ).scalar_one()
-    return by_address >= security.login_failures_per_address
+LOGIN_LOCK_NAMESPACE = 0x6C6F6731
+"""The first key of the PostgreSQL advisory lock that queues login attempts from one address."""
+
+
+def _lock_address(session: Session, address: str) -> None:
+    """Queue the attempts from one address inside the caller's write transaction.
+
+    SQLite already runs one write transaction at a time (BEGIN IMMEDIATE); PostgreSQL takes a
+    transaction-scoped advisory lock keyed on the address, so counting the failures and claiming a
+    slot happen as one step for each address.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        key = int(digest(address)[:7], 16)  # 28 bits: a positive int4
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:namespace, :key)"), {"namespace": LOGIN_LOCK_NAMESPACE, "key": key}
+        )
+
+
+def _failures_since(session: Session, since: datetime, *conditions: Any) -> int:
+    return int(
+        session.execute(
+            select(func.count()).select_from(LoginFailure).where(LoginFailure.at >= since, *conditions)
+        ).scalar_one()
+    )
+
+
+def _claim_attempt(session: Session, account: str, address: str, security: SecuritySettings) -> None:
+    """Count the recent failures and, below the limits, record this attempt as a failure before the
+    password is checked (a success deletes it again).
+
+    Claiming first is what makes the limit hold under parallel requests: each attempt takes a slot
+    in a write transaction, so 25 simultaneous guesses verify at most the limit. The lock is per
+    account *and* address, so a stranger's guesses do not lock out the owner signing in from
+    elsewhere; an address also has a limit over all accounts.
+    """
+    now = utcnow()
+    since = now - timedelta(minutes=security.login_window_minutes)
+    with write_transaction(session):
+        _lock_address(session, address)
+        here = LoginFailure.address == address
+        locked = (
+            _failures_since(session, since, here, LoginFailure.account == account)
+            >= (security.login_failures_per_account)
+            or _failures_since(session, since, here) >= security.login_failures_per_address
+        )
+        if locked:
+            raise TooManyAttempts(
+                _("Too many failed attempts. Wait {minutes} minutes before trying again.").format(
+                    minutes=security.login_window_minutes
+                )
+            )
+        session.add(LoginFailure(account=account, address=address, at=now))
+        # Old failures serve no purpose: forget them as we go.
+        session.execute(delete(LoginFailure).where(LoginFailure.at < now - timedelta(days=1)))
 
 
 def log_in(
@@ -188,38 +233,38 @@ def log_in(
     previous_token: str | None,
     *,
     address: str = "unknown",
-    security: SecuritySettings | None = None,
+    security: SecuritySettings,
 ) -> LoginResult:
     """Check the credentials and start a new session (a new id, whatever the browser had before).
 
     Unknown e-mail, wrong password and a disabled account get the same message and cost the
-    same time (a hash is verified in every case). Repeated failures for one account, or from one
-    client address, are refused for a while without checking the password at all.
+    same time (a hash is verified in every case). A password longer than the limit is refused
+    before any hashing. Repeated failures for one account from one client address, or from one
+    address over all accounts, are refused for a while without checking the password at all.
     """
+    if too_long(password):
+        raise Invalid(
+            {"password": _("The password must be at most {n} characters long.").format(n=MAX_PASSWORD_LENGTH)}
+        )
     email = normalise_email(email)
     if CONTROL.search(email) or len(email) > 254:
         email = ""  # cannot be anybody's address: fails like any unknown one
     account = digest(email)
     address = address[:64]
-    if security is not None and _throttled(session, account, address, security):
-        session.rollback()
-        raise TooManyAttempts(
-            _("Too many failed attempts. Wait {minutes} minutes before trying again.").format(
-                minutes=security.login_window_minutes
-            )
-        )
-    user = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
-    ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not ok or not user.is_active:
-        with write_transaction(session):
-            session.add(LoginFailure(account=account, address=address))
-            # Old failures serve no purpose: forget them as we go.
-            session.execute(delete(LoginFailure).where(LoginFailure.at < utcnow() - timedelta(days=1)))
-        raise Invalid({"email": _(LOGIN_FAILED)}, _(LOGIN_FAILED))
+    _claim_attempt(session, account, address, security)
+    found = session.execute(
+        select(User.id, User.password_hash, User.is_active).where(User.email == email)
+    ).one_or_none()
+    session.rollback()  # no transaction stays open while the hash is checked
+    ok = verify_password(found.password_hash if found else None, password)
+    if found is None or not ok or not found.is_active:
+        raise Invalid({"email": _(LOGIN_FAILED)}, _(LOGIN_FAILED))  # the claim stays: it is the failure
     token = new_token()
     with write_transaction(session):
-        session.execute(delete(LoginFailure).where(LoginFailure.account == account))
-        user = session.get(User, user.id)
+        # The owner's success forgets their failures from this address (the claim included), not
+        # a stranger's elsewhere.
+        session.execute(delete(LoginFailure).where(LoginFailure.account == account, LoginFailure.address == address))
+        user = session.get(User, found.id)
         assert user is not None and user.id is not None and user.password_hash is not None
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)

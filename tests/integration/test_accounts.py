@@ -10,7 +10,7 @@ from sqlmodel import Session
 from consensus.accounts.services import digest
 from consensus.models import AuthSession, User
 from consensus.web.middleware import SESSION_COOKIE
-from tests.conftest import DEMO_PASSWORD, csrf_token, login
+from tests.conftest import DEMO_PASSWORD, csrf_token, login, q
 
 HEAD = "ken.head@demo.example"
 
@@ -151,3 +151,16 @@ def test_one_address_guessing_many_accounts_is_throttled_whatever_it_claims(clie
         assert response.status_code == 401
     blocked = login(client, HEAD)
     assert blocked.status_code == 429
+
+
+def test_a_five_megabyte_password_is_refused_before_any_hashing(client: TestClient, db: Session) -> None:
+    from consensus.models import LoginFailure
+
+    token = csrf_token(client)
+    huge = "x" * 5_000_000
+    response = client.post("/login", data={"email": HEAD, "password": huge, "_csrf_token": token})
+    assert response.status_code == 422
+    assert "The password must be at most 1024 characters long." in response.text
+    # Every password that is checked first takes a throttle slot (a LoginFailure row): none was taken.
+    assert q(db).execute(select(func.count()).select_from(LoginFailure)).scalar_one() == 0
+    assert SESSION_COOKIE not in client.cookies

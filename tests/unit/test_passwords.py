@@ -29,3 +29,16 @@ def test_the_password_rule_names_what_is_wrong() -> None:
     assert "at least 10" in (password_problem("short") or "")
     assert "differ" in (password_problem("long enough one", "long enough two") or "")
     assert password_problem("long enough one", "long enough one") is None
+
+
+def test_an_over_long_password_is_never_hashed_nor_verified() -> None:
+    import pytest
+
+    from consensus.accounts.passwords import PasswordTooLong
+
+    huge = "x" * 5_000_000
+    with pytest.raises(PasswordTooLong, match="at most 1024"):
+        hash_password(huge)
+    # Refused without running argon2 (which would accept and pre-hash any length).
+    assert not verify_password(hash_password("x" * 1024), huge)
+    assert "at most 1024" in (password_problem(huge) or "")
