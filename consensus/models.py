@@ -443,6 +443,8 @@ class Round(SQLModel, table=True):
     """The stored result (JSON), written once when the round closes."""
     audit_head: str | None = Field(default=None, max_length=64)
     """The audit chain's head hash when the round closed, for checking the record later."""
+    audit_seq: int | None = Field(default=None)
+    """The sequence number of that head: with the hash, a checkpoint of the chain."""
 
 
 class RoundElector(SQLModel, table=True):
@@ -476,20 +478,19 @@ class Ballot(SQLModel, table=True):
     receipt: str = Field(max_length=64, unique=True)
 
 
-class SecretBallot(SQLModel, table=True):
-    """A ballot in a secret round: a choice and a weight, with no delegation, no author and no
-    time. A random id; the delegation alone holds the key that can change it."""
+class SecretTally(SQLModel, table=True):
+    """The running count of a secret round, in one row per round that every ballot updates: per
+    group of voters (the voting status under ISO, else one group) and choice, how many ballots and
+    (only under rules that weigh them) their weight. There is no ballot row, so no row order, id,
+    time or weight can tie a delegation to its choice."""
 
-    __tablename__ = "secret_ballot"
+    __tablename__ = "secret_tally"
 
-    id: str = Field(max_length=36, primary_key=True)
-    round_id: int = Field(foreign_key="round.id", ondelete="CASCADE", index=True)
-    choice: str = Field(max_length=16)
-    weight: Decimal = Field(sa_type=ExactDecimal)
-    status: str = Field(max_length=16)
-    """The voting status of the delegation that cast it (ISO counts observing members apart)."""
-    key_hash: str = Field(max_length=64, unique=True)
-    receipt: str = Field(max_length=64, unique=True)
+    round_id: int = Field(foreign_key="round.id", ondelete="CASCADE", primary_key=True)
+    counts: str = Field(default="{}", sa_type=Text)
+    """JSON: {group: {choice: {"count": n, "weight": "exact decimal"}}}."""
+    receipts: str = Field(default="[]", sa_type=Text)
+    """JSON: the receipts of the ballots counted, sorted (so their order says nothing)."""
 
 
 class Participation(SQLModel, table=True):
@@ -503,6 +504,10 @@ class Participation(SQLModel, table=True):
     round_id: int = Field(foreign_key="round.id", ondelete="CASCADE", index=True)
     delegation_id: int = Field(foreign_key="delegation.id", ondelete="CASCADE")
     first_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sealed: str | None = Field(default=None, max_length=200)
+    """In a secret round: the delegation's current choice and receipt, encrypted with a key derived
+    from the change key that only the browser that cast the ballot holds (same length whatever the
+    choice). The server can neither read it nor tell choices apart."""
 
 
 # --- adoption and publication ----------------------------------------------------------------------
@@ -535,6 +540,9 @@ class Publication(SQLModel, table=True):
     version_id: int = Field(foreign_key="version.id", ondelete="CASCADE", unique=True)
     published_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     published_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    audit_seq: int | None = Field(default=None)
+    """The audit chain's head when the text was published (a checkpoint, shown with the text)."""
+    audit_head: str | None = Field(default=None, max_length=64)
 
 
 # --- audit -------------------------------------------------------------------------------------
@@ -560,6 +568,9 @@ class AuditEvent(SQLModel, table=True):
     details: str = Field(default="{}", sa_type=Text)
     prev_hash: str = Field(max_length=64, unique=True)
     hash: str = Field(max_length=64, unique=True)
+    signature: str | None = Field(default=None, max_length=128)
+    """The Ed25519 signature of ``hash`` by the audit key kept outside the database (hex); only
+    events written before the key existed lack one."""
 
 
 class AuditHead(SQLModel, table=True):

@@ -7,7 +7,7 @@ quorum)`` is all there is; the same inputs always give the same result.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -268,9 +268,12 @@ class Result:
     """How much yes weight the rule asked for (to draw the threshold on the weight bars)."""
     objections: tuple[str, ...] = ()
     reservations: tuple[str, ...] = ()
-    extra: dict[str, str] = field(default_factory=dict)
     phrases: tuple[Phrase, ...] = ()
     """The reason as phrases (``reason`` is them in English), to show it in any language."""
+    phrase_figures: tuple[frozenset[str], ...] = ()
+    """For each phrase, the kinds of figure it states (``COUNTS``, ``WEIGHTS``, ``SPLIT``)."""
+    counts: dict[str, dict[str, Share]] = field(default_factory=dict)
+    """The counters the result was taken from, per group of voters and choice."""
 
 
 def fraction_text(value: Fraction) -> str:
@@ -294,6 +297,30 @@ def electorate_of(rule: Rule, voters: Sequence[Voter]) -> list[Voter]:
     return [v for v in voters if v.status in allowed]
 
 
+ALL = "all"
+"""The one group of voters under every rule but ISO's (which counts by voting status)."""
+
+Counts = Mapping[str, Mapping[str, Share]]
+"""How many ballots of each choice, and their weight, per group of voters (see ``group_of``)."""
+
+
+def group_of(rule: Rule, status: str) -> str:
+    """The group whose counters a voter's ballot goes to: its voting status under ISO (which counts
+    participating members apart), else one group for all."""
+    return status if rule.counts_observers else ALL
+
+
+def count_ballots(rule: Rule, voters: Sequence[Voter], ballots: Mapping[str, str]) -> dict[str, dict[str, Share]]:
+    """The counters of recorded ballots (delegation code → choice), per group and choice."""
+    by_code = {v.code: v for v in voters}
+    counts: dict[str, dict[str, Share]] = {}
+    for code, choice in ballots.items():
+        voter = by_code[code]
+        group = counts.setdefault(group_of(rule, voter.status), {})
+        group[choice] = group.get(choice, Share()) + Share(1, Fraction(voter.weight))
+    return counts
+
+
 def tally(rule: Rule, voters: Sequence[Voter], ballots: Mapping[str, str], quorum: Fraction = Fraction(0)) -> Result:
     """Count the ballots (delegation code → choice) of a frozen electorate under a rule.
 
@@ -301,21 +328,39 @@ def tally(rule: Rule, voters: Sequence[Voter], ballots: Mapping[str, str], quoru
     errors: the caller must have refused them when they were cast.
     """
     electorate = electorate_of(rule, voters)
-    by_code = {v.code: v for v in electorate}
+    eligible_codes = {v.code for v in electorate}
     for code, choice in ballots.items():
-        if code not in by_code:
+        if code not in eligible_codes:
             raise ValueError(f"{code} is not in the electorate of this round")
         if choice not in rule.choices:
             raise ValueError(f"{choice!r} is not a choice under {rule.kind}")
+    return tally_counts(rule, electorate, set(ballots), count_ballots(rule, electorate, ballots), quorum, ballots)
+
+
+def tally_counts(
+    rule: Rule,
+    electorate: Sequence[Voter],
+    participated: Collection[str],
+    counts: Counts,
+    quorum: Fraction = Fraction(0),
+    ballots: Mapping[str, str] | None = None,
+) -> Result:
+    """The result from counters alone (a secret round keeps nothing else): the electorate, the codes
+    of the delegations that took part, and the counts per group and choice. ``ballots`` (recorded
+    rounds only) name the objecting and reserving delegations of a consensus round."""
     shares = {choice: Share() for choice in rule.choices}
-    for code, choice in ballots.items():
-        voter = by_code[code]
-        shares[choice] = shares[choice] + Share(1, Fraction(voter.weight))
+    for group in counts.values():
+        for choice, share in group.items():
+            if choice not in shares:
+                raise ValueError(f"{choice!r} is not a choice under {rule.kind}")
+            shares[choice] = shares[choice] + share
     eligible = Share(len(electorate), sum((Fraction(v.weight) for v in electorate), Fraction(0)))
-    participated = len(ballots)
-    silent = tuple(sorted(v.code for v in electorate if v.code not in ballots))
-    quorum_met = Fraction(participated) >= quorum * eligible.count
-    took_part = {"participated": participated, "eligible": eligible.count, "quorum": fraction_text(quorum)}
+    took_part = len(participated)
+    if sum(share.count for share in shares.values()) != took_part:
+        raise ValueError("the counters do not add up to the delegations that took part")
+    silent = tuple(sorted(v.code for v in electorate if v.code not in participated))
+    quorum_met = Fraction(took_part) >= quorum * eligible.count
+    attendance_values = {"participated": took_part, "eligible": eligible.count, "quorum": fraction_text(quorum)}
     if not quorum_met:
         phrases = (
             Phrase(NOT_PASSED),
@@ -324,183 +369,249 @@ def tally(rule: Rule, voters: Sequence[Voter], ballots: Mapping[str, str], quoru
                     "the quorum was not met: {participated} of {eligible} eligible delegations took part, "
                     "fewer than {quorum} of them ({need})"
                 ),
-                {**took_part, "need": quorum * eligible.count},
+                {**attendance_values, "need": quorum * eligible.count},
             ),
         )
-        return Result(False, False, shares, eligible, participated, silent, ENGLISH.reason(phrases), phrases=phrases)
-    passed, details, need_count, need_weight, extra = _decide(rule, shares, eligible, electorate, ballots)
+        return Result(
+            False,
+            False,
+            shares,
+            eligible,
+            took_part,
+            silent,
+            ENGLISH.reason(phrases),
+            phrases=phrases,
+            phrase_figures=(NO_FIGURES, NO_FIGURES),
+            counts=_frozen(counts),
+        )
+    decision = _decide(rule, shares, eligible, counts, ballots or {})
     attendance = (
         N_("{participated} of {eligible} eligible delegations took part (quorum {quorum})")
         if quorum
         else N_("{participated} of {eligible} eligible delegations took part")
     )
-    phrases = (Phrase(PASSED if passed else NOT_PASSED), *details, Phrase(attendance, took_part))
-    objections = tuple(code for code, choice in ballots.items() if choice == "objection")
-    reservations = tuple(code for code, choice in ballots.items() if choice == "reservation")
+    phrases = (
+        Phrase(PASSED if decision.passed else NOT_PASSED),
+        *(detail.phrase for detail in decision.details),
+        Phrase(attendance, attendance_values),
+    )
+    marked = ballots or {}
     return Result(
-        passed,
+        decision.passed,
         True,
         shares,
         eligible,
-        participated,
+        took_part,
         silent,
         ENGLISH.reason(phrases),
-        need_count,
-        need_weight,
-        tuple(sorted(objections)),
-        tuple(sorted(reservations)),
-        extra,
+        decision.need_count,
+        decision.need_weight,
+        tuple(sorted(code for code, choice in marked.items() if choice == "objection")),
+        tuple(sorted(code for code, choice in marked.items() if choice == "reservation")),
         phrases,
+        (NO_FIGURES, *(detail.figures for detail in decision.details), NO_FIGURES),
+        _frozen(counts),
     )
+
+
+def _frozen(counts: Counts) -> dict[str, dict[str, Share]]:
+    return {group: dict(choices) for group, choices in sorted(counts.items())}
 
 
 PASSED = N_("Passed")
 NOT_PASSED = N_("Not passed")
 
-Decision = tuple[bool, list[Phrase], Fraction | None, Fraction | None, dict[str, str]]
-"""passed, the reason's details, yes count needed, yes weight needed, extra figures"""
+COUNTS = "counts"
+"""Figures: how many delegations made each choice (and what follows from it, such as 2/3 of the votes cast)."""
+WEIGHTS = "weights"
+"""Figures: the weight behind each choice."""
+SPLIT = "split"
+"""Figures: ISO's count of participating members apart from all members voting."""
+NO_FIGURES: frozenset[str] = frozenset()
 
 
-def _holds(ok: bool, if_so: str, if_not: str, values: Mapping[str, object]) -> Phrase:
-    return Phrase(if_so if ok else if_not, values)
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """One part of a reason, and the kinds of figure it states (a secret round may withhold them)."""
+
+    phrase: Phrase
+    figures: frozenset[str] = NO_FIGURES
 
 
-def _decide(
-    rule: Rule, s: dict[str, Share], eligible: Share, electorate: Sequence[Voter], ballots: Mapping[str, str]
-) -> Decision:
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What a rule decided from the counts: whether it passed, why, and the thresholds to draw."""
+
+    passed: bool
+    details: tuple[Detail, ...]
+    need_count: Fraction | None = None
+    """How many yes votes the rule asked for, where it asks for a number of delegations."""
+    need_weight: Fraction | None = None
+    """How much yes weight the rule asked for, where it weighs."""
+
+
+def _holds(ok: bool, if_so: str, if_not: str, values: Mapping[str, object], *figures: str) -> Detail:
+    return Detail(Phrase(if_so if ok else if_not, values), frozenset(figures))
+
+
+def _decide(rule: Rule, s: dict[str, Share], eligible: Share, counts: Counts, ballots: Mapping[str, str]) -> Decision:
     if rule.is_consensus:
-        objecting = sorted(code for code, choice in ballots.items() if choice == "objection")
-        reserving = sorted(code for code, choice in ballots.items() if choice == "reservation")
-        counts = {
-            "support": s["support"].count,
-            "accept": s["accept"].count,
-            "reservation": s["reservation"].count,
-            "silent": eligible.count - len(ballots),
-        }
-        figures = (
-            Phrase(
-                N_("{support} support, {accept} accept, {reservation} reservation ({codes}), {silent} silent"),
-                {**counts, "codes": ", ".join(reserving)},
-            )
-            if reserving
-            else Phrase(N_("{support} support, {accept} accept, {reservation} reservation, {silent} silent"), counts)
-        )
-        if objecting:
-            breaking = Phrase.counted(
-                Nn_("{n} objection ({codes}) breaks consensus", "{n} objections ({codes}) break consensus"),
-                len(objecting),
-                {"n": len(objecting), "codes": ", ".join(objecting)},
-            )
-            return False, [breaking, figures], None, False, {}
-        consensus = Phrase(
-            N_("no objection, so there is consensus ({figures}; silence is consent)"), {"figures": figures}
-        )
-        return True, [consensus], None, None, {}
-
+        return _consensus(s, eligible, ballots)
     yes, no, abstain = s["yes"], s["no"], s["abstain"]
     if rule.kind == "simple_majority":
         ok = yes.count > no.count
         values = {"yes": yes.count, "no": no.count}
-        return (
-            ok,
-            [_holds(ok, N_("{yes} yes > {no} no"), N_("{yes} yes is not more than {no} no"), values)],
-            None,
-            False,
-            {},
+        return Decision(
+            ok, (_holds(ok, N_("{yes} yes > {no} no"), N_("{yes} yes is not more than {no} no"), values, COUNTS),)
         )
     if rule.kind == "weighted_majority":
         ok = yes.weight > no.weight
         values = {"yes": yes.weight, "no": no.weight}
         detail = _holds(
-            ok, N_("yes weight {yes} > no weight {no}"), N_("yes weight {yes} is not more than no weight {no}"), values
+            ok,
+            N_("yes weight {yes} > no weight {no}"),
+            N_("yes weight {yes} is not more than no weight {no}"),
+            values,
+            WEIGHTS,
         )
-        return ok, [detail], None, None, {}
+        return Decision(ok, (detail,))
     if rule.kind == "two_thirds":
         cast = yes.count + no.count
         need = Fraction(2, 3) * cast
-        ok = yes.count >= need and yes.count >= 1
         if yes.count == 0:
-            detail = Phrase(N_("no yes vote ({no} no, {abstain} abstain)"), {"no": no.count, "abstain": abstain.count})
-            return False, [detail], need, None, {}
+            detail = Detail(
+                Phrase(N_("no yes vote ({no} no, {abstain} abstain)"), {"no": no.count, "abstain": abstain.count}),
+                frozenset({COUNTS}),
+            )
+            return Decision(False, (detail,), need)
+        ok = yes.count >= need
         values = {"yes": yes.count, "cast": cast, "need": need}
         detail = _holds(
             ok,
             N_("{yes} yes ≥ 2/3 of {cast} votes cast ({need})"),
             N_("{yes} yes < 2/3 of {cast} votes cast ({need})"),
             values,
+            COUNTS,
         )
-        return ok, [detail], need, None, {}
+        return Decision(ok, (detail,), need)
     if rule.kind == "unanimity":
-        ok = no.count == 0 and yes.count >= 1
         if no.count:
             against = Phrase.counted(
                 Nn_("{no} no vote against ({yes} yes)", "{no} no votes against ({yes} yes)"),
                 no.count,
                 {"no": no.count, "yes": yes.count},
             )
-            return False, [against], None, None, {}
-        detail = Phrase(N_("{yes} yes and no vote against"), {"yes": yes.count}) if ok else Phrase(N_("no yes vote"))
-        return ok, [detail], None, None, {}
-    if rule.kind == "iso":
-        participating = {v.code for v in electorate if v.status == "participating"}
-        p_yes = sum(1 for code, c in ballots.items() if c == "yes" and code in participating)
-        p_no = sum(1 for code, c in ballots.items() if c == "no" and code in participating)
-        p_cast = p_yes + p_no
-        need_p = Fraction(2, 3) * p_cast
-        all_cast = yes.count + no.count
-        limit_no = Fraction(1, 4) * all_cast
-        first = p_yes >= need_p
-        second = no.count <= limit_no
-        details = [
-            _holds(
-                first,
-                N_("participating members: {yes} yes ≥ 2/3 of {cast} ({need})"),
-                N_("participating members: {yes} yes < 2/3 of {cast} ({need})"),
-                {"yes": p_yes, "cast": p_cast, "need": need_p},
-            ),
-            _holds(
-                second,
-                N_("all members voting: {no} no ≤ 1/4 of {cast} ({limit})"),
-                N_("all members voting: {no} no > 1/4 of {cast} ({limit})"),
-                {"no": no.count, "cast": all_cast, "limit": limit_no},
-            ),
-        ]
-        return first and second, details, need_p, None, {"p_yes": str(p_yes), "p_no": str(p_no)}
-    if rule.kind == "double_majority":
-        need_count = Fraction(55, 100) * eligible.count
-        need_weight = Fraction(65, 100) * eligible.weight
-        by_count = yes.count >= need_count
-        by_weight = yes.weight >= need_weight
-        not_yes = eligible.count - yes.count
-        blocking_too_small = not_yes < 4
-        ok = by_count and (by_weight or blocking_too_small)
-        details = [
-            _holds(
-                by_count,
-                N_("{yes} of {eligible} delegations voted yes (≥ 55%: {need})"),
-                N_("{yes} of {eligible} delegations voted yes (< 55%: {need})"),
-                {"yes": yes.count, "eligible": eligible.count, "need": need_count},
-            ),
-            _holds(
-                by_weight,
-                N_("yes weight {yes} of {eligible} (≥ 65%: {need})"),
-                N_("yes weight {yes} of {eligible} (< 65%: {need})"),
-                {"yes": yes.weight, "eligible": eligible.weight, "need": need_weight},
-            ),
-        ]
-        if by_count and not by_weight:
-            details.append(
-                _holds(
-                    blocking_too_small,
-                    N_("only {n} delegations did not vote yes, fewer than the 4 a blocking minority needs"),
-                    N_("{n} delegations did not vote yes, enough for a blocking minority"),
-                    {"n": not_yes},
-                )
+            return Decision(False, (Detail(against, frozenset({COUNTS})),))
+        ok = yes.count >= 1
+        if ok:
+            return Decision(
+                True, (Detail(Phrase(N_("{yes} yes and no vote against"), {"yes": yes.count}), frozenset({COUNTS})),)
             )
-        return ok, details, need_count, need_weight, {}
+        return Decision(False, (Detail(Phrase(N_("no yes vote")), frozenset({COUNTS})),))
+    if rule.kind == "iso":
+        return _iso(counts, yes, no)
+    if rule.kind == "double_majority":
+        return _double_majority(yes, eligible)
     if rule.kind == "custom":
         return _custom(rule, s, eligible)
     raise ValueError(f"unknown rule {rule.kind}")
+
+
+def _consensus(s: dict[str, Share], eligible: Share, ballots: Mapping[str, str]) -> Decision:
+    objecting = sorted(code for code, choice in ballots.items() if choice == "objection")
+    reserving = sorted(code for code, choice in ballots.items() if choice == "reservation")
+    took_part = sum(share.count for share in s.values())
+    values = {
+        "support": s["support"].count,
+        "accept": s["accept"].count,
+        "reservation": s["reservation"].count,
+        "silent": eligible.count - took_part,
+    }
+    figures = (
+        Phrase(
+            N_("{support} support, {accept} accept, {reservation} reservation ({codes}), {silent} silent"),
+            {**values, "codes": ", ".join(reserving)},
+        )
+        if reserving
+        else Phrase(N_("{support} support, {accept} accept, {reservation} reservation, {silent} silent"), values)
+    )
+    counted = frozenset({COUNTS})
+    if s["objection"].count:
+        breaking = Phrase.counted(
+            Nn_("{n} objection ({codes}) breaks consensus", "{n} objections ({codes}) break consensus"),
+            s["objection"].count,
+            {"n": s["objection"].count, "codes": ", ".join(objecting)},
+        )
+        return Decision(False, (Detail(breaking, counted), Detail(figures, counted)))
+    consensus = Phrase(N_("no objection, so there is consensus ({figures}; silence is consent)"), {"figures": figures})
+    return Decision(True, (Detail(consensus, counted),))
+
+
+def _iso(counts: Counts, yes: Share, no: Share) -> Decision:
+    participating = counts.get("participating", {})
+    p_yes = participating.get("yes", Share()).count
+    p_no = participating.get("no", Share()).count
+    p_cast = p_yes + p_no
+    need_p = Fraction(2, 3) * p_cast
+    all_cast = yes.count + no.count
+    limit_no = Fraction(1, 4) * all_cast
+    first = p_yes >= need_p
+    second = no.count <= limit_no
+    details = (
+        _holds(
+            first,
+            N_("participating members: {yes} yes ≥ 2/3 of {cast} ({need})"),
+            N_("participating members: {yes} yes < 2/3 of {cast} ({need})"),
+            {"yes": p_yes, "cast": p_cast, "need": need_p},
+            COUNTS,
+            SPLIT,
+        ),
+        _holds(
+            second,
+            N_("all members voting: {no} no ≤ 1/4 of {cast} ({limit})"),
+            N_("all members voting: {no} no > 1/4 of {cast} ({limit})"),
+            {"no": no.count, "cast": all_cast, "limit": limit_no},
+            COUNTS,
+        ),
+    )
+    # The threshold drawn on the bars of all members is the participating members' (their 2/3).
+    return Decision(first and second, details, need_p)
+
+
+def _double_majority(yes: Share, eligible: Share) -> Decision:
+    need_count = Fraction(55, 100) * eligible.count
+    need_weight = Fraction(65, 100) * eligible.weight
+    by_count = yes.count >= need_count
+    by_weight = yes.weight >= need_weight
+    not_yes = eligible.count - yes.count
+    blocking_too_small = not_yes < 4
+    details = [
+        _holds(
+            by_count,
+            N_("{yes} of {eligible} delegations voted yes (≥ 55%: {need})"),
+            N_("{yes} of {eligible} delegations voted yes (< 55%: {need})"),
+            {"yes": yes.count, "eligible": eligible.count, "need": need_count},
+            COUNTS,
+        ),
+        _holds(
+            by_weight,
+            N_("yes weight {yes} of {eligible} (≥ 65%: {need})"),
+            N_("yes weight {yes} of {eligible} (< 65%: {need})"),
+            {"yes": yes.weight, "eligible": eligible.weight, "need": need_weight},
+            WEIGHTS,
+        ),
+    ]
+    if by_count and not by_weight:
+        details.append(
+            _holds(
+                blocking_too_small,
+                N_("only {n} delegations did not vote yes, fewer than the 4 a blocking minority needs"),
+                N_("{n} delegations did not vote yes, enough for a blocking minority"),
+                {"n": not_yes},
+                COUNTS,
+            )
+        )
+    return Decision(by_count and (by_weight or blocking_too_small), tuple(details), need_count, need_weight)
 
 
 def _custom(rule: Rule, s: dict[str, Share], eligible: Share) -> Decision:
@@ -524,12 +635,11 @@ def _custom(rule: Rule, s: dict[str, Share], eligible: Share) -> Decision:
         "total": base,
         "need": need,
     }
-    text = (
-        N_("yes weight {yes} {symbol} {threshold} of the {base} {total} ({need})")
-        if rule.weighted
-        else N_("yes votes {yes} {symbol} {threshold} of the {base} {total} ({need})")
-    )
-    return ok, [Phrase(text, values)], None if rule.weighted else need, need if rule.weighted else None, {}
+    if rule.weighted:
+        text = N_("yes weight {yes} {symbol} {threshold} of the {base} {total} ({need})")
+        return Decision(ok, (Detail(Phrase(text, values), frozenset({WEIGHTS})),), None, need)
+    text = N_("yes votes {yes} {symbol} {threshold} of the {base} {total} ({need})")
+    return Decision(ok, (Detail(Phrase(text, values), frozenset({COUNTS})),), need, None)
 
 
 def result_to_dict(result: Result, rule: Rule, quorum: Fraction, *, weights: bool = True) -> dict[str, object]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -20,18 +19,23 @@ from consensus.accounts.identity import CurrentUser, GroupMembership
 from consensus.agreement.services import record_position
 from consensus.audit import services as audit
 from consensus.audit.services import Actor
+from consensus.core.sealing import SealedChoice, seal, unseal
 from consensus.core.tally import (
     Result,
     Rule,
     RuleError,
+    Share,
     Voter,
     builtin_rule,
     custom_rule,
     electorate_of,
     fraction_text,
+    group_of,
+    number_text,
     parse_fraction,
     result_to_dict,
     tally,
+    tally_counts,
 )
 from consensus.db import utcnow, write_transaction
 from consensus.documents.services import locate_clause, locate_version, require_current
@@ -51,7 +55,7 @@ from consensus.models import (
     Round,
     RoundElector,
     RoundStatus,
-    SecretBallot,
+    SecretTally,
     Version,
     WorkingGroup,
 )
@@ -272,6 +276,8 @@ def open_round(session: Session, user: CurrentUser, group_slug: str, round_id: i
             )
             for delegation in session.execute(select(Delegation).where(Delegation.group_id == row.group_id)).scalars()
         )
+        if row.secret:
+            session.add(SecretTally(round_id=round_id))
         row.status = RoundStatus.open.value
         row.opened_at = utcnow()
         _changed(session, row)
@@ -300,44 +306,64 @@ def _electorate(session: Session, round_id: int) -> list[RoundElector]:
     )
 
 
-def _ballots_for_tally(
-    session: Session, row: Round, electors: list[RoundElector]
-) -> tuple[list[Voter], dict[str, str]]:
-    """The electorate and ballots as the tally wants them. Secret ballots have no delegation: each
-    becomes an anonymous voter of the recorded weight and voting status."""
+def load_counts(text: str) -> dict[str, dict[str, Share]]:
+    """A secret round's stored counters as shares (exact weights)."""
+    return {
+        group: {choice: Share(int(share["count"]), Fraction(str(share["weight"]))) for choice, share in choices.items()}
+        for group, choices in json.loads(text or "{}").items()
+    }
+
+
+def dump_counts(counts: dict[str, dict[str, Share]]) -> str:
+    """Counters as stored: canonical JSON, exact weights as decimal text, empty shares left out."""
+    return json.dumps(
+        {
+            group: {
+                choice: {"count": share.count, "weight": number_text(share.weight)}
+                for choice, share in sorted(choices.items())
+                if share.count
+            }
+            for group, choices in sorted(counts.items())
+            if any(share.count for share in choices.values())
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
+def _secret_tally(session: Session, round_id: int, *, lock: bool = False) -> SecretTally:
+    statement = select(SecretTally).where(SecretTally.round_id == round_id)
+    row = session.execute(statement.with_for_update() if lock else statement).scalar_one_or_none()
+    if row is None:  # a round opened before its counters existed cannot lose its ballots to this
+        row = SecretTally(round_id=round_id)
+        session.add(row)
+    return row
+
+
+def running_tally(session: Session, row: Round) -> Result:
+    """The tally of the ballots cast so far (the result if the round closed now). A secret round is
+    counted from its counters: there is nothing else."""
+    rule = rule_of(row)
+    electors = _electorate(session, row.id)  # type: ignore[arg-type]
+    electorate = electorate_of(rule, [Voter(e.code, e.weight, e.voting_status, e.name) for e in electors])
     if not row.secret:
         code_of = {e.delegation_id: e.code for e in electors}
-        voters = [Voter(e.code, e.weight, e.voting_status, e.name) for e in electors]
         ballots = {
             code_of[delegation_id]: choice
             for delegation_id, choice in session.execute(
                 select(Ballot.delegation_id, Ballot.choice).where(Ballot.round_id == row.id)
             ).all()
         }
-        return voters, ballots
-    secret = session.execute(
-        select(SecretBallot.choice, SecretBallot.weight, SecretBallot.status).where(SecretBallot.round_id == row.id)
-    ).all()
-    rule = rule_of(row)
-    eligible = electorate_of(rule, [Voter(e.code, e.weight, e.voting_status) for e in electors])
-    voted = set(session.execute(select(Participation.delegation_id).where(Participation.round_id == row.id)).scalars())
-    # Anonymous voters for the ballots, then the silent delegations as themselves.
-    voters = [Voter(f"#{i}", weight, status) for i, (_c, weight, status) in enumerate(secret)]
-    ballots = {f"#{i}": choice for i, (choice, _w, _s) in enumerate(secret)}
-    silent = [
-        Voter(e.code, e.weight, e.voting_status, e.name)
-        for e in electors
-        if e.delegation_id not in voted and any(v.code == e.code for v in eligible)
-    ]
-    others = [Voter(e.code, e.weight, e.voting_status) for e in electors if not any(v.code == e.code for v in eligible)]
-    return [*voters, *silent, *others], ballots
-
-
-def running_tally(session: Session, row: Round) -> Result:
-    """The tally of the ballots cast so far (the result if the round closed now)."""
-    electors = _electorate(session, row.id)  # type: ignore[arg-type]
-    voters, ballots = _ballots_for_tally(session, row, electors)
-    return tally(rule_of(row), voters, ballots, Fraction(row.quorum))
+        return tally(rule, electorate, ballots, Fraction(row.quorum))
+    code_of = {e.delegation_id: e.code for e in electors}
+    took_part = {
+        code_of[delegation_id]
+        for delegation_id in session.execute(
+            select(Participation.delegation_id).where(Participation.round_id == row.id)
+        ).scalars()
+    }
+    counts = load_counts(_secret_tally(session, row.id).counts)  # type: ignore[arg-type]
+    return tally_counts(rule, electorate, took_part, counts, Fraction(row.quorum))
 
 
 def _close(session: Session, row: Round, actor: Actor, user_id: int | None) -> None:
@@ -415,11 +441,6 @@ class BallotReceipt:
     choice: str
     changed: bool
     change_key: str | None = None
-
-
-def _key_hash(key: str, round_id: int, delegation_id: int) -> str:
-    """A change key only works for the delegation (and round) it was given to."""
-    return hashlib.sha256(f"{key}|{round_id}|{delegation_id}".encode()).hexdigest()
 
 
 def _receipt(*parts: object) -> str:
@@ -597,49 +618,52 @@ def _cast_secret(
     change_key: str | None,
     now: datetime,
 ) -> BallotReceipt:
+    """Count a secret ballot into the round's counters. What the delegation chose is kept only
+    sealed under its change key, so that it alone can change it."""
+    round_id: int = row.id  # type: ignore[assignment]
+    delegation_id: int = membership.delegation_id  # type: ignore[assignment]
+    rule = rule_of(row)
     took_part = session.execute(
-        select(Participation.id).where(
-            Participation.round_id == row.id, Participation.delegation_id == membership.delegation_id
-        )
+        select(Participation).where(Participation.round_id == round_id, Participation.delegation_id == delegation_id)
     ).scalar_one_or_none()
+    previous = None
     if took_part is not None:
-        ballot = None
-        if change_key:
-            ballot = session.execute(
-                select(SecretBallot).where(
-                    SecretBallot.round_id == row.id,
-                    SecretBallot.key_hash == _key_hash(change_key, row.id, membership.delegation_id),  # type: ignore[arg-type]
-                )
-            ).scalar_one_or_none()
-        if ballot is None:
+        previous = (
+            unseal(took_part.sealed, change_key, round_id, delegation_id) if change_key and took_part.sealed else None
+        )
+        if previous is None:
             raise Conflict(
                 _(
                     "Your delegation has already voted in this secret round. A secret ballot can only be "
                     "changed with the key given when it was cast (kept by the browser that cast it)."
                 )
             )
-        if ballot.choice == choice:
-            return BallotReceipt(ballot.receipt, choice, changed=False)
-        ballot.choice = choice
-        ballot.receipt = _receipt(row.id, choice, secrets.token_hex(16))
-        session.add(ballot)
-        session.flush()
-        return BallotReceipt(ballot.receipt, choice, changed=True, change_key=change_key)
-    key = secrets.token_urlsafe(24)
-    receipt = _receipt(row.id, choice, secrets.token_hex(16))
-    session.add(Participation(round_id=row.id, delegation_id=membership.delegation_id, first_at=now))  # type: ignore[arg-type]
-    session.add(
-        SecretBallot(
-            id=str(uuid.uuid4()),
-            round_id=row.id,  # type: ignore[arg-type]
-            choice=choice,
-            # Unweighted rules never need the weight, and a weight can name a delegation.
-            weight=elector.weight if rule_of(row).uses_weights else Decimal(1),
-            status=elector.voting_status,
-            key_hash=_key_hash(key, row.id, membership.delegation_id),  # type: ignore[arg-type]
-            receipt=receipt,
-        )
-    )
+        if previous.choice == choice:
+            return BallotReceipt(previous.receipt, choice, changed=False)
+    key = change_key if previous is not None else secrets.token_urlsafe(24)
+    assert key is not None
+    receipt = _receipt(round_id, secrets.token_hex(16))
+    # Unweighted rules never need the weight, and a weight can name a delegation.
+    share = Share(1, Fraction(elector.weight) if rule.uses_weights else Fraction(0))
+    group = group_of(rule, elector.voting_status)
+    counters = _secret_tally(session, round_id, lock=True)
+    counts = load_counts(counters.counts)
+    receipts = set(json.loads(counters.receipts))
+    choices = counts.setdefault(group, {})
+    if previous is not None:
+        before = choices[previous.choice]
+        choices[previous.choice] = Share(before.count - share.count, before.weight - share.weight)
+        receipts.discard(previous.receipt)
+    choices[choice] = choices.get(choice, Share()) + share
+    receipts.add(receipt)
+    counters.counts, counters.receipts = dump_counts(counts), json.dumps(sorted(receipts))
+    sealed = seal(SealedChoice(choice, receipt), key, round_id, delegation_id)
+    if took_part is None:
+        session.add(Participation(round_id=round_id, delegation_id=delegation_id, first_at=now, sealed=sealed))
+    else:
+        took_part.sealed = sealed
+        session.add(took_part)
+    session.add(counters)
     session.flush()
     return BallotReceipt(receipt, choice, changed=True, change_key=key)
 
@@ -861,5 +885,6 @@ def receipts(session: Session, group_slug: str, round_id: int) -> list[str]:
     row = _round(session, group_slug, round_id)
     if row.status != RoundStatus.closed:
         return []
-    model = SecretBallot if row.secret else Ballot
-    return sorted(session.execute(select(model.receipt).where(model.round_id == round_id)).scalars())  # type: ignore[attr-defined]
+    if row.secret:
+        return sorted(json.loads(_secret_tally(session, round_id).receipts))
+    return sorted(session.execute(select(Ballot.receipt).where(Ballot.round_id == round_id)).scalars())

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from consensus.db import utcnow
-from consensus.models import Ballot, Delegation, Participation, Position, Round, RoundElector, SecretBallot
+from consensus.models import Ballot, Delegation, Participation, Position, Round, RoundElector, SecretTally
 from consensus.voting import services as voting
 from tests.conftest import D, post_form, q
 
@@ -203,11 +203,12 @@ def test_a_secret_round_keeps_no_link_between_a_delegation_and_its_choice(browse
     assert vote(ken, rid, "yes").status_code == 303  # the key cookie lets this browser change it
     vote(browsers("ind.head"), rid, "no")
     assert q(db).execute(select(func.count()).select_from(Ballot)).scalar_one() == 0
-    secret = q(db).execute(select(SecretBallot)).scalars().all()
-    assert sorted(b.choice for b in secret) == ["no", "yes"]
-    columns = set(SecretBallot.__table__.columns.keys())  # type: ignore[attr-defined]
-    assert not {"delegation_id", "cast_by_id", "cast_at", "created_at"} & columns
-    assert q(db).execute(select(func.count()).select_from(Participation)).scalar_one() == 2
+    counters = q(db).get(SecretTally, rid)
+    assert counters is not None and json.loads(counters.counts) == {
+        "all": {"no": {"count": 1, "weight": "0"}, "yes": {"count": 1, "weight": "0"}}
+    }
+    sealed = q(db).execute(select(Participation.sealed).where(Participation.round_id == rid)).scalars().all()
+    assert len(sealed) == 2 and len({len(text or "") for text in sealed}) == 1  # same length whatever the choice
     other_browser = browsers("ken.delegate")  # same delegation, no key: the head's colleague cannot vote anyway
     assert vote(other_browser, rid, "no").status_code == 403
     act(browsers("chair"), rid, "close")
@@ -225,7 +226,8 @@ def test_a_secret_ballot_cannot_be_cast_twice_without_its_key(browsers, make_cli
     login(second_device, "ken.head@demo.example")
     refused = vote(second_device, rid, "yes")
     assert refused.status_code == 409 and "already voted in this secret round" in refused.text
-    assert q(db).execute(select(SecretBallot.choice)).scalars().all() == ["no"]
+    counters = q(db).get(SecretTally, rid)
+    assert counters is not None and json.loads(counters.counts) == {"all": {"no": {"count": 1, "weight": "0"}}}
 
 
 def test_a_deadline_closes_the_round_even_when_nobody_is_looking(browsers, db: Session) -> None:  # type: ignore[no-untyped-def]
