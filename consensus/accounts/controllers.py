@@ -14,11 +14,18 @@ from consensus import i18n
 from consensus.accounts import services as accounts
 from consensus.errors import DomainError, Invalid
 from consensus.i18n import _
+from consensus.settings import Settings
 from consensus.web.access import PUBLIC, SIGNED_IN
 from consensus.web.deps import AppSettings, Db, Me
 from consensus.web.errors import safe_next
 from consensus.web.forms import FormData, field
-from consensus.web.middleware import LANGUAGE_COOKIE, SESSION_COOKIE, expired_session_cookie, session_cookie
+from consensus.web.middleware import (
+    LANGUAGE_COOKIE,
+    expired_session_cookie,
+    fresh_csrf_cookie,
+    session_cookie,
+    session_cookie_name,
+)
 from consensus.web.routing import action, page
 
 
@@ -40,7 +47,7 @@ def login_submit(request: Request[Any, Any, Any], db: Db, settings: AppSettings,
             db,
             email,
             field(data, "password", strip=False),
-            request.cookies.get(SESSION_COOKIE),
+            request.cookies.get(session_cookie_name(request.scope, settings.security)),
             # The socket's peer (or the trusted proxy's view of it): a forged X-Forwarded-For from
             # the client is ignored unless `consensus serve --proxy-headers` trusts its sender.
             address=request.client.host if request.client else "unknown",
@@ -60,15 +67,22 @@ def login_submit(request: Request[Any, Any, Any], db: Db, settings: AppSettings,
             status_code=429,
             headers={"Retry-After": str(settings.security.login_window_minutes * 60)},
         )
-    response = Redirect(target, status_code=303)
-    response.set_cookie(session_cookie(result.token, request.scope, settings.security))
+    return _signed_in(Redirect(target, status_code=303), request, settings, result.token)
+
+
+def _signed_in(
+    response: Response[Any], request: Request[Any, Any, Any], settings: Settings, token: str
+) -> Response[Any]:
+    """The response that starts a session: its cookie, and a new CSRF token for the new session."""
+    response.set_cookie(session_cookie(token, request.scope, settings.security))
+    response.set_cookie(fresh_csrf_cookie(request.scope, settings.security))
     return response
 
 
 @action("/logout", name="logout", access=SIGNED_IN)
 def logout(request: Request[Any, Any, Any], db: Db, settings: AppSettings) -> Response[Any]:
     """End the session on the server and drop the cookie."""
-    token = request.cookies.get(SESSION_COOKIE)
+    token = request.cookies.get(session_cookie_name(request.scope, settings.security))
     if token:
         accounts.log_out(db, token)
     response = Redirect(request.app.route_reverse("login") + "?logged_out=1", status_code=303)
@@ -112,9 +126,8 @@ def invitation_accept(
             context={"detail": refusal.message},
             status_code=refusal.status_code,
         )
-    response = Redirect(request.app.route_reverse("dashboard") + "?welcome=1", status_code=303)
-    response.set_cookie(session_cookie(result.token, request.scope, settings.security))
-    return response
+    welcome = Redirect(request.app.route_reverse("dashboard") + "?welcome=1", status_code=303)
+    return _signed_in(welcome, request, settings, result.token)
 
 
 # --- language and settings ------------------------------------------------------------------------

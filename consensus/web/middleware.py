@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextvars import ContextVar
+from dataclasses import replace
 from typing import Any
 
 import anyio.to_thread
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.middleware import ASGIMiddleware, DefineMiddleware
-from litestar.middleware.csrf import CSRFMiddleware
-from litestar.types import ASGIApp, HTTPSendMessage, Message, Receive, Scope, Send
+from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_token
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -27,8 +27,9 @@ CSRF_COOKIE = "consensus_csrf"
 CSRF_HEADER = "x-csrf-token"
 SKIP_KEY = "skip_session"
 """Route ``opt`` key for routes (static files) that need neither a user nor a CSRF cookie."""
-
-_request_is_https: ContextVar[bool] = ContextVar("request_is_https", default=False)
+HOST_PREFIX = "__Host-"
+"""Under https the session and CSRF cookies carry this prefix: the browser then accepts them only
+with Secure, Path=/ and no Domain, so no other host (a sibling subdomain) can set or replace them."""
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -76,15 +77,30 @@ def is_https(scope: Scope) -> bool:
     return scope.get("scheme") == "https"
 
 
+def secure_context(scope: Scope, security: SecuritySettings) -> bool:
+    """Whether cookies are Secure (and ``__Host-`` prefixed): under https, or when forced."""
+    return is_https(scope) or security.secure_cookies
+
+
+def session_cookie_name(scope: Scope, security: SecuritySettings) -> str:
+    """The session cookie's name for this request (``__Host-consensus_session`` under https)."""
+    return HOST_PREFIX + SESSION_COOKIE if secure_context(scope, security) else SESSION_COOKIE
+
+
+def csrf_cookie_name(scope: Scope, security: SecuritySettings) -> str:
+    return HOST_PREFIX + CSRF_COOKIE if secure_context(scope, security) else CSRF_COOKIE
+
+
 def session_cookie(token: str, scope: Scope, security: SecuritySettings) -> Cookie:
-    """The cookie that carries a session id: HttpOnly, SameSite=Lax, Secure under https."""
+    """The cookie that carries a session id: HttpOnly, SameSite=Lax, Path=/, Secure and
+    ``__Host-`` under https."""
     return Cookie(
-        key=SESSION_COOKIE,
+        key=session_cookie_name(scope, security),
         value=token,
         path="/",
         httponly=True,
         samesite="lax",
-        secure=is_https(scope) or security.secure_cookies,
+        secure=secure_context(scope, security),
     )
 
 
@@ -93,6 +109,19 @@ def expired_session_cookie(scope: Scope, security: SecuritySettings) -> Cookie:
     cookie.max_age = 0
     cookie.expires = 0
     return cookie
+
+
+def fresh_csrf_cookie(scope: Scope, security: SecuritySettings) -> Cookie:
+    """A new CSRF token for a browser that just logged in: a token planted before the login
+    (login CSRF, a shared computer) is worth nothing after it."""
+    return Cookie(
+        key=csrf_cookie_name(scope, security),
+        value=generate_csrf_token(secret=security.secret_key),
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=secure_context(scope, security),
+    )
 
 
 class AuthenticationMiddleware(ASGIMiddleware):
@@ -116,7 +145,7 @@ class AuthenticationMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         bearer = bearer_token(scope)
-        session_token = None if bearer else cookie_value(scope, SESSION_COOKIE)
+        session_token = None if bearer else cookie_value(scope, session_cookie_name(scope, self.security))
         user = None
         if bearer or session_token:
             user = await anyio.to_thread.run_sync(self._resolve, bearer, session_token)
@@ -139,38 +168,37 @@ class AuthenticationMiddleware(ASGIMiddleware):
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableScopeHeaders.from_message(message)  # type: ignore[arg-type]
-                if not any(value.startswith(f"{SESSION_COOKIE}=") for value in headers.getall("set-cookie", [])):
+                name = session_cookie_name(scope, self.security)
+                if not any(value.startswith(f"{name}=") for value in headers.getall("set-cookie", [])):
                     headers.add("set-cookie", expired_session_cookie(scope, self.security).to_header(header=""))
             await send(message)
 
         return wrapped
 
 
-class ConsensusCSRFMiddleware(CSRFMiddleware):
-    """Litestar's signed double-submit CSRF check, except for requests made with a bearer token.
+class ConsensusCSRFMiddleware:
+    """Litestar's signed double-submit CSRF check, except for requests authenticated by a valid
+    bearer token; the cookie is ``__Host-`` prefixed under https.
 
-    A bearer token is never sent by a browser on its own, so such requests cannot be forged
-    cross-site; cookie-authenticated requests (forms and htmx alike) must carry the token.
+    It runs after authentication: a bearer token is never sent by a browser on its own, so a
+    request it authenticates cannot be forged cross-site, but a bogus ``Authorization`` header
+    must not switch the check off for a cookie-carrying browser.
     """
 
+    def __init__(self, app: ASGIApp, config: CSRFConfig) -> None:
+        self.app = app
+        self.plain = CSRFMiddleware(app, config)
+        self.prefixed = CSRFMiddleware(
+            app, replace(config, cookie_name=HOST_PREFIX + config.cookie_name, cookie_secure=True, cookie_path="/")
+        )
+        self.always_secure = config.cookie_secure
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and bearer_token(scope) is not None:
+        if scope["type"] == "http" and scope.get("auth") == "bearer":
             await self.app(scope, receive, send)
             return
-        _request_is_https.set(is_https(scope))
-        await super().__call__(scope, receive, send)
-
-    def _set_cookie_if_needed(self, message: HTTPSendMessage, token: str) -> None:
-        headers = MutableScopeHeaders.from_message(message)
-        cookie = Cookie(
-            key=self.config.cookie_name,
-            value=token,
-            path="/",
-            secure=self.config.cookie_secure or _request_is_https.get(),
-            httponly=True,
-            samesite="lax",
-        )
-        headers.add("set-cookie", cookie.to_header(header=""))
+        checker = self.prefixed if is_https(scope) or self.always_secure else self.plain
+        await checker(scope, receive, send)
 
 
 def csrf_config(security: SecuritySettings) -> CSRFConfig:
@@ -210,8 +238,9 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
 
 
 def middleware_stack(engine: Callable[[], Engine], security: SecuritySettings) -> list[Any]:
-    """Outermost first: CSRF, then authentication."""
+    """Outermost first: authentication, then CSRF (which needs to know whether a bearer token was
+    valid)."""
     return [
-        DefineMiddleware(ConsensusCSRFMiddleware, config=csrf_config(security)),
         AuthenticationMiddleware(engine, security),
+        DefineMiddleware(ConsensusCSRFMiddleware, config=csrf_config(security)),
     ]

@@ -35,12 +35,24 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(client: TestClient) -> 
     assert "Secure" not in cookie  # plain http in this test
 
 
-def test_under_https_the_session_cookie_is_secure(make_client) -> None:  # type: ignore[no-untyped-def]
+def test_under_https_the_session_and_csrf_cookies_are_secure_and_host_prefixed(make_client) -> None:  # type: ignore[no-untyped-def]
     secure_client = make_client(base_url="https://consensus.example")
+    form = secure_client.get("/login")
     response = login(secure_client, HEAD)
-    cookies = response.headers.get_list("set-cookie")
-    assert any(c.startswith(f"{SESSION_COOKIE}=") and "Secure" in c for c in cookies)
+    cookies = {
+        c.split("=", 1)[0]: c for c in response.headers.get_list("set-cookie") + form.headers.get_list("set-cookie")
+    }
+    for name in (f"__Host-{SESSION_COOKIE}", "__Host-consensus_csrf"):
+        attributes = [part.strip().lower() for part in cookies[name].split(";")]
+        assert "secure" in attributes and "path=/" in attributes and "httponly" in attributes, cookies[name]
+        assert not any(part.startswith("domain") for part in attributes)
+    assert SESSION_COOKIE not in cookies and "consensus_csrf" not in cookies
     assert response.headers["strict-transport-security"].startswith("max-age=")
+    # The prefixed cookies are the ones read back: the session holds, forms still pass the CSRF check.
+    assert secure_client.get("/", follow_redirects=False).status_code == 200
+    token = csrf_token(secure_client, "/")
+    out = secure_client.post("/logout", data={"_csrf_token": token}, follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"].startswith("/login")
 
 
 def test_logging_in_gives_a_new_session_id_and_ends_the_old_one(client: TestClient, db: Session) -> None:

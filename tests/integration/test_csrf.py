@@ -52,3 +52,39 @@ def test_htmx_requests_carry_the_token_in_a_header(client: TestClient) -> None:
 def test_the_token_is_on_every_page_for_htmx(client: TestClient) -> None:
     page = client.get("/login")
     assert 'hx-headers=\'{"X-CSRF-Token": "' in page.text
+
+
+def test_a_bogus_bearer_header_does_not_switch_the_check_off(client: TestClient) -> None:
+    client.get("/login")
+    forged = client.post(
+        "/login",
+        data={"email": "ken.head@demo.example", "password": "consensus-demo"},
+        headers={"Authorization": "Bearer not-a-real-token"},
+        follow_redirects=False,
+    )
+    assert forged.status_code == 403  # a forged login (login CSRF) no longer gets through
+    assert "consensus_session" not in client.cookies
+
+
+def test_a_valid_bearer_token_needs_no_csrf_token(client: TestClient, db: Session) -> None:
+    from consensus.accounts.services import create_api_token
+
+    token = create_api_token(db, "ken.head@demo.example")
+    response = client.post(
+        "/api/v1/groups/oewg-ict/documents/declaration/clauses/3.2/comments",
+        json={"body": "Sent with a token."},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 201, response.text
+
+
+def test_the_csrf_token_changes_at_login(client: TestClient) -> None:
+    before = csrf_token(client)
+    planted = client.cookies.get("consensus_csrf")
+    assert login(client, "ken.head@demo.example").status_code == 303
+    after = client.cookies.get("consensus_csrf")
+    assert after and after != planted
+    assert csrf_token(client, "/") != before
+    # A token known before the login (planted by someone else, or left on a shared computer) is refused.
+    stale = client.post("/logout", data={"_csrf_token": before}, follow_redirects=False)
+    assert stale.status_code == 403
