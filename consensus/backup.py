@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from consensus.settings import DatabaseSettings
+from consensus.settings import DatabaseSettings, private_file
 
 
 class BackupError(RuntimeError):
@@ -31,13 +31,13 @@ def _pg_url(database: DatabaseSettings) -> str:
 
 
 def backup(database: DatabaseSettings, target: Path) -> None:
-    """Write a consistent copy of the database to ``target``."""
+    """Write a consistent copy of the database to ``target`` (readable by the owner alone)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if database.is_sqlite:
         source = _sqlite_path(database)
         if not source.exists():
             raise BackupError(f"there is no database at {source}")
-        partial = target.with_suffix(target.suffix + ".partial")
+        partial = private_file(target.with_suffix(target.suffix + ".partial"))
         with sqlite3.connect(source, timeout=30) as src, sqlite3.connect(partial) as dst:
             src.backup(dst, pages=1024)
         partial.replace(target)
@@ -45,6 +45,7 @@ def backup(database: DatabaseSettings, target: Path) -> None:
     tool = shutil.which("pg_dump")
     if tool is None:
         raise BackupError("pg_dump is not installed (Debian package postgresql-client)")
+    private_file(target)  # pg_dump keeps the mode of the file it overwrites
     result = subprocess.run(  # noqa: S603
         [tool, "--format=custom", "--no-owner", f"--file={target}", _pg_url(database)], capture_output=True, text=True
     )

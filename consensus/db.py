@@ -6,13 +6,14 @@ import contextlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Dialect, Engine, event, types
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
-from consensus.settings import DatabaseSettings
+from consensus.settings import DatabaseSettings, private_file
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_POOL_SIZE = 40
@@ -99,9 +100,9 @@ def make_engine(database: DatabaseSettings) -> Engine:
     url = make_url(database.url)
     if database.is_sqlite:
         if url.database and url.database != ":memory:":
-            from pathlib import Path
-
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            # Made here, before SQLite opens it, so that it is the owner's alone (0600, in a 0700
+            # folder): SQLite gives its -wal and -shm files the database file's permissions.
+            private_file(Path(url.database))
         engine = create_engine(
             url,
             echo=database.echo,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from dataclasses import dataclass
@@ -76,6 +77,24 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def private_folder(path: Path) -> Path:
+    """Make a folder (and its parents) if missing; one made here is the owner's alone (0700)."""
+    if not path.is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            path.mkdir(mode=0o700)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Make an empty file if missing, readable and writable by the owner alone (0600), in a
+    private folder; an existing file is left as it is."""
+    private_folder(path.parent)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return path
+
+
 def _secret_key(data_dir: Path) -> str:
     """Return SECRET_KEY from the environment, else one generated once and kept in the data folder."""
     from_env = os.environ.get("SECRET_KEY")
@@ -83,7 +102,7 @@ def _secret_key(data_dir: Path) -> str:
         return from_env
     path = data_dir / "secret_key"
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(data_dir)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(48))

@@ -3,14 +3,19 @@ delegation, allowed values, exact weights, and cascading deletes."""
 
 from __future__ import annotations
 
+import os
+import stat
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from consensus.db import make_engine
 from consensus.models import Delegation, Membership, User, WorkingGroup
+from consensus.settings import read_settings
 from tests.conftest import BACKEND
 
 
@@ -72,3 +77,32 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(db: Session) -> None:
     assert db.connection().exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert db.connection().exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
     assert db.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_the_data_folder_and_the_sqlite_files_are_the_owners_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "fresh" / "data"
+    monkeypatch.setenv("CONSENSUS_DATA_DIR", str(data))
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    previous = os.umask(0o022)  # the usual umask, which would leave everything world-readable
+    try:
+        settings = read_settings()
+        engine = make_engine(settings.database)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE secret (ballot TEXT)")
+            connection.exec_driver_sql("INSERT INTO secret VALUES ('yes')")
+        with engine.connect() as reader:  # the -wal and -shm files exist while a connection is open
+            reader.exec_driver_sql("SELECT * FROM secret").all()
+            files = {path.name: stat.S_IMODE(path.stat().st_mode) for path in data.iterdir()}
+        engine.dispose()
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert files == {
+        "secret_key": 0o600,
+        "consensus.db": 0o600,
+        "consensus.db-wal": 0o600,
+        "consensus.db-shm": 0o600,
+    }
