@@ -94,6 +94,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     engine = _engine()
     if not _require_current_schema(engine):
         return 2
+    report = None
     with Session(engine, expire_on_commit=False) as session:
         if args.if_empty and not group_is_empty(session):
             print("The database already holds working groups; the demo was not loaded again.")
@@ -109,13 +110,17 @@ def cmd_load(args: argparse.Namespace) -> int:
                 )
             else:
                 print(f"{source} is already loaded into group {report.group}: nothing changed.")
+            if report.passwords_kept:
+                print("These accounts already existed and keep their own passwords (the file's were not applied):")
+                for email in report.passwords_kept:
+                    print(f"  {email}")
     engine.dispose()
     if args.show_accounts:
-        _print_accounts(spec)
+        _print_accounts(spec, set(report.passwords_kept) if report else set())
     return 0
 
 
-def _print_accounts(spec) -> None:  # type: ignore[no-untyped-def]
+def _print_accounts(spec, kept: set[str]) -> None:  # type: ignore[no-untyped-def]
     print()
     print(f"Accounts of {spec.group.name} ({spec.group.slug}):")
     width = max((len(u.email) for u in spec.users), default=10)
@@ -123,8 +128,10 @@ def _print_accounts(spec) -> None:  # type: ignore[no-untyped-def]
         what = user.role
         if user.delegation:
             what += f", {user.delegation}" + (" (head of delegation)" if user.head else "")
-        password = user.password or "(no password: invite them)"
-        print(f"  {user.email.ljust(width)}  {password}  {what}")
+        shown = user.password or "(no password: invite them)"
+        if user.email in kept:
+            shown = "(an existing account: its own password)"
+        print(f"  {user.email.ljust(width)}  {shown}  {what}")
     print()
 
 

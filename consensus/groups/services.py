@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from consensus.accounts.identity import CurrentUser
-from consensus.accounts.passwords import hash_password, verify_password
+from consensus.accounts.passwords import hash_password
 from consensus.accounts.services import issue_invitation, normalise_email
 from consensus.audit import services as audit
 from consensus.audit.services import Actor
@@ -39,6 +39,8 @@ class LoadReport:
     group: str
     created: dict[str, int]
     updated: dict[str, int]
+    passwords_kept: tuple[str, ...] = ()
+    """Existing accounts for which the file gives a password: they keep their own."""
 
     @property
     def changed(self) -> bool:
@@ -58,21 +60,18 @@ def _set(row: object, counts: dict[str, int], key: str, **values: object) -> Non
 
 
 def _password_hashes(session: Session, spec: GroupFile) -> dict[str, str]:
-    """Hashes for the passwords that the file sets and the database does not already hold.
+    """Hashes for the passwords of the accounts the file will create.
 
+    An existing account keeps its own password whatever the file says, so no hash is made for it.
     Hashing is deliberately slow, so it happens before the write transaction opens.
     """
-    stored = dict(
+    existing = set(
         session.execute(
-            select(User.email, User.password_hash).where(User.email.in_([u.email for u in spec.users]))  # type: ignore[attr-defined]
-        ).all()
+            select(User.email).where(User.email.in_([u.email for u in spec.users]))  # type: ignore[attr-defined]
+        ).scalars()
     )
     session.rollback()
-    return {
-        u.email: hash_password(u.password)
-        for u in spec.users
-        if u.password and not (stored.get(u.email) and verify_password(stored[u.email], u.password))
-    }
+    return {u.email: hash_password(u.password) for u in spec.users if u.password and u.email not in existing}
 
 
 def load_group_file(session: Session, spec: GroupFile, actor: Actor, source: str) -> LoadReport:
@@ -123,6 +122,7 @@ def load_group_file(session: Session, spec: GroupFile, actor: Actor, source: str
         session.flush()
 
         emails = [u.email for u in spec.users]
+        kept: list[str] = []
         users = {
             u.email: u
             for u in session.execute(select(User).where(User.email.in_(emails))).scalars()  # type: ignore[attr-defined]
@@ -138,10 +138,11 @@ def load_group_file(session: Session, spec: GroupFile, actor: Actor, source: str
                 session.add(user)
                 users[u_spec.email] = user
             else:
+                # A file never changes the password of an account that exists: whoever holds the
+                # file (or wrote it for another group) must not be able to take the account over.
                 _set(user, updated, "users", name=u_spec.name)
-                if u_spec.email in hashes and not verify_password(user.password_hash, u_spec.password or ""):
-                    user.password_hash = hashes[u_spec.email]
-                    updated["users"] = updated.get("users", 0) + 1
+                if u_spec.password:
+                    kept.append(u_spec.email)
         session.flush()
         # Heads that the file takes away are cleared first, so a head moving between users never
         # trips the one-head-per-delegation index. Members the file does not mention keep their
@@ -229,7 +230,7 @@ def load_group_file(session: Session, spec: GroupFile, actor: Actor, source: str
             )
             created["versions"] += 1
 
-        report = LoadReport(group=spec.group.slug, created=created, updated=updated)
+        report = LoadReport(group=spec.group.slug, created=created, updated=updated, passwords_kept=tuple(kept))
         if report.changed:
             audit.record(
                 session,

@@ -113,6 +113,35 @@ def test_a_file_that_is_not_yaml_is_refused(migrated: Path, tmp_path: Path) -> N
     assert result.returncode == 1 and "is not valid YAML" in result.stderr
 
 
+TAKEOVER_FILE = """
+group: {slug: elsewhere, name: Another group}
+delegations:
+  - {code: ZZZ, name: Elsewhere}
+users:
+  - {email: ken.head@demo.example, name: Ken Head, password: "the file's new password", role: observer}
+  - {email: brand.new@example.org, name: Brand New, password: "a password for a new account", role: observer}
+"""
+
+
+def test_a_group_file_never_changes_the_password_of_an_existing_account(migrated: Path, tmp_path: Path) -> None:
+    from consensus.accounts.passwords import verify_password
+
+    consensus(migrated, "load", str(DEMO_FILE))
+    other = tmp_path / "other.yaml"
+    other.write_text(TAKEOVER_FILE)
+    result = consensus(migrated, "load", str(other), "--show-accounts")
+    assert result.returncode == 0, result.stderr
+    assert "keep their own passwords" in result.stdout
+    kept = result.stdout.split("keep their own passwords", 1)[1].split("Accounts of", 1)[0]
+    assert "ken.head@demo.example" in kept and "brand.new@example.org" not in kept
+    assert "the file's new password" not in result.stdout  # --show-accounts does not claim it works
+    with session_for(migrated) as db:
+        stored = dict(db.execute(select(User.email, User.password_hash)).all())
+    assert verify_password(stored["ken.head@demo.example"], "consensus-demo")
+    assert not verify_password(stored["ken.head@demo.example"], "the file's new password")
+    assert verify_password(stored["brand.new@example.org"], "a password for a new account")
+
+
 def test_user_create_prints_an_invitation_link_or_sets_a_password(migrated: Path) -> None:
     consensus(migrated, "load", str(DEMO_FILE))
     invited = consensus(
