@@ -32,6 +32,15 @@ def _input(data: dict[str, Any]) -> amendments.AmendmentInput:
     )
 
 
+def _values(submitted: amendments.AmendmentInput) -> dict[str, Any]:
+    return {
+        "kind": submitted.kind,
+        "text": submitted.text,
+        "rationale": submitted.rationale,
+        "heading": submitted.heading or "",
+    }
+
+
 def _form(
     db: Db,
     group: str,
@@ -41,11 +50,17 @@ def _form(
     values: dict[str, Any],
     errors: dict[str, str],
     status_code: int = 200,
+    preview: amendments.Preview | None = None,
 ) -> Template:
     clause = locate_clause(db, group, document, number, version)
     kind = values.get("kind") or "replace"
     text = values.get("text", clause.text if kind == "replace" else "")
-    preview = amendments.preview(db, group, document, number, kind, text, version)
+    if preview is None:
+        preview = (
+            amendments.Preview(kind, clause.number, None, None, errors)
+            if errors
+            else amendments.starting_preview(clause, kind)
+        )
     return Template(
         "amendments/new.html",
         context={
@@ -82,18 +97,18 @@ def amendment_preview(
     number: FromPath[str],
     data: FormData,
 ) -> Template:
-    """The word diff of the text being typed (htmx), or the whole form with it (no JavaScript)."""
+    """The word diff of the text being typed (htmx), or the whole form with it (no JavaScript);
+    input that proposing would refuse is refused here too (422, naming the fields)."""
     submitted = _input(data)
+    preview = amendments.preview(db, group, document, number, submitted, version)
+    status_code = 422 if preview.errors else 200
     if wants_fragment(request):
-        preview = amendments.preview(db, group, document, number, submitted.kind, submitted.text, version)
-        return Template("amendments/_preview.html", context={"preview": preview})
-    values = {
-        "kind": submitted.kind,
-        "text": submitted.text,
-        "rationale": submitted.rationale,
-        "heading": submitted.heading or "",
-    }
-    return _form(db, group, document, version, number, values, {})
+        return Template(
+            "amendments/_preview.html",
+            context={"preview": preview, "inline_errors": True},
+            status_code=status_code,
+        )
+    return _form(db, group, document, version, number, _values(submitted), preview.errors, status_code, preview)
 
 
 @action(CLAUSE + "/amendments", name="amendment_create", access=roles(Role.delegate))
@@ -112,13 +127,7 @@ def amendment_create(
     try:
         amendment_id = amendments.propose(db, user, group, document, number, submitted, version)
     except Invalid as refusal:
-        values = {
-            "kind": submitted.kind,
-            "text": submitted.text,
-            "rationale": submitted.rationale,
-            "heading": submitted.heading or "",
-        }
-        return _form(db, group, document, version, number, values, refusal.errors, status_code=422)
+        return _form(db, group, document, version, number, _values(submitted), refusal.errors, status_code=422)
     return Redirect(request.app.route_reverse("amendment", group=group, amendment_id=amendment_id), status_code=303)
 
 

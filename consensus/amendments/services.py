@@ -14,7 +14,7 @@ from consensus.audit import services as audit
 from consensus.core.diff import TextDiff, word_diff
 from consensus.db import utcnow, write_transaction
 from consensus.documents.services import ClauseRef, VersionRef, locate_clause, locate_version, require_current
-from consensus.errors import Conflict, Forbidden, NotFound
+from consensus.errors import Conflict, Forbidden, Invalid, NotFound
 from consensus.i18n import N_, _
 from consensus.models import (
     Amendment,
@@ -59,8 +59,11 @@ class Preview:
 
     kind: str
     clause_number: str
-    diff: TextDiff
+    diff: TextDiff | None
+    """None when the input is refused, or before any text is typed."""
     heading: str | None
+    errors: dict[str, str] = field(default_factory=dict)
+    """What saving would refuse, per field (the same check)."""
 
 
 @dataclass(slots=True)
@@ -136,12 +139,29 @@ def _diff_for(kind: str, clause_text: str, text: str) -> TextDiff:
 
 
 def preview(
-    session: Session, group_slug: str, document_slug: str, number: str, kind: str, text: str, version: int | None = None
+    session: Session,
+    group_slug: str,
+    document_slug: str,
+    number: str,
+    data: AmendmentInput,
+    version: int | None = None,
 ) -> Preview:
-    """The diff an amendment would make, without saving anything (for the live preview)."""
+    """The diff an amendment would make, checked exactly as proposing it is (``check_amendment``):
+    refused input gives its errors and no diff. Nothing is saved."""
     clause = locate_clause(session, group_slug, document_slug, number, version)
+    kind = data.kind if data.kind in KINDS else AmendmentKind.replace.value
+    try:
+        checked = check_amendment(clause, data)
+    except Invalid as refusal:
+        return Preview(kind, clause.number, None, None, refusal.errors)
+    return Preview(checked.kind, clause.number, _diff_for(checked.kind, clause.text, checked.text), checked.heading)
+
+
+def starting_preview(clause: ClauseRef, kind: str) -> Preview:
+    """The preview on a blank form: a deletion shows what goes; other kinds wait for a text."""
     kind = kind if kind in KINDS else AmendmentKind.replace.value
-    return Preview(kind, clause.number, _diff_for(kind, clause.text, text if kind != "delete" else ""), None)
+    diff = _diff_for(kind, clause.text, "") if kind == AmendmentKind.delete else None
+    return Preview(kind, clause.number, diff, None)
 
 
 def propose(
