@@ -34,6 +34,7 @@ from consensus.voting import services as voting
 from consensus.voting.controllers import VOTING_ROUTES
 from consensus.voting.live import RoundWatcher, SharedRenders, listen
 from consensus.web.access import ACCESS_KEY, PUBLIC, access_guard
+from consensus.web.bodies import refuse_deep_json
 from consensus.web.deps import provide_db, provide_settings, provide_user
 from consensus.web.errors import EXCEPTION_HANDLERS
 from consensus.web.middleware import SKIP_KEY, add_security_headers, middleware_stack
@@ -163,6 +164,7 @@ def create_app(
             "settings": Provide(provide_settings, sync_to_thread=False),
         },
         guards=[access_guard],
+        before_request=refuse_deep_json,
         middleware=middleware_stack(lambda: engine, settings.security),
         before_send=[add_security_headers],
         exception_handlers=EXCEPTION_HANDLERS,

@@ -3,6 +3,8 @@ ids, formula cells in CSV downloads. Each gets a clear 4xx naming what is wrong,
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -53,3 +55,113 @@ def test_a_valid_preview_still_shows_the_difference(browsers) -> None:  # type: 
     assert blank.status_code == 200 and "No change yet" in blank.text and "Please correct" not in blank.text
     deletion = ken.get(f"{clause_url('3.2')}/amendments/new?kind=delete")
     assert "<del>" in deletion.text
+
+
+# --- deeply nested JSON --------------------------------------------------------------------------------
+
+FILLED = {"group": "oewg-ict", "document": "declaration", "number": "3.2", "file": "v1"}
+
+
+def routes_of(app, methods: set[str]) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    """(method, path template, handler name) of every named route of the app taking these methods."""
+    found = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            for method in sorted(set(getattr(handler, "http_methods", set())) & methods):
+                if handler.name and not handler.name.startswith(("static", "vendor")):
+                    found.append((method, route.path, handler.name))
+    return found
+
+
+def fill(template: str, **values: str) -> str:
+    """A route's path with its parameters filled in (ids as 1 unless given)."""
+    return re.sub(r"\{(\w+):(\w+)\}", lambda m: values.get(m[1], FILLED.get(m[1], "1")), template)
+
+
+DEEP_BODIES = {
+    "arrays": b"[" * 100_000 + b"]" * 100_000,
+    "objects": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+    "never closed": b"[" * 100_000,
+}
+
+
+PEOPLE = ["chair", "secretariat", "ken.head"]
+"""Each route is tried as the first of these its access rule lets through."""
+
+
+def test_deeply_nested_json_gets_a_400_on_every_api_route(client, api) -> None:  # type: ignore[no-untyped-def]
+    writes = [r for r in routes_of(client.app, {"POST", "PUT", "PATCH"}) if r[1].startswith("/api/")]
+    assert len(writes) >= 12
+    for method, template, name in writes:
+        for shape, body in DEEP_BODIES.items():
+            for person in PEOPLE:
+                headers = {**api(person).headers, "Content-Type": "application/json"}
+                response = client.request(method, fill(template), content=body, headers=headers)
+                if response.status_code != 403:
+                    break
+            assert response.status_code == 400, (name, shape, response.text[:200])
+            assert "more than 32 levels deep" in response.json()["detail"], (name, shape)
+
+
+def test_json_nested_within_the_limit_reaches_the_usual_checks(client, api) -> None:  # type: ignore[no-untyped-def]
+    body = '{"decision": ' + "[" * 31 + "]" * 31 + ', "reason": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}'
+    response = client.post(
+        "/api/v1/amendments/1/decision",
+        content=body.encode(),
+        headers={**api("chair").headers, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "decision"
+
+
+# --- digits other than 0-9 in ids ----------------------------------------------------------------------
+
+STRANGE_DIGITS = ["²", "٣", "５"]  # superscript two, Arabic-Indic three, fullwidth five
+
+
+def test_strange_digits_in_a_path_id_get_a_422_naming_it_on_every_route(browsers, api, client) -> None:  # type: ignore[no-untyped-def]
+    """Every route with an id in its path, for each strange digit: 422 naming the parameter (the
+    fullwidth "５" used to be read as 5, "²" answered 404)."""
+    tokens = {name: csrf_token(browsers(name), D) for name in PEOPLE}
+    with_ids = [
+        (method, template, name, param)
+        for method, template, name in routes_of(client.app, {"GET", "POST", "PUT"})
+        for param in re.findall(r"\{(\w+):int\}", template)
+    ]
+    assert {"version_adopt", "amendment", "api_amendment", "api_ballot", "comment", "round"} <= {r[2] for r in with_ids}
+    for method, template, name, param in with_ids:
+        for digit in STRANGE_DIGITS:
+            path = fill(template, **{param: f"1{digit}"})
+            for person in PEOPLE:
+                if template.startswith("/api/"):
+                    response = client.request(method, path, json={}, headers=api(person).headers)
+                elif method == "GET":
+                    response = browsers(person).get(path, headers={"Accept": "text/html"})
+                else:
+                    response = browsers(person).post(path, data={"_csrf_token": tokens[person]})
+                if response.status_code != 403:
+                    break
+            assert response.status_code == 422, (name, path, response.status_code, response.text[:300])
+            assert param in response.text and "Give a number such as 12." in response.text, (name, path)
+
+
+def test_strange_digits_in_query_and_form_fields_get_a_422_naming_them(browsers) -> None:  # type: ignore[no-untyped-def]
+    chair = browsers("chair")
+    for digit in STRANGE_DIGITS:
+        page = chair.get(f"{D}?version={digit}")
+        assert page.status_code == 422 and "version" in page.text
+        adopt = chair.post(
+            f"{D}/versions/1/adopt", data={"round": digit, "_csrf_token": csrf_token(chair, f"{D}/versions")}
+        )
+        assert adopt.status_code == 422, adopt.text[:300]
+        assert 'href="#round"' in adopt.text or "round" in adopt.text
+
+
+def test_strange_digits_in_json_id_fields_get_a_422_naming_them(api) -> None:  # type: ignore[no-untyped-def]
+    chair = api("chair")
+    for digit in STRANGE_DIGITS:
+        response = chair.post(f"/api/v1{D}/versions/1/adopt", {"round": digit})
+        assert response.status_code == 422 and response.json()["errors"][0]["field"] == "round"
+        response = chair.post(
+            "/api/v1/groups/oewg-ict/rounds", {"document": "declaration", "title": "Round", "amendment": digit}
+        )
+        assert response.status_code == 422 and response.json()["errors"][0]["field"] == "amendment"
