@@ -16,7 +16,7 @@ from consensus.models import Role
 from consensus.publishing import formats, services
 from consensus.web.access import PUBLIC, roles
 from consensus.web.deps import Db, Id, Me
-from consensus.web.forms import FormData, field
+from consensus.web.forms import FormData, field, form_id
 from consensus.web.routing import action, page
 
 PUBLIC_CACHE = "public, max-age=300"
@@ -89,16 +89,7 @@ def version_adopt(
     data: FormData,
 ) -> Response[Any]:
     """Record the adoption of the version (by a passed round, or by consensus declared by the chair)."""
-    round_value = field(data, "round")
-    services.adopt(
-        db,
-        user,
-        group,
-        document,
-        version,
-        int(round_value) if round_value.isdigit() else None,
-        field(data, "override_reason") or None,
-    )
+    services.adopt(db, user, group, document, version, form_id(data, "round"), field(data, "override_reason") or None)
     url = request.app.route_reverse("versions", group=group, document=document)
     return Redirect(f"{url}?adopted={version}", status_code=303)
 

@@ -106,7 +106,11 @@ def on_validation_error(request: Request[Any, Any, Any], exc: ValidationExceptio
     for problem in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(problem, dict):
             field = str(problem.get("key") or problem.get("source") or "body")
-            errors.append({"field": field, "message": str(problem.get("message", ""))})
+            message = str(problem.get("message", ""))
+            if message.startswith("Expected `int"):
+                # msgspec's words for an id or number that is not one ("²", "٣", "five").
+                message = _("Give a number such as 12.")
+            errors.append({"field": field, "message": message})
     if errors:
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     else:

@@ -5,8 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import delete, get, post, put
+from litestar.routes import base as route_base
 
 from consensus.web.access import ACCESS_KEY, Access
+
+
+def path_int(segment: str) -> int | str:
+    """An ``{name:int}`` path segment of ASCII digits as an int; any other is left as text, which
+    the handler's signature then refuses (a 422 naming the parameter, as for a query parameter).
+
+    Litestar parses these segments with ``int()``, which reads "٣" or "５" as 3 or 5 and raises on
+    "²" (answered 404); ids are written with the digits 0 to 9 only.
+    """
+    return int(segment) if segment.isascii() and segment.isdecimal() else segment
+
+
+# Litestar has no option for this; its table of path parsers is read when routes are built, so the
+# entry is replaced when the route decorators are imported, before any app exists.
+route_base.parsers_map[int] = path_int
 
 
 def _opt(access: Access, opt: dict[str, Any] | None) -> dict[str, Any]:
