@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,6 +11,7 @@ from sqlmodel import Session
 
 from consensus.accounts.identity import CurrentUser, GroupMembership
 from consensus.audit import services as audit
+from consensus.core.spreadsheet import csv_table
 from consensus.db import write_transaction
 from consensus.documents.services import VersionRef, locate_clause, locate_version, require_current
 from consensus.errors import Conflict, Forbidden
@@ -267,12 +266,12 @@ def agreement_matrix(
 
 def matrix_csv(matrix: Matrix) -> str:
     """The matrix as CSV: one row per delegation, one column per clause (stale positions marked)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["Delegation", "Code", _("Whole document"), *[c.number for c in matrix.clauses]])
-    for row in matrix.rows:
-        writer.writerow([row.name, row.code, _csv_cell(row, ""), *[_csv_cell(row, c.lineage) for c in matrix.clauses]])
-    return out.getvalue()
+    header = ["Delegation", "Code", _("Whole document"), *[c.number for c in matrix.clauses]]
+    rows = (
+        [row.name, row.code, _csv_cell(row, ""), *[_csv_cell(row, c.lineage) for c in matrix.clauses]]
+        for row in matrix.rows
+    )
+    return csv_table(header, rows)
 
 
 def _csv_cell(row: MatrixRow, key: str) -> str:

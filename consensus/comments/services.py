@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,6 +11,7 @@ from sqlmodel import Session
 
 from consensus.accounts.identity import CurrentUser, GroupMembership
 from consensus.audit import services as audit
+from consensus.core.spreadsheet import csv_table
 from consensus.db import utcnow, write_transaction
 from consensus.documents.services import ClauseRef, VersionRef, locate_clause, locate_version, require_current
 from consensus.errors import Conflict, Forbidden, NotFound
@@ -643,11 +642,6 @@ CSV_HEADER = [
 ]
 
 
-def _inert(cell: str) -> str:
-    """Keep spreadsheet programs from reading a typed cell as a formula (CSV injection)."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
 def table_rows(session: Session, group_slug: str, document_slug: str, filters: TableFilters) -> list[TableRow]:
     """Every row of the filtered comment table (no paging)."""
     _check_filters(filters)
@@ -657,27 +651,22 @@ def table_rows(session: Session, group_slug: str, document_slug: str, filters: T
 
 def comment_csv(session: Session, group_slug: str, document_slug: str, filters: TableFilters) -> str:
     """The filtered comment table as CSV in the ISO commenting template's columns."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    rows = []
     for row in table_rows(session, group_slug, document_slug, filters):
         observation = ""
         if row.disposition:
             observation = DISPOSITION_LABELS[row.disposition] + (f": {row.observation}" if row.observation else "")
-        writer.writerow(
-            [
-                _inert(cell)
-                for cell in (
-                    row.delegation,
-                    row.clause,
-                    row.paragraph,
-                    row.type,
-                    row.comment,
-                    row.proposed_change,
-                    observation,
-                    str(row.id),
-                    str(row.version),
-                )
-            ]
+        rows.append(
+            (
+                row.delegation,
+                row.clause,
+                row.paragraph,
+                row.type,
+                row.comment,
+                row.proposed_change,
+                observation,
+                str(row.id),
+                str(row.version),
+            )
         )
-    return out.getvalue()
+    return csv_table(CSV_HEADER, rows)

