@@ -51,6 +51,7 @@ from consensus.voting import services as voting
 from consensus.web.access import MEMBER, SIGNED_IN
 from consensus.web.deps import MAX_ID, Db, Id, Me, VersionNumber
 from consensus.web.routing import action, page, replace
+from consensus.web.templating import interface_words
 
 API = "/api/v1"
 
@@ -325,6 +326,7 @@ def _round_out(view: voting.RoundView) -> RoundOut:
         closes_at=view.closes_at,
         participated=view.participated if view.status != "draft" else None,
         result=view.result,
+        secrecy_warning=interface_words().phrase(view.secrecy_warning) if view.secrecy_warning else None,
     )
 
 

@@ -211,6 +211,10 @@ class RoundOut:
     closes_at: datetime | None
     participated: list[str] | None
     result: dict[str, Any] | None
+    """The stored result; in a secret round, figures that would show a delegation's vote are None
+    and named in ``withheld``."""
+    secrecy_warning: str | None = None
+    """For the chair of a secret round not yet closed: why its outcome alone may give ballots away."""
 
 
 class BallotIn(msgspec.Struct, forbid_unknown_fields=True):

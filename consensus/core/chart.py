@@ -34,10 +34,12 @@ def _share(part: Fraction, whole: Fraction) -> float:
 
 def panels(result: dict[str, object], choices: tuple[str, ...]) -> tuple[Panel, ...]:
     """The panels of a stored result (see ``tally.result_to_dict``): counts, and weights when the
-    result has them."""
+    result has them; none when a secret round withholds its counts."""
     tally = result["tally"]
     eligible = result["eligible"]
     assert isinstance(tally, dict) and isinstance(eligible, dict)
+    if any(tally[c]["count"] is None for c in choices):
+        return ()
     total_count = Fraction(int(eligible["count"]))
     count_bars = tuple(
         Bar(c, str(tally[c]["count"]), _share(Fraction(int(tally[c]["count"])), total_count)) for c in choices

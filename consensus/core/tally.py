@@ -414,6 +414,20 @@ def tally_counts(
     )
 
 
+def outcome_of_counts(
+    rule: Rule, eligible: Share, took_part: int, counts: Counts, quorum: Fraction = Fraction(0)
+) -> tuple[bool, bool]:
+    """Passed, and quorum met, for counters alone: the tally's decision without its words (the
+    disclosure check asks it of many possible counts)."""
+    if Fraction(took_part) < quorum * eligible.count:
+        return False, False
+    shares = {choice: Share() for choice in rule.choices}
+    for group in counts.values():
+        for choice, share in group.items():
+            shares[choice] = shares[choice] + share
+    return _decide(rule, shares, eligible, counts, {}).passed, True
+
+
 def _frozen(counts: Counts) -> dict[str, dict[str, Share]]:
     return {group: dict(choices) for group, choices in sorted(counts.items())}
 
@@ -642,11 +656,22 @@ def _custom(rule: Rule, s: dict[str, Share], eligible: Share) -> Decision:
     return Decision(ok, (Detail(Phrase(text, values), frozenset({COUNTS})),), need, None)
 
 
-def result_to_dict(result: Result, rule: Rule, quorum: Fraction, *, weights: bool = True) -> dict[str, object]:
+def result_to_dict(
+    result: Result, rule: Rule, quorum: Fraction, *, shown: frozenset[str] | None = None
+) -> dict[str, object]:
     """The stored form of a result (JSON-ready; exact numbers as decimal or fraction strings).
 
-    Without ``weights`` (a secret round under a rule that counts delegations) the weights per choice
-    are left out: they could name who voted what."""
+    ``shown`` (secret rounds) names the kinds of figure that may be shown — see
+    ``disclosure.disclose``: the others are left out (None), the parts of the reason that state them
+    are replaced by a sentence saying they are withheld, and ``withheld`` lists them. The outcome and
+    who took part are always there."""
+    every = frozenset({COUNTS, WEIGHTS, SPLIT})
+    visible = every if shown is None else shown
+    counts, weights = COUNTS in visible, WEIGHTS in visible
+    kept = [p for p, figures in zip(result.phrases, result.phrase_figures, strict=False) if figures <= visible]
+    if len(kept) < len(result.phrases):
+        kept.insert(1, Phrase(WITHHELD))
+    phrases = tuple(kept) if result.phrase_figures else result.phrases
     return {
         "passed": result.passed,
         "quorum_met": result.quorum_met,
@@ -654,7 +679,10 @@ def result_to_dict(result: Result, rule: Rule, quorum: Fraction, *, weights: boo
         "rule_text": rule.describe(),
         "quorum": fraction_text(quorum),
         "tally": {
-            c: {"count": sh.count, "weight": number_text(sh.weight) if weights else None}
+            c: {
+                "count": sh.count if counts else None,
+                "weight": number_text(sh.weight) if weights else None,
+            }
             for c, sh in result.tally.items()
         },
         "eligible": {
@@ -663,10 +691,25 @@ def result_to_dict(result: Result, rule: Rule, quorum: Fraction, *, weights: boo
         },
         "participated": result.participated,
         "silent": list(result.silent),
-        "reason": result.reason,
-        "phrases": [phrase.to_json() for phrase in result.phrases],
-        "need_count": None if result.need_count is None else number_text(result.need_count),
-        "need_weight": None if result.need_weight is None else number_text(result.need_weight),
+        "reason": ENGLISH.reason(phrases),
+        "phrases": [phrase.to_json() for phrase in phrases],
+        "need_count": None if result.need_count is None or not counts else number_text(result.need_count),
+        "need_weight": None if result.need_weight is None or not weights else number_text(result.need_weight),
         "objections": list(result.objections),
         "reservations": list(result.reservations),
+        "withheld": sorted(every & _stated(rule) - visible),
     }
+
+
+def _stated(rule: Rule) -> frozenset[str]:
+    """The kinds of figure a rule's result states."""
+    stated = {COUNTS}
+    if rule.uses_weights:
+        stated.add(WEIGHTS)
+    if rule.counts_observers:
+        stated.add(SPLIT)
+    return frozenset(stated)
+
+
+WITHHELD = N_("the other figures are withheld to keep the ballot secret")
+"""The words that stand in a reason for the parts whose figures a secret round withholds."""

@@ -16,11 +16,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from consensus.accounts.identity import CurrentUser, GroupMembership
-from consensus.agreement.services import record_position
+from consensus.agreement.services import NEEDS_TEXT, record_position
 from consensus.audit import services as audit
 from consensus.audit.services import Actor
+from consensus.core.disclosure import disclose, secrecy_warning
 from consensus.core.sealing import SealedChoice, seal, unseal
 from consensus.core.tally import (
+    Phrase,
     Result,
     Rule,
     RuleError,
@@ -340,22 +342,32 @@ def _secret_tally(session: Session, round_id: int, *, lock: bool = False) -> Sec
     return row
 
 
-def running_tally(session: Session, row: Round) -> Result:
-    """The tally of the ballots cast so far (the result if the round closed now). A secret round is
-    counted from its counters: there is nothing else."""
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """A round's tally with the delegations it was taken over (what the disclosure check needs)."""
+
+    result: Result
+    electorate: list[Voter]
+    participants: list[Voter]
+    """The delegations of the electorate that took part (public, even in a secret round)."""
+
+
+def _count(session: Session, row: Round) -> Counted:
+    """The tally of the ballots cast so far. A secret round is counted from its counters: there is
+    nothing else."""
     rule = rule_of(row)
     electors = _electorate(session, row.id)  # type: ignore[arg-type]
     electorate = electorate_of(rule, [Voter(e.code, e.weight, e.voting_status, e.name) for e in electors])
+    code_of = {e.delegation_id: e.code for e in electors}
     if not row.secret:
-        code_of = {e.delegation_id: e.code for e in electors}
         ballots = {
             code_of[delegation_id]: choice
             for delegation_id, choice in session.execute(
                 select(Ballot.delegation_id, Ballot.choice).where(Ballot.round_id == row.id)
             ).all()
         }
-        return tally(rule, electorate, ballots, Fraction(row.quorum))
-    code_of = {e.delegation_id: e.code for e in electors}
+        result = tally(rule, electorate, ballots, Fraction(row.quorum))
+        return Counted(result, electorate, [v for v in electorate if v.code in ballots])
     took_part = {
         code_of[delegation_id]
         for delegation_id in session.execute(
@@ -363,30 +375,46 @@ def running_tally(session: Session, row: Round) -> Result:
         ).scalars()
     }
     counts = load_counts(_secret_tally(session, row.id).counts)  # type: ignore[arg-type]
-    return tally_counts(rule, electorate, took_part, counts, Fraction(row.quorum))
+    result = tally_counts(rule, electorate, took_part, counts, Fraction(row.quorum))
+    return Counted(result, electorate, [v for v in electorate if v.code in took_part])
+
+
+def running_tally(session: Session, row: Round) -> Result:
+    """The tally of the ballots cast so far (the result if the round closed now)."""
+    return _count(session, row).result
+
+
+def stored_result(row: Round, counted: Counted) -> dict[str, object]:
+    """The result as it is kept and shown: in a secret round, only the figures that leave every
+    delegation's choice open (``disclosure.disclose``)."""
+    rule = rule_of(row)
+    quorum = Fraction(row.quorum)
+    if not row.secret:
+        return result_to_dict(counted.result, rule, quorum)
+    disclosure = disclose(rule, counted.electorate, counted.participants, counted.result, quorum)
+    return result_to_dict(counted.result, rule, quorum, shown=disclosure.shown)
 
 
 def _close(session: Session, row: Round, actor: Actor, user_id: int | None) -> None:
-    result = running_tally(session, row)
-    rule = rule_of(row)
-    stored = result_to_dict(result, rule, Fraction(row.quorum), weights=rule.uses_weights or not row.secret)
+    counted = _count(session, row)
+    result = counted.result
     row.status = RoundStatus.closed.value
     row.closed_at = utcnow()
     row.closed_by_id = user_id
     row.passed = result.passed
     row.quorum_met = result.quorum_met
-    row.result = json.dumps(stored, ensure_ascii=False, sort_keys=True)
+    row.result = json.dumps(stored_result(row, counted), ensure_ascii=False, sort_keys=True)
     _changed(session, row)
-    event = audit.record(
-        session,
-        actor,
-        "round.close",
-        "round",
-        row.id,
-        group_id=row.group_id,
-        details={"passed": result.passed, "quorum_met": result.quorum_met, "reason": result.reason},
-    )
-    row.audit_head = event.hash
+    details: dict[str, object] = {
+        "passed": result.passed,
+        "quorum_met": result.quorum_met,
+        "result_sha256": hashlib.sha256(row.result.encode()).hexdigest(),
+    }
+    if row.secret:
+        # What the counters held when the round closed, so `audit verify` can tell if they moved since.
+        details["counts"] = dump_counts(result.counts)
+    event = audit.record(session, actor, "round.close", "round", row.id, group_id=row.group_id, details=details)
+    row.audit_head, row.audit_seq = event.hash, event.seq
     session.add(row)
 
 
@@ -530,7 +558,10 @@ def _cast_into(
     assert elector is not None
     fields = Fields()
     choice = fields.choice("choice", choice, _("The choice"), list(rule.choices))
-    explanation = fields.text("explanation", explanation, _("The explanation"), required=False, limit=BODY_LIMIT)
+    # A reservation or an objection is a position too, and a position of that kind says why.
+    needs_text = rule.is_consensus and choice in NEEDS_TEXT
+    label = _("The text of the reservation or objection") if needs_text else _("The explanation")
+    explanation = fields.text("explanation", explanation, label, required=needs_text, limit=BODY_LIMIT)
     fields.done()
     now = utcnow()
     if row.secret:
@@ -712,6 +743,8 @@ class RoundView:
     why_not: str = ""
     is_chair: bool = False
     live: Result | None = None
+    secrecy_warning: Phrase | None = None
+    """For the chair of a secret round not yet closed: why its outcome alone may give ballots away."""
 
     @property
     def subject(self) -> str:
@@ -768,8 +801,19 @@ def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id:
     )
     if row.status == RoundStatus.draft:
         view.why_not = _("The round has not been opened yet.")
+        if row.secret and membership.role == Role.chair:
+            delegations = session.execute(
+                select(Delegation.code, Delegation.weight, Delegation.voting_status).where(
+                    Delegation.group_id == row.group_id
+                )
+            ).all()
+            view.secrecy_warning = secrecy_warning(rule, [Voter(*d) for d in delegations], Fraction(row.quorum))
         return view
     electors = _electorate(session, row.id)  # type: ignore[arg-type]
+    if row.secret and row.status == RoundStatus.open and membership.role == Role.chair:
+        view.secrecy_warning = secrecy_warning(
+            rule, [Voter(e.code, e.weight, e.voting_status) for e in electors], Fraction(row.quorum)
+        )
     eligible_codes = {v.code for v in electorate_of(rule, [Voter(e.code, e.weight, e.voting_status) for e in electors])}
     participated_ids = set(
         session.execute(select(Participation.delegation_id).where(Participation.round_id == row.id)).scalars()

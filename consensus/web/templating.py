@@ -197,6 +197,7 @@ def make_environment(
     env.filters["rule_name"] = rule_name
     env.filters["rule_text"] = rule_text
     env.filters["reason"] = reason_text
+    env.filters["phrase"] = lambda phrase: interface_words().phrase(phrase)
     env.filters["fraction"] = i18n.format_number
     env.globals["position_symbols"] = POSITION_SYMBOLS
     env.globals["languages"] = LANGUAGES
