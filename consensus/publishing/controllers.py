@@ -13,16 +13,19 @@ from consensus import i18n
 from consensus.errors import NotFound
 from consensus.i18n import _
 from consensus.models import Role
-from consensus.publishing import formats, services
+from consensus.publishing import formats, renders, services
 from consensus.web.access import PUBLIC, roles
-from consensus.web.deps import Db, Id, Me
+from consensus.web.caching import RevalidatedTemplate, is_fresh, not_modified
+from consensus.web.deps import AppSettings, Db, Id, Me
 from consensus.web.forms import FormData, field, form_id
 from consensus.web.routing import action, page
 
-PUBLIC_CACHE = "public, max-age=300"
-"""Downloads: the same bytes for everyone (made in the document's language, English)."""
+PUBLIC_CACHE = "public, max-age=3600"
+"""Downloads: the same bytes for everyone (made in the document's language, English); a published
+version is frozen, and after an hour a reader's copy is revalidated by its ETag."""
 PAGE_CACHE = {"Cache-Control": "private, max-age=300", "Vary": "Accept-Language, Cookie"}
-"""Public pages: the interface around the text follows the reader's language, and forms carry a token."""
+"""Public pages: the interface around the text follows the reader's language, and forms carry a
+token; each page carries the ETag of its bytes."""
 STANDALONE_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'"
@@ -34,7 +37,7 @@ FILE = re.compile(r"^v(?P<version>[1-9][0-9]{0,6})(?:\.(?P<format>html|md|pdf|do
 def public_group(db: Db, group: FromPath[str]) -> Template:
     """The texts a group has published."""
     name, documents = services.published_list(db, group)
-    return Template(
+    return RevalidatedTemplate(
         "public/list.html",
         context={"group_slug": group, "group_name": name, "documents": documents},
         headers=PAGE_CACHE,
@@ -44,7 +47,7 @@ def public_group(db: Db, group: FromPath[str]) -> Template:
 @page("/p/{group:str}/{document:str}", name="public_document", access=PUBLIC)
 def public_document(db: Db, group: FromPath[str], document: FromPath[str]) -> Template:
     """The newest published version of a text, with its record and downloads."""
-    return Template(
+    return RevalidatedTemplate(
         "public/text.html",
         context={"text": services.published_text(db, group, document)},
         headers=PAGE_CACHE,
@@ -53,25 +56,37 @@ def public_document(db: Db, group: FromPath[str], document: FromPath[str]) -> Te
 
 @page("/p/{group:str}/{document:str}/{file:str}", name="public_file", access=PUBLIC)
 def public_file(
-    request: Request[Any, Any, Any], db: Db, group: FromPath[str], document: FromPath[str], file: FromPath[str]
+    request: Request[Any, Any, Any],
+    db: Db,
+    settings: AppSettings,
+    group: FromPath[str],
+    document: FromPath[str],
+    file: FromPath[str],
 ) -> Response[Any]:
-    """``v{n}`` is the page of one published version; ``v{n}.{format}`` downloads it."""
+    """``v{n}`` is the page of one published version; ``v{n}.{format}`` downloads it. A download
+    carries an ETag naming its content (a 304 to a reader who has it); a PDF is rendered once and
+    then read from the data folder."""
     match = FILE.match(file)
     if match is None:
         raise NotFound(_("There is no published text at this address."))
-    text = services.published_text(db, group, document, int(match["version"]))
     fmt = match["format"]
     if fmt is None:
-        return Template("public/text.html", context={"text": text}, headers=PAGE_CACHE)
+        text = services.published_text(db, group, document, int(match["version"]))
+        return RevalidatedTemplate("public/text.html", context={"text": text}, headers=PAGE_CACHE)
     with i18n.use(i18n.DEFAULT_LANGUAGE):
-        body = formats.render(text, fmt, request.app.template_engine.engine)
-    headers = {
-        "Content-Disposition": f'attachment; filename="{text.file_stem}.{fmt}"',
-        "Cache-Control": PUBLIC_CACHE,
-        "Content-Language": text.language,
-    }
-    if fmt == "html":
-        headers["Content-Security-Policy"] = STANDALONE_CSP
+        # Read in the download's language too: the record's phrases ("clause 3.2") are part of it.
+        text = services.published_text(db, group, document, int(match["version"]))
+        headers = {
+            "Content-Disposition": f'attachment; filename="{text.file_stem}.{fmt}"',
+            "Cache-Control": PUBLIC_CACHE,
+            "Content-Language": text.language,
+            "ETag": renders.etag(text, fmt),
+        }
+        if fmt == "html":
+            headers["Content-Security-Policy"] = STANDALONE_CSP
+        if is_fresh(request, headers["ETag"]):
+            return not_modified(headers)
+        body = renders.download(text, fmt, request.app.template_engine.engine, settings.data_dir / "renders")
     return Response(body, media_type=formats.FORMATS[fmt], headers=headers)
 
 
