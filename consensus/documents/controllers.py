@@ -57,12 +57,13 @@ def _versions_page(
     status_code: int = 200,
 ) -> Template:
     plan = versions.plan(db, group, document)
+    membership = user.membership(group)
     return Template(
         "documents/versions.html",
         context={
             "plan": plan,
-            "publication": publishing.publication_state(db, group, document),
-            "membership": user.membership(group),
+            "publication": publishing.publication_state(db, group, document, membership.role if membership else None),
+            "membership": membership,
             "errors": errors or {},
             "conflicts": conflicts if conflicts is not None else plan.conflicts,
         },

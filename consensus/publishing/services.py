@@ -12,10 +12,20 @@ from sqlmodel import Session
 
 from consensus.accounts.identity import CurrentUser
 from consensus.audit import services as audit
+from consensus.core.adoption import (
+    AdoptionAsked,
+    AdoptionChoices,
+    Refusal,
+    RoundFacts,
+    VersionFacts,
+    adoption_choices,
+    adoption_refusal,
+)
+from consensus.core.tally import Words
 from consensus.db import write_transaction
-from consensus.documents.services import locate_version
-from consensus.errors import Conflict, Forbidden, Invalid, NotFound
-from consensus.i18n import _
+from consensus.documents.services import VersionRef, locate_version
+from consensus.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from consensus.i18n import _, ngettext
 from consensus.models import (
     Adoption,
     Amendment,
@@ -49,6 +59,44 @@ class AdoptionRefused(Conflict):
         self.undecided = undecided
 
 
+def _version_facts(session: Session, ref: VersionRef) -> VersionFacts:
+    """What adoption depends on in a version: its state, its rounds, what is still unsettled."""
+    rounds = tuple(
+        RoundFacts(round_id, title, status, clause_id is None and amendment_id is None, bool(passed))
+        for round_id, title, status, clause_id, amendment_id, passed in session.execute(
+            select(Round.id, Round.title, Round.status, Round.clause_id, Round.amendment_id, Round.passed)
+            .where(Round.version_id == ref.version_id)
+            .order_by(Round.id)
+        ).all()
+    )
+    open_clauses = tuple(
+        session.execute(
+            select(Clause.number)
+            .where(Clause.version_id == ref.version_id, Clause.status == ClauseStatus.open.value)
+            .order_by(Clause.position)
+        ).scalars()
+    )
+    undecided = tuple(
+        session.execute(
+            select(Amendment.id)
+            .where(Amendment.version_id == ref.version_id, Amendment.status == AmendmentStatus.proposed.value)
+            .order_by(Amendment.id)
+        ).scalars()
+    )
+    return VersionFacts(ref.number, ref.adopted, ref.superseded, rounds, open_clauses, undecided)
+
+
+def _refused(refusal: Refusal, facts: VersionFacts) -> DomainError:
+    message = Words(_, ngettext).phrase(refusal.phrase)
+    if refusal.kind == "forbidden":
+        return Forbidden(message)
+    if refusal.kind == "invalid":
+        return Invalid({refusal.field: message})
+    if refusal.kind == "unsettled":
+        return AdoptionRefused(message, list(facts.open_clauses), list(facts.undecided))
+    return Conflict(message)
+
+
 def adopt(
     session: Session,
     user: CurrentUser,
@@ -60,81 +108,20 @@ def adopt(
 ) -> None:
     """Record the adoption of the latest version: by a passed round on the whole text, or by
     consensus declared by the chair. Open clauses or undecided amendments refuse it, unless the chair
-    overrides with a reason (recorded)."""
+    overrides with a reason (recorded). Who may do it how is ``core.adoption.adoption_refusal``."""
     membership = user.member_of(group_slug)
-    if membership.role not in (Role.chair, Role.secretariat):
-        raise Forbidden(_("Only the chair or the secretariat records an adoption."))
     fields = Fields()
     reason = fields.text(
         "override_reason", override_reason, _("The reason for overriding"), required=False, limit=BODY_LIMIT
     )
     fields.done()
-    if round_id is None and membership.role != Role.chair:
-        raise Forbidden(_("Only the chair declares adoption by consensus; the secretariat records a round's result."))
-    if reason and membership.role != Role.chair:
-        raise Forbidden(_("Only the chair can override open clauses or undecided amendments."))
     with write_transaction(session):
         ref = locate_version(session, group_slug, document_slug, version)
-        if ref.adopted:
-            raise Conflict(_("Version {n} has already been adopted.").format(n=ref.number))
-        if ref.superseded:
-            raise Conflict(
-                _("Version {n} has been superseded: only the latest version can be adopted.").format(n=ref.number)
-            )
-        if round_id is not None:
-            row = session.get(Round, round_id)
-            if row is None or row.version_id != ref.version_id:
-                raise Invalid(
-                    {"round": _("Round {id} is not a round on version {n}.").format(id=round_id, n=ref.number)}
-                )
-            if row.clause_id is not None or row.amendment_id is not None:
-                raise Invalid(
-                    {
-                        "round": _("Round {id} was on a clause or an amendment, not on the whole text.").format(
-                            id=round_id
-                        )
-                    }
-                )
-            if row.status != RoundStatus.closed or not row.passed:
-                raise Invalid({"round": _("Round {id} has not closed with a passing result.").format(id=round_id)})
-        running = list(
-            session.execute(
-                select(Round.id).where(Round.version_id == ref.version_id, Round.status == RoundStatus.open.value)
-            ).scalars()
-        )
-        if running:
-            raise Conflict(
-                _("Rounds are still open on version {n} ({ids}): close or cancel them before adopting it.").format(
-                    n=ref.number, ids=", ".join(str(i) for i in running)
-                )
-            )
-        open_clauses = list(
-            session.execute(
-                select(Clause.number)
-                .where(Clause.version_id == ref.version_id, Clause.status == ClauseStatus.open.value)
-                .order_by(Clause.position)
-            ).scalars()
-        )
-        undecided = list(
-            session.execute(
-                select(Amendment.id)
-                .where(Amendment.version_id == ref.version_id, Amendment.status == AmendmentStatus.proposed.value)
-                .order_by(Amendment.id)
-            ).scalars()
-        )
-        if (open_clauses or undecided) and not reason:
-            parts = []
-            if open_clauses:
-                parts.append(_("clauses still open: {numbers}").format(numbers=", ".join(open_clauses)))
-            if undecided:
-                parts.append(_("amendments not yet decided: {ids}").format(ids=", ".join(str(i) for i in undecided)))
-            raise AdoptionRefused(
-                _("Version {n} cannot be adopted yet: {what}. The chair may override, giving a reason.").format(
-                    n=ref.number, what="; ".join(parts)
-                ),
-                open_clauses,
-                undecided,
-            )
+        facts = _version_facts(session, ref)
+        refusal = adoption_refusal(membership.role, facts, AdoptionAsked(round_id, override=bool(reason)))
+        if refusal is not None:
+            raise _refused(refusal, facts)
+        open_clauses, undecided = list(facts.open_clauses), list(facts.undecided)
         session.add(
             Adoption(
                 version_id=ref.version_id,
@@ -468,42 +455,27 @@ class PublicationState:
     """(id, title, passed) of closed rounds on the whole text of this version."""
     open_clauses: list[str]
     undecided: list[int]
+    choices: AdoptionChoices = field(default_factory=AdoptionChoices)
+    """How the viewer may record the adoption now (nothing offered when they may not)."""
 
 
-def publication_state(session: Session, group_slug: str, document_slug: str) -> PublicationState:
-    """What stands between the latest version and adoption and publication (for the versions page)."""
+def publication_state(
+    session: Session, group_slug: str, document_slug: str, role: str | None = None
+) -> PublicationState:
+    """What stands between the latest version and adoption and publication (for the versions page),
+    and the ways a member with ``role`` may record the adoption."""
     ref = locate_version(session, group_slug, document_slug)
     adoption = session.execute(
         select(Adoption.method).where(Adoption.version_id == ref.version_id)
     ).scalar_one_or_none()
-    rounds = session.execute(
-        select(Round.id, Round.title, Round.passed).where(
-            Round.version_id == ref.version_id,
-            Round.status == RoundStatus.closed.value,
-            Round.clause_id.is_(None),  # type: ignore[union-attr]
-            Round.amendment_id.is_(None),  # type: ignore[union-attr]
-        )
-    ).all()
-    open_clauses = list(
-        session.execute(
-            select(Clause.number)
-            .where(Clause.version_id == ref.version_id, Clause.status == ClauseStatus.open.value)
-            .order_by(Clause.position)
-        ).scalars()
-    )
-    undecided = list(
-        session.execute(
-            select(Amendment.id).where(
-                Amendment.version_id == ref.version_id, Amendment.status == AmendmentStatus.proposed.value
-            )
-        ).scalars()
-    )
+    facts = _version_facts(session, ref)
     return PublicationState(
         ref.number,
         ref.adopted,
         ref.published,
         adoption,
-        [(i, t, bool(p)) for i, t, p in rounds],
-        open_clauses,
-        undecided,
+        [(r.id, r.title, r.passed) for r in facts.rounds if r.whole_text and r.status == RoundStatus.closed.value],
+        list(facts.open_clauses),
+        list(facts.undecided),
+        adoption_choices(role, facts) if role else AdoptionChoices(),
     )
