@@ -23,6 +23,8 @@ from consensus.accounts.controllers import ACCOUNT_ROUTES
 from consensus.agreement.controllers import AGREEMENT_ROUTES
 from consensus.amendments.controllers import AMENDMENT_ROUTES
 from consensus.api.controllers import API_ROUTES
+from consensus.audit.keys import sign_with
+from consensus.audit.services import start_signing
 from consensus.comments.controllers import COMMENT_ROUTES
 from consensus.db import make_engine
 from consensus.documents.controllers import DOCUMENT_ROUTES
@@ -57,6 +59,7 @@ def create_app(
     """Build the web application for the given settings (from the environment by default)."""
     settings = settings or get_settings()
     engine = make_engine(settings.database)
+    audit_key = sign_with(engine, settings.audit_key)
 
     def read_round_state(round_id: int) -> tuple[int, str] | None:
         with Session(engine) as session:
@@ -100,6 +103,8 @@ def create_app(
     def on_startup(app: Litestar) -> None:
         if check_migrations:
             check_schema(engine)
+            with Session(engine) as session:
+                start_signing(session)
         # Objects made during start-up live for the whole process: keep them out of the
         # collector's way (measured: p99 latency fell several-fold).
         gc.collect()
@@ -189,7 +194,15 @@ def create_app(
             ],
             openapi_router=Router("/schema", route_handlers=[], opt={ACCESS_KEY: PUBLIC}, include_in_schema=False),
         ),
-        state=State({"engine": engine, "settings": settings, "watcher": watcher, "live_renders": SharedRenders()}),
+        state=State(
+            {
+                "engine": engine,
+                "settings": settings,
+                "watcher": watcher,
+                "live_renders": SharedRenders(),
+                "audit_public_key": audit_key.public_pem(),
+            }
+        ),
         on_startup=[on_startup, start_background],
         on_shutdown=[stop_background, on_shutdown],
         debug=settings.debug,

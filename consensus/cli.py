@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
 import sys
 from pathlib import Path
 
@@ -14,9 +15,14 @@ from consensus.settings import get_settings
 
 
 def _engine():  # type: ignore[no-untyped-def]
+    """The database, with the audit key that signs what this command writes."""
+    from consensus.audit.keys import sign_with
     from consensus.db import make_engine
 
-    return make_engine(get_settings().database)
+    settings = get_settings()
+    engine = make_engine(settings.database)
+    sign_with(engine, settings.audit_key)
+    return engine
 
 
 def _require_current_schema(engine) -> bool:  # type: ignore[no-untyped-def]
@@ -260,19 +266,66 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _checkpoints(path: str) -> list:  # type: ignore[type-arg]
+    """Checkpoints from a JSON file: a list of {"seq", "hash"} (such as /p/{group}/checkpoints.json)."""
+    from consensus.core.audit import Checkpoint
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as problem:
+        raise ValueError(f"{path}: {problem.strerror}") from None
+    except ValueError as problem:
+        raise ValueError(f"{path} is not JSON: {problem}") from None
+    if not isinstance(data, list):
+        raise ValueError(f'{path} must hold a JSON list of {{"seq", "hash"}} objects')
+    found = []
+    for index, entry in enumerate(data):
+        seq = entry.get("seq") if isinstance(entry, dict) else None
+        digest = entry.get("hash") if isinstance(entry, dict) else None
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1 or not isinstance(digest, str):
+            raise ValueError(f"{path}: entry {index + 1} needs a positive integer seq and a hash")
+        found.append(Checkpoint(seq, digest))
+    return found
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from consensus.audit.keys import AuditKeyError, load_public, public_path, signature_check
     from consensus.audit.services import verify
 
-    engine = _engine()
+    settings = get_settings()
+    default = public_path(settings.audit_key)
+    key_files = [Path(k) for k in args.key] if args.key else [default if default.exists() else settings.audit_key]
+    try:
+        checks = [signature_check(load_public(path)) for path in key_files]
+        checkpoints = _checkpoints(args.checkpoints) if args.checkpoints else []
+    except (AuditKeyError, ValueError) as problem:
+        print(f"consensus: {problem}", file=sys.stderr)
+        return 2
+
+    def signed_by_a_key(event_hash: str, signature: str) -> bool:
+        return any(check(event_hash, signature) for check in checks)
+
+    from consensus.db import make_engine
+
+    engine = make_engine(settings.database)
     if not _require_current_schema(engine):
         return 2
     with Session(engine) as session:
-        report = verify(session)
+        report = verify(session, signed_by_a_key, checkpoints)
     engine.dispose()
     if report.ok:
-        print(f"Audit chain verified: {report.events} events, head {report.head_hash}.")
+        held = f", {len(checkpoints)} checkpoints held" if checkpoints else ""
+        before = (
+            f" ({report.unsigned_before_signing} from before signing began)" if report.unsigned_before_signing else ""
+        )
+        print(
+            f"Audit chain verified: {report.events} events, {report.signed} signed{before}{held}; "
+            f"the state agrees with it. Head {report.head_hash}."
+        )
         return 0
     print(f"Audit chain BROKEN: {report.reason}", file=sys.stderr)
+    for problem in report.problems:
+        print(f"  also: {problem}", file=sys.stderr)
     return 1
 
 
@@ -333,7 +386,20 @@ def build_parser() -> argparse.ArgumentParser:
     restore_cmd.set_defaults(run=cmd_restore)
 
     audit = commands.add_parser("audit", help="the audit log").add_subparsers(dest="audit_command", required=True)
-    verify = audit.add_parser("verify", help="check the hash chain; non-zero exit naming the first bad event")
+    verify = audit.add_parser(
+        "verify",
+        help="check the hash chain, its signatures and the state against it; non-zero exit naming what is at fault",
+    )
+    verify.add_argument(
+        "--checkpoints", metavar="FILE", help='a JSON list of {"seq", "hash"} the chain must still hold'
+    )
+    verify.add_argument(
+        "--key",
+        metavar="FILE",
+        action="append",
+        help="the audit key's public part (default: the data folder's audit-key.pem.pub); "
+        "give it again for each key that signed part of the chain",
+    )
     verify.set_defaults(run=cmd_audit_verify)
     return parser
 

@@ -66,6 +66,13 @@ class Settings:
     live_poll_seconds: float | None = None
     """How often live pages re-read a round between wake-ups (LIVE_POLL_SECONDS). By default half a
     second on SQLite, and five seconds on PostgreSQL while its notifications are heard."""
+    audit_key_file: Path | None = None
+    """The Ed25519 key that signs the audit chain (AUDIT_KEY_FILE; by default ``audit-key.pem`` in
+    the data folder). Every worker of a deployment must use the same key file."""
+
+    @property
+    def audit_key(self) -> Path:
+        return self.audit_key_file or self.data_dir / "audit-key.pem"
 
 
 def normalise_database_url(url: str) -> str:
@@ -138,6 +145,7 @@ def read_settings() -> Settings:
         vendor_dir=PROJECT_ROOT / "node_modules",
         debug=_flag("DEBUG"),
         live_poll_seconds=float(os.environ["LIVE_POLL_SECONDS"]) if os.environ.get("LIVE_POLL_SECONDS") else None,
+        audit_key_file=Path(os.environ["AUDIT_KEY_FILE"]).resolve() if os.environ.get("AUDIT_KEY_FILE") else None,
     )
 
 

@@ -9,6 +9,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from sqlmodel import Session
 
 from consensus import PROJECT_ROOT
 from consensus.app import create_app
+from consensus.audit.keys import sign_with
 from consensus.audit.services import Actor
 from consensus.core.groupfile import check_group_file
 from consensus.db import make_engine
@@ -33,6 +35,11 @@ from tests.databases import BACKEND, TestDatabase, copy_sqlite, empty_database, 
 
 logging.getLogger("httpx").setLevel(logging.WARNING)
 logging.getLogger("alembic").setLevel(logging.WARNING)
+
+AUDIT_KEY = Path(tempfile.mkdtemp(prefix="consensus-test-audit-")) / "audit-key.pem"
+"""One audit key for the whole test run, as one deployment has one: the app, the test's own session
+and every server and command the tests start (they inherit AUDIT_KEY_FILE) sign with it."""
+os.environ["AUDIT_KEY_FILE"] = str(AUDIT_KEY)
 
 DEMO_FILE = PROJECT_ROOT / "fixtures" / "demo.yaml"
 DEMO_PASSWORD = "consensus-demo"
@@ -49,6 +56,7 @@ def make_settings(data_dir: Path, database_url: str, **security: object) -> Sett
         templates_dir=PROJECT_ROOT / "templates",
         static_dir=PROJECT_ROOT / "consensus" / "static",
         vendor_dir=PROJECT_ROOT / "node_modules",
+        audit_key_file=AUDIT_KEY,
     )
 
 
@@ -102,6 +110,7 @@ def settings(tmp_path: Path, test_database: TestDatabase) -> Settings:
 def db(settings: Settings) -> Iterator[Session]:
     """A session on the test's database, for arranging and checking what HTTP calls did."""
     engine = make_engine(settings.database)
+    sign_with(engine, settings.audit_key)  # what the test writes is signed like what the app writes
     with Session(engine, expire_on_commit=False) as session:
         yield session
     engine.dispose()

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+from consensus.audit.keys import key_of
 from consensus.core.audit import (
     GENESIS_HASH,
     ChainReport,
+    Checkpoint,
     EventFields,
+    SignatureCheck,
     StoredEvent,
     canonical_details,
     event_hash,
@@ -66,7 +69,13 @@ def record(
         details=canonical_details(details),
     )
     digest = event_hash(fields, head.last_hash)
-    event = AuditEvent(**dataclasses.asdict(fields), prev_hash=head.last_hash, hash=digest)
+    key = key_of(session.get_bind())
+    event = AuditEvent(
+        **dataclasses.asdict(fields),
+        prev_hash=head.last_hash,
+        hash=digest,
+        signature=key.sign(digest) if key else None,
+    )
     session.add(event)
     head.last_seq = fields.seq
     head.last_hash = digest
@@ -93,17 +102,56 @@ def _fields_of(event: AuditEvent) -> EventFields:
 def _stored_events(session: Session, batch: int = 5000) -> Iterator[StoredEvent]:
     rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch))
     for event in rows.scalars():
-        yield StoredEvent(id=event.id or 0, fields=_fields_of(event), prev_hash=event.prev_hash, hash=event.hash)
+        yield StoredEvent(
+            id=event.id or 0,
+            fields=_fields_of(event),
+            prev_hash=event.prev_hash,
+            hash=event.hash,
+            signature=event.signature,
+        )
 
 
-def verify(session: Session) -> ChainReport:
-    """Walk the whole chain and report the first event edited, removed or reordered."""
+def verify(
+    session: Session, signature_valid: SignatureCheck | None = None, checkpoints: Iterable[Checkpoint] = ()
+) -> ChainReport:
+    """Walk the whole chain and report the first event edited, removed, reordered or unsigned, and
+    any checkpoint it no longer holds; then check that the state agrees with the last events about
+    it (``audit.consistency``)."""
+    from consensus.audit.consistency import state_problems
+
     head = session.get(AuditHead, 1)
     head_seq, head_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
-    return verify_chain(_stored_events(session), head_seq, head_hash)
+    report = verify_chain(_stored_events(session), head_seq, head_hash, signature_valid, checkpoints)
+    problems = state_problems(session)
+    if not problems:
+        return report
+    if report.ok:
+        return dataclasses.replace(report, ok=False, reason=problems[0], problems=tuple(problems[1:]))
+    return dataclasses.replace(report, problems=tuple(problems))
 
 
-def chain_head(session: Session) -> tuple[int, str]:
-    """The sequence number and hash of the newest event."""
-    head = session.get(AuditHead, 1)
-    return (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
+def start_signing(session: Session) -> bool:
+    """Sign the chain from now on. When the newest event was not signed by this process's key (it
+    was written before there was a key, or under another key, say after a restore into a new data
+    folder), an event naming the key is appended and signed: it seals everything before it, and
+    `audit verify` then needs the earlier key too. True if one was appended."""
+    from consensus.audit.keys import signature_check
+    from consensus.db import write_transaction
+
+    key = key_of(session.get_bind())
+    if key is None:
+        return False
+    with write_transaction(session):
+        newest = session.execute(
+            select(AuditEvent.hash, AuditEvent.signature).order_by(AuditEvent.seq.desc()).limit(1)  # type: ignore[attr-defined]
+        ).first()
+        if newest is None or (newest[1] is not None and signature_check(key.public)(newest[0], newest[1])):
+            return False
+        record(
+            session,
+            Actor(user_id=None, label="audit key"),
+            "audit.signing",
+            "audit",
+            details={"public_key": key.public_pem()},
+        )
+        return True

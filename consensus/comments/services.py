@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from consensus.accounts.identity import CurrentUser, GroupMembership
 from consensus.audit import services as audit
+from consensus.core.audit import content_digest
 from consensus.core.spreadsheet import csv_table
 from consensus.db import utcnow, write_transaction
 from consensus.documents.services import ClauseRef, VersionRef, locate_clause, locate_version, require_current
@@ -195,6 +196,7 @@ def post_comment(
                 "clause": clause.number,
                 "kind": checked.kind,
                 "parent": parent_id,
+                "content": content_digest(checked.kind, checked.paragraph, checked.body, checked.proposed_change),
             },
         )
         assert comment.id is not None
@@ -262,7 +264,10 @@ def edit_comment(session: Session, user: CurrentUser, group_slug: str, comment_i
             "comment",
             comment_id,
             group_id=ref.group_id,
-            details={"version": ref.number},
+            details={
+                "version": ref.number,
+                "content": content_digest(checked.kind, checked.paragraph, checked.body, checked.proposed_change),
+            },
         )
 
 
@@ -307,7 +312,7 @@ def dispose_comment(
             "comment",
             comment_id,
             group_id=ref.group_id,
-            details={"disposition": decision, "previous": previous},
+            details={"disposition": decision, "previous": previous, "observation": content_digest(text)},
         )
 
 

@@ -44,6 +44,38 @@ def public_group(db: Db, group: FromPath[str]) -> Template:
     )
 
 
+@page("/p/{group:str}/checkpoints.json", name="public_checkpoints", access=PUBLIC)
+def public_checkpoints(db: Db, group: FromPath[str]) -> Response[Any]:
+    """The audit checkpoints shown with a group's public texts, as `consensus audit verify
+    --checkpoints` reads them: a list of {"seq", "hash"}, with what each marks and the signature of
+    its event by the audit key (``/audit-key.pem``)."""
+    found = services.published_checkpoints(db, group)
+    body = [
+        {
+            "seq": c.seq,
+            "hash": c.hash,
+            "signature": c.signature,
+            "what": c.what,
+            "document": c.document,
+            "version": c.version,
+            "round": c.round,
+            "at": c.at.isoformat() if c.at else None,
+        }
+        for c in found
+    ]
+    return Response(body, media_type="application/json", headers={"Cache-Control": "public, max-age=300"})
+
+
+@page("/audit-key.pem", name="audit_key", access=PUBLIC)
+def audit_key(request: Request[Any, Any, Any]) -> Response[str]:
+    """The public part of the key that signs the audit chain (PEM), to check events and checkpoints."""
+    return Response(
+        request.app.state.audit_public_key,
+        media_type="application/x-pem-file",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
+
+
 @page("/p/{group:str}/{document:str}", name="public_document", access=PUBLIC)
 def public_document(db: Db, group: FromPath[str], document: FromPath[str]) -> Template:
     """The newest published version of a text, with its record and downloads."""
@@ -125,4 +157,12 @@ def version_publish(
     )
 
 
-PUBLISHING_ROUTES = [public_group, public_document, public_file, version_adopt, version_publish]
+PUBLISHING_ROUTES = [
+    public_group,
+    public_checkpoints,
+    audit_key,
+    public_document,
+    public_file,
+    version_adopt,
+    version_publish,
+]

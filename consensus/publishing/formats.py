@@ -142,6 +142,7 @@ def to_dict(text: PublishedText) -> dict[str, Any]:
             "override_reason": text.adoption.override_reason or None,
         },
         "published_at": text.published_at.isoformat(),
+        "checkpoint": {"seq": text.checkpoint.seq, "hash": text.checkpoint.hash} if text.checkpoint else None,
         "clauses": [{"number": c.number, "heading": c.heading, "text": c.text} for c in text.clauses],
         "statements": {
             name: [{"kind": s.kind, "subject": s.subject, "text": s.text, "choice": s.choice or None} for s in items]
@@ -158,6 +159,7 @@ def to_dict(text: PublishedText) -> dict[str, Any]:
                 "votes": [{"delegation": n, "choice": c, "explanation": x} for n, c, x in r.votes],
                 "took_part": r.took_part,
                 "audit_head": r.audit_head,
+                "audit_seq": r.audit_seq,
             }
             for r in text.roll_calls
         ],

@@ -21,6 +21,7 @@ from consensus.core.adoption import (
     adoption_choices,
     adoption_refusal,
 )
+from consensus.core.audit import Checkpoint
 from consensus.core.tally import Words
 from consensus.db import write_transaction
 from consensus.documents.services import VersionRef, locate_version
@@ -30,6 +31,7 @@ from consensus.models import (
     Adoption,
     Amendment,
     AmendmentStatus,
+    AuditEvent,
     Ballot,
     Clause,
     ClauseStatus,
@@ -169,8 +171,9 @@ def publish(session: Session, user: CurrentUser, group_slug: str, document_slug:
             )
         if ref.published:
             return False
-        session.add(Publication(version_id=ref.version_id, published_by_id=user.id))
-        audit.record(
+        publication = Publication(version_id=ref.version_id, published_by_id=user.id)
+        session.add(publication)
+        event = audit.record(
             session,
             user.actor(group_slug),
             "version.publish",
@@ -179,6 +182,9 @@ def publish(session: Session, user: CurrentUser, group_slug: str, document_slug:
             group_id=ref.group_id,
             details={"document": document_slug, "version": ref.number},
         )
+        # The chain's head as the text goes public: a checkpoint shown with it.
+        publication.audit_seq, publication.audit_head = event.seq, event.hash
+        session.add(publication)
     return True
 
 
@@ -217,6 +223,7 @@ class RollCall:
     passed: bool
     closed_at: datetime | None
     audit_head: str | None
+    audit_seq: int | None
     votes: list[tuple[str, str, str]]
     """(delegation name, choice, explanation), or empty for a secret round."""
     secret: bool
@@ -250,6 +257,8 @@ class PublishedText:
     other_versions: list[int] = field(default_factory=list)
     language: str = "en"
     """The language the text is written in."""
+    checkpoint: Checkpoint | None = None
+    """The audit chain's head when the text was published."""
 
     @property
     def adopted_on(self) -> str:
@@ -316,6 +325,7 @@ def published_text(session: Session, group_slug: str, document_slug: str, versio
         title=document.title,
         version=version_row.number,
         published_at=publication.published_at,
+        checkpoint=Checkpoint(publication.audit_seq, publication.audit_head) if publication.audit_head else None,
         adoption=record,
         clauses=clauses,
         statements=_statements(session, document.id, version_row.id),  # type: ignore[arg-type]
@@ -410,6 +420,7 @@ def _roll_calls(session: Session, version_id: int) -> list[RollCall]:
                 passed=bool(r.passed),
                 closed_at=r.closed_at,
                 audit_head=r.audit_head,
+                audit_seq=r.audit_seq,
                 votes=[] if r.secret else votes[r.id],  # type: ignore[index]
                 secret=r.secret,
                 took_part=took_part[r.id],  # type: ignore[index]
@@ -479,3 +490,69 @@ def publication_state(
         list(facts.undecided),
         adoption_choices(role, facts) if role else AdoptionChoices(),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedCheckpoint:
+    """A place in the audit chain that a public text shows: its publication, or a round on it."""
+
+    seq: int
+    hash: str
+    signature: str | None
+    what: str
+    """``publication`` or ``round``."""
+    document: str
+    version: int
+    round: int | None
+    at: datetime | None
+
+
+def published_checkpoints(session: Session, group_slug: str) -> list[PublishedCheckpoint]:
+    """Every checkpoint shown with a group's public texts, oldest first, each with the audit key's
+    signature of its event so anyone with the public key can check it."""
+    versions = session.execute(
+        select(Version.id, Document.slug, Version.number, Publication.audit_seq, Publication.audit_head)
+        .join(Document, Document.id == Version.document_id)
+        .join(WorkingGroup, WorkingGroup.id == Document.group_id)
+        .join(Publication, Publication.version_id == Version.id)
+        .where(WorkingGroup.slug == group_slug)
+    ).all()
+    if not versions:
+        raise NotFound(_("There are no published texts at this address."))
+    by_version = {version_id: (slug, number) for version_id, slug, number, _s, _h in versions}
+    found: list[tuple[int, str, str, str, int, int | None]] = [
+        (seq, digest, "publication", slug, number, None)
+        for _v, slug, number, seq, digest in versions
+        if seq is not None and digest is not None
+    ]
+    for round_id, version_id, seq, digest in session.execute(
+        select(Round.id, Round.version_id, Round.audit_seq, Round.audit_head).where(
+            Round.version_id.in_(list(by_version)),  # type: ignore[attr-defined]
+            Round.status == RoundStatus.closed.value,
+            Round.audit_head.is_not(None),  # type: ignore[union-attr]
+        )
+    ).all():
+        if seq is not None:
+            slug, number = by_version[version_id]
+            found.append((seq, digest, "round", slug, number, round_id))
+    events = {
+        seq: (signature, at)
+        for seq, signature, at in session.execute(
+            select(AuditEvent.seq, AuditEvent.signature, AuditEvent.at).where(
+                AuditEvent.seq.in_([entry[0] for entry in found])  # type: ignore[attr-defined]
+            )
+        ).all()
+    }
+    return [
+        PublishedCheckpoint(
+            seq,
+            digest,
+            events.get(seq, (None, None))[0],
+            what,
+            slug,
+            number,
+            round_id,
+            events.get(seq, (None, None))[1],
+        )
+        for seq, digest, what, slug, number, round_id in sorted(found)
+    ]

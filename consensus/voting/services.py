@@ -19,6 +19,7 @@ from consensus.accounts.identity import CurrentUser, GroupMembership
 from consensus.agreement.services import NEEDS_TEXT, record_position
 from consensus.audit import services as audit
 from consensus.audit.services import Actor
+from consensus.core.audit import content_digest
 from consensus.core.disclosure import disclose, secrecy_warning
 from consensus.core.sealing import SealedChoice, seal, unseal
 from consensus.core.tally import (
@@ -593,7 +594,9 @@ def _cast_into(
         "round",
         round_id,
         group_id=row.group_id,
-        details={"secret": True} if row.secret else {"choice": choice, "receipt": result.receipt},
+        details={"secret": True}
+        if row.secret
+        else {"choice": choice, "receipt": result.receipt, "explanation": content_digest(explanation)},
     )
     return result
 
@@ -734,6 +737,7 @@ class RoundView:
     group_slug: str
     result: dict[str, Any] | None
     audit_head: str | None
+    audit_seq: int | None
     electorate: list[RollCallEntry] = field(default_factory=list)
     participated: list[str] = field(default_factory=list)
     my_choice: str | None = None
@@ -797,6 +801,7 @@ def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id:
         group_slug=group_slug,
         result=json.loads(row.result) if row.result else None,
         audit_head=row.audit_head,
+        audit_seq=row.audit_seq,
         is_chair=membership.role == Role.chair,
     )
     if row.status == RoundStatus.draft:

@@ -110,6 +110,8 @@ MATRIX: dict[str, tuple[dict[str, Any], dict[str, Any] | None, dict[str, str]]] 
     "public_group": ({}, None, everyone(HIDDEN)),
     "public_document": ({}, None, everyone(HIDDEN)),
     "public_file": ({"file": "v1.pdf"}, None, everyone(HIDDEN)),
+    "public_checkpoints": ({}, None, everyone(HIDDEN)),  # nothing is published in the matrix's group
+    "audit_key": ({}, None, everyone(OK)),
     "version_adopt": ({}, {"round": ""}, members("chair")),  # the secretariat needs a passed round
     "version_publish": ({}, {}, members("secretariat")),
     "api_me": ({}, None, signed_in()),

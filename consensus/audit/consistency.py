@@ -1,0 +1,243 @@
+"""Does the state agree with the audit log? Each ballot, round result, secret round's counters,
+adoption, publication and comment is compared with the last events about it.
+
+A chain whose hashes and signatures hold proves only that the log was not rewritten; someone with
+the database could still edit a row and leave the log alone. So ``audit verify`` also reads the
+rows the log speaks of and names every one that says something the log does not (or that the log
+speaks of and is gone). Events written before their details carried digests are checked for their
+existence only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from consensus.core.audit import content_digest
+from consensus.models import (
+    Adoption,
+    AuditEvent,
+    Ballot,
+    Comment,
+    Delegation,
+    Participation,
+    Publication,
+    Round,
+    SecretTally,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """An event as the checks need it."""
+
+    seq: int
+    hash: str
+    action: str
+    delegation: str
+    details: dict[str, object]
+
+
+@dataclass(slots=True)
+class Log:
+    """The last events about each thing the state is checked against."""
+
+    rounds: dict[str, dict[str, Seen]] = field(default_factory=lambda: defaultdict(dict))
+    ballots: dict[tuple[str, str], Seen] = field(default_factory=dict)
+    comments: dict[str, dict[str, Seen]] = field(default_factory=lambda: defaultdict(dict))
+    versions: dict[str, dict[str, Seen]] = field(default_factory=lambda: defaultdict(dict))
+
+
+COMMENT_CONTENT = {"comment.create", "comment.reply", "comment.edit"}
+
+
+def _read_log(session: Session) -> Log:
+    log = Log()
+    rows = session.execute(
+        select(
+            AuditEvent.seq,
+            AuditEvent.hash,
+            AuditEvent.action,
+            AuditEvent.object_type,
+            AuditEvent.object_id,
+            AuditEvent.delegation,
+            AuditEvent.details,
+        )
+        .where(AuditEvent.object_type.in_(["round", "comment", "version"]))  # type: ignore[attr-defined]
+        .order_by(AuditEvent.seq)
+        .execution_options(yield_per=5000)
+    )
+    for seq, digest, action, object_type, object_id, delegation, details in rows:
+        try:
+            parsed = json.loads(details)
+        except ValueError:
+            parsed = {}
+        seen = Seen(seq, digest, action, delegation, parsed if isinstance(parsed, dict) else {})
+        if object_type == "round":
+            if action == "ballot.cast":
+                log.ballots[(object_id, delegation)] = seen
+            log.rounds[object_id][action] = seen
+        elif object_type == "comment":
+            log.comments[object_id]["content" if action in COMMENT_CONTENT else action] = seen
+        else:
+            log.versions[object_id][action] = seen
+    return log
+
+
+def state_problems(session: Session) -> list[str]:
+    """Every row that disagrees with the log, in words naming the row and the event."""
+    log = _read_log(session)
+    return [*_rounds(session, log), *_comments(session, log), *_versions(session, log)]
+
+
+def _rounds(session: Session, log: Log) -> Iterator[str]:
+    rounds = {str(r.id): r for r in session.execute(select(Round)).scalars()}
+    for round_id, events in log.rounds.items():
+        if round_id not in rounds:
+            first = min(events.values(), key=lambda e: e.seq)
+            yield f"round {round_id} is in the log (seq {first.seq}) but not in the database: it was deleted"
+    codes = dict(session.execute(select(Delegation.id, Delegation.code)).all())
+    for round_id, row in rounds.items():
+        events = log.rounds.get(round_id, {})
+        yield from _round_status(row, events)
+        if row.secret:
+            yield from _secret_counters(session, row, events, log)
+        else:
+            yield from _recorded_ballots(session, row, log, codes)
+
+
+def _round_status(row: Round, events: dict[str, Seen]) -> Iterator[str]:
+    name = f"round {row.id}"
+    if "round.create" not in events:
+        yield f"{name} has no creation event in the log"
+    expected = {"open": "round.open", "closed": "round.close", "cancelled": "round.cancel"}.get(row.status)
+    if expected and expected not in events:
+        yield f"{name} is {row.status} but the log has no {expected} event for it"
+    if row.status in ("draft", "open") and ("round.close" in events or "round.cancel" in events):
+        ended = events.get("round.close") or events["round.cancel"]
+        yield f"{name} is {row.status} but event seq {ended.seq} ({ended.action}) ended it"
+    close = events.get("round.close")
+    if row.status != "closed" or close is None:
+        return
+    if close.details.get("passed") != row.passed or close.details.get("quorum_met") != row.quorum_met:
+        yield f"{name}'s stored outcome differs from its close event (seq {close.seq})"
+    stored_digest = close.details.get("result_sha256")
+    if stored_digest is not None and stored_digest != hashlib.sha256((row.result or "").encode()).hexdigest():
+        yield f"{name}'s stored result was changed after its close event (seq {close.seq})"
+    if row.audit_head is not None and row.audit_head != close.hash:
+        yield f"{name}'s checkpoint hash is not the hash of its close event (seq {close.seq})"
+
+
+def _recorded_ballots(session: Session, row: Round, log: Log, codes: dict[int | None, str]) -> Iterator[str]:
+    round_id = str(row.id)
+    stored = {
+        codes.get(ballot.delegation_id, "?"): ballot
+        for ballot in session.execute(select(Ballot).where(Ballot.round_id == row.id)).scalars()
+    }
+    for code, ballot in stored.items():
+        event = log.ballots.get((round_id, code))
+        if event is None:
+            yield f"the ballot of {code} in round {round_id} has no ballot.cast event: it was written into the database"
+            continue
+        details = event.details
+        if details.get("choice") != ballot.choice or details.get("receipt") != ballot.receipt:
+            yield (
+                f"the ballot of {code} in round {round_id} says {ballot.choice!r}, but its last event "
+                f"(seq {event.seq}) says {details.get('choice')!r}: the ballot row was edited"
+            )
+        elif "explanation" in details and details["explanation"] != content_digest(ballot.explanation):
+            yield f"the explanation of {code}'s ballot in round {round_id} was edited after its event (seq {event.seq})"
+    for (event_round, code), event in log.ballots.items():
+        if event_round == round_id and code not in stored:
+            yield f"the ballot of {code} in round {round_id} (event seq {event.seq}) is missing: it was deleted"
+
+
+def _secret_counters(session: Session, row: Round, events: dict[str, Seen], log: Log) -> Iterator[str]:
+    from consensus.voting.services import dump_counts, load_counts
+
+    round_id = str(row.id)
+    took_part = len(session.execute(select(Participation.id).where(Participation.round_id == row.id)).scalars().all())
+    voters = {code for (event_round, code) in log.ballots if event_round == round_id}
+    if took_part != len(voters):
+        yield (
+            f"round {round_id} records {took_part} delegations as having voted, "
+            f"but the log has ballots from {len(voters)}"
+        )
+    counters = session.get(SecretTally, row.id)
+    if counters is None:
+        if row.status != "draft":
+            yield f"the counters of secret round {round_id} are missing"
+        return
+    counts = load_counts(counters.counts)
+    counted = sum(share.count for group in counts.values() for share in group.values())
+    if counted != took_part:
+        yield f"the counters of secret round {round_id} hold {counted} ballots for {took_part} delegations that voted"
+    close = events.get("round.close")
+    if (
+        row.status == "closed"
+        and close is not None
+        and close.details.get("counts", dump_counts(counts)) != dump_counts(counts)
+    ):
+        yield f"the counters of secret round {round_id} changed after it closed (event seq {close.seq})"
+
+
+def _comments(session: Session, log: Log) -> Iterator[str]:
+    comments = {str(c.id): c for c in session.execute(select(Comment)).scalars()}
+    for comment_id, events in log.comments.items():
+        if comment_id not in comments and "content" in events:
+            yield f"comment {comment_id} is in the log (seq {events['content'].seq}) but not in the database"
+    for comment_id, comment in comments.items():
+        events = log.comments.get(comment_id, {})
+        content = events.get("content")
+        if content is None:
+            yield f"comment {comment_id} has no event in the log: it was written into the database"
+            continue
+        said = content.details.get("content")
+        now = content_digest(comment.kind, comment.paragraph, comment.body, comment.proposed_change)
+        if said is not None and said != now:
+            yield f"comment {comment_id}'s text differs from its last event (seq {content.seq}): it was edited"
+        if (comment.withdrawn_at is not None) != ("comment.withdraw" in events):
+            yield f"comment {comment_id}'s withdrawal disagrees with the log"
+        dispose = events.get("comment.dispose")
+        if (dispose.details.get("disposition") if dispose else None) != comment.disposition:
+            yield f"comment {comment_id}'s disposition {comment.disposition!r} disagrees with the log"
+        elif dispose and dispose.details.get("observation", content_digest(comment.observation)) != content_digest(
+            comment.observation
+        ):
+            yield f"the observation on comment {comment_id} was edited after its event (seq {dispose.seq})"
+
+
+def _versions(session: Session, log: Log) -> Iterator[str]:
+    adoptions = {str(a.version_id): a for a in session.execute(select(Adoption)).scalars()}
+    publications = {str(p.version_id): p for p in session.execute(select(Publication)).scalars()}
+    for version_id, events in log.versions.items():
+        if "version.adopt" in events and version_id not in adoptions:
+            yield f"the adoption of version {version_id} (event seq {events['version.adopt'].seq}) was deleted"
+        if "version.publish" in events and version_id not in publications:
+            yield f"the publication of version {version_id} (event seq {events['version.publish'].seq}) was deleted"
+    for version_id, adoption in adoptions.items():
+        event = log.versions.get(version_id, {}).get("version.adopt")
+        if event is None:
+            yield f"the adoption of version {version_id} has no event in the log"
+            continue
+        details = event.details
+        said = (
+            details.get("round"),
+            details.get("override") or "",
+            len(details.get("open_clauses") or []),  # type: ignore[arg-type]
+            len(details.get("undecided") or []),  # type: ignore[arg-type]
+        )
+        if said != (adoption.round_id, adoption.override_reason, adoption.open_clauses, adoption.undecided_amendments):
+            yield f"the adoption of version {version_id} differs from its event (seq {event.seq}): it was edited"
+    for version_id, publication in publications.items():
+        event = log.versions.get(version_id, {}).get("version.publish")
+        if event is None:
+            yield f"the publication of version {version_id} has no event in the log"
+        elif publication.audit_head is not None and publication.audit_head != event.hash:
+            yield f"the publication of version {version_id} shows a checkpoint that is not its event (seq {event.seq})"
