@@ -184,34 +184,143 @@ def cmd_user_create(args: argparse.Namespace) -> int:
             print(f"consensus: {refusal.message}", file=sys.stderr)
             return 1
     engine.dispose()
+    _print_invitation(args, settings, added)
+    return 0
+
+
+def _print_invitation(args: argparse.Namespace, settings, prepared) -> None:  # type: ignore[no-untyped-def]
+    """The same lines whether or not the address already had an account."""
     print(
-        f"Added {added.email} to {args.group} as {added.role}"
-        + (f" for {added.delegation}" if added.delegation else "")
+        f"An invitation was prepared for {prepared.email} to join {args.group} as {prepared.role}"
+        + (f" for {prepared.delegation}" if prepared.delegation else "")
+        + (" (head of delegation)" if prepared.head else "")
         + "."
     )
-    if added.invitation_token:
-        base = args.base_url or f"http://{settings.server.host}:{settings.server.port}"
-        print(f"Invitation link (valid {settings.security.invitation_days} days, usable once):")
-        print(f"{base.rstrip('/')}/invitations/{added.invitation_token}")
-    return 0
+    print("They become a member when they accept it (a new account chooses a password; an existing one signs in).")
+    base = args.base_url or f"http://{settings.server.host}:{settings.server.port}"
+    print(f"Invitation link (valid {settings.security.invitation_days} days, usable once):")
+    print(f"{base.rstrip('/')}/invitations/{prepared.token}")
+
+
+def _current_engine():  # type: ignore[no-untyped-def]
+    """An engine on a database at the current schema, or None (the reason printed)."""
+    engine = _engine()
+    if not _require_current_schema(engine):
+        engine.dispose()
+        return None
+    return engine
+
+
+def _refused(refusal) -> int:  # type: ignore[no-untyped-def]
+    from consensus.errors import Invalid
+
+    if isinstance(refusal, Invalid):
+        for name, problem in refusal.errors.items():
+            print(f"consensus: {name}: {problem}", file=sys.stderr)
+    else:
+        print(f"consensus: {refusal.message}", file=sys.stderr)
+    return 1
 
 
 def cmd_token_create(args: argparse.Namespace) -> int:
     from consensus.accounts.services import create_api_token
     from consensus.errors import DomainError
 
-    engine = _engine()
-    if not _require_current_schema(engine):
+    engine = _current_engine()
+    if engine is None:
         return 2
     with Session(engine) as session:
         try:
-            token = create_api_token(session, args.email, args.label or "")
+            token = create_api_token(session, args.email, args.label or "", days=args.days)
         except DomainError as refusal:
-            print(f"consensus: {refusal.message}", file=sys.stderr)
-            return 1
+            return _refused(refusal)
     engine.dispose()
-    print(f"Bearer token for {args.email} (shown once; only its hash is kept):")
+    print(f"Bearer token for {args.email}, valid {args.days} days (shown once; only its hash is kept):")
     print(token)
+    return 0
+
+
+def cmd_token_list(args: argparse.Namespace) -> int:
+    from consensus.accounts.services import tokens_of_email
+    from consensus.errors import DomainError
+
+    engine = _current_engine()
+    if engine is None:
+        return 2
+    with Session(engine) as session:
+        try:
+            tokens = tokens_of_email(session, args.email)
+        except DomainError as refusal:
+            return _refused(refusal)
+    engine.dispose()
+    if not tokens:
+        print(f"{args.email} has no API tokens.")
+        return 0
+    print(f"API tokens of {args.email}:")
+    print(f"  {'id':>5}  {'state':<8}  {'created':<16}  {'last used':<16}  {'expires':<16}  label")
+
+    def when(moment) -> str:  # type: ignore[no-untyped-def]
+        return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"
+
+    for t in tokens:
+        print(
+            f"  {t.id:>5}  {t.state:<8}  {when(t.created_at):<16}  {when(t.last_used_at):<16}  "
+            f"{when(t.expires_at):<16}  {t.label}"
+        )
+    return 0
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    from consensus.accounts.services import revoke_api_token
+    from consensus.audit.services import Actor
+    from consensus.errors import DomainError
+
+    engine = _current_engine()
+    if engine is None:
+        return 2
+    with Session(engine) as session:
+        try:
+            changed = revoke_api_token(session, args.id, Actor.command_line())
+        except DomainError as refusal:
+            return _refused(refusal)
+    engine.dispose()
+    print(f"Token {args.id} is revoked." if changed else f"Token {args.id} was already revoked.")
+    return 0
+
+
+def cmd_user_disable(args: argparse.Namespace) -> int:
+    from consensus.accounts.services import disable_user
+    from consensus.audit.services import Actor
+    from consensus.errors import DomainError
+
+    engine = _current_engine()
+    if engine is None:
+        return 2
+    with Session(engine) as session:
+        try:
+            disabled = disable_user(session, args.email, Actor.command_line())
+        except DomainError as refusal:
+            return _refused(refusal)
+    engine.dispose()
+    print(f"{disabled.email} is disabled: {disabled.sessions} session(s) ended, {disabled.tokens} token(s) revoked.")
+    return 0
+
+
+def cmd_user_enable(args: argparse.Namespace) -> int:
+    from consensus.accounts.services import enable_user
+    from consensus.audit.services import Actor
+    from consensus.errors import DomainError
+
+    engine = _current_engine()
+    if engine is None:
+        return 2
+    with Session(engine) as session:
+        try:
+            email = enable_user(session, args.email, Actor.command_line())
+        except DomainError as refusal:
+            return _refused(refusal)
+    engine.dispose()
+    print(f"{email} may log in again (its revoked tokens stay revoked).")
     return 0
 
 
@@ -352,22 +461,39 @@ def build_parser() -> argparse.ArgumentParser:
     load.set_defaults(run=cmd_load)
 
     user = commands.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
-    create = user.add_parser("create", help="add a member to a group; prints an invitation link")
+    create = user.add_parser("create", help="invite someone to a group's seat; prints the invitation link")
     create.add_argument("email")
     create.add_argument("--name", required=True)
     create.add_argument("--group", required=True, help="the group's slug")
     create.add_argument("--role", required=True, choices=["chair", "secretariat", "delegate", "observer"])
     create.add_argument("--delegation", help="delegation code (required for delegates)")
     create.add_argument("--head", action="store_true", help="holds the delegation's voting right")
-    create.add_argument("--password-stdin", action="store_true", help="read a password from stdin instead of inviting")
+    create.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password of a new account from stdin (an existing account keeps its own)",
+    )
     create.add_argument("--base-url", help="address used in the invitation link")
     create.set_defaults(run=cmd_user_create)
+    disable = user.add_parser("disable", help="stop an account logging in; ends its sessions and revokes its tokens")
+    disable.add_argument("email")
+    disable.set_defaults(run=cmd_user_disable)
+    enable = user.add_parser("enable", help="let a disabled account log in again")
+    enable.add_argument("email")
+    enable.set_defaults(run=cmd_user_enable)
 
     token = commands.add_parser("token", help="manage API tokens").add_subparsers(dest="token_command", required=True)
     token_create = token.add_parser("create", help="make a bearer token for a user (printed last)")
     token_create.add_argument("email")
     token_create.add_argument("--label", help="what the token is for")
+    token_create.add_argument("--days", type=int, default=90, help="how long the token is valid (default 90 days)")
     token_create.set_defaults(run=cmd_token_create)
+    token_list = token.add_parser("list", help="a user's tokens: id, state, created, last used, expiry, label")
+    token_list.add_argument("email")
+    token_list.set_defaults(run=cmd_token_list)
+    token_revoke = token.add_parser("revoke", help="revoke a token at once (its id from `token list`)")
+    token_revoke.add_argument("id", type=int)
+    token_revoke.set_defaults(run=cmd_token_revoke)
 
     export = commands.add_parser("export", help="write a published text to a file")
     export.add_argument("group")

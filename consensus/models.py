@@ -171,9 +171,17 @@ class Membership(SQLModel, table=True):
 
 
 class Invitation(SQLModel, table=True):
-    """A one-time link, valid for a limited time, where an invited member sets a password."""
+    """A one-time link, valid for a limited time, to join a working group. Until it is accepted the
+    invitee is not a member: the invitation carries the role, delegation and head flag they will
+    have. The holder of an account the invitation created sets its password through the link; an
+    existing account accepts it while signed in."""
 
     __tablename__ = "invitation"
+    __table_args__ = (
+        _one_of("role", Role),
+        CheckConstraint("role <> 'delegate' OR delegation_id IS NOT NULL", name="delegate_has_delegation"),
+        CheckConstraint("NOT is_head OR role = 'delegate'", name="head_is_delegate"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
@@ -183,6 +191,13 @@ class Invitation(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    name: str = Field(default="", max_length=200)
+    """The name the secretariat typed (shown to the group; never the account holder's own name)."""
+    role: str = Field(max_length=16)
+    delegation_id: int | None = Field(default=None, foreign_key="delegation.id", ondelete="CASCADE", index=True)
+    is_head: bool = Field(default=False)
+    sets_password: bool = Field(default=False)
+    """Whether the link sets the password: only for an account this invitation created."""
 
 
 class AuthSession(SQLModel, table=True):
@@ -224,6 +239,8 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    """After this the token opens nothing (90 days after it was made, unless set otherwise)."""
 
 
 # --- drafts ----------------------------------------------------------------------------------

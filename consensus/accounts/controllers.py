@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import available_timezones
 
 from litestar import Request, Response
@@ -16,7 +17,7 @@ from consensus.errors import DomainError, Invalid
 from consensus.i18n import _
 from consensus.settings import Settings
 from consensus.web.access import PUBLIC, SIGNED_IN
-from consensus.web.deps import AppSettings, Db, Me
+from consensus.web.deps import AppSettings, Db, Id, Me
 from consensus.web.errors import safe_next
 from consensus.web.forms import FormData, field
 from consensus.web.middleware import (
@@ -90,18 +91,44 @@ def logout(request: Request[Any, Any, Any], db: Db, settings: AppSettings) -> Re
     return response
 
 
+def _unusable(refusal: DomainError) -> Template:
+    return Template(
+        "accounts/invitation_unusable.html", context={"detail": refusal.message}, status_code=refusal.status_code
+    )
+
+
 @page("/invitations/{token:str}", name="invitation", access=PUBLIC)
-def invitation_form(db: Db, token: FromPath[str]) -> Response[Any]:
-    """Where an invited member sets a password."""
+def invitation_form(request: Request[Any, Any, Any], db: Db, token: FromPath[str]) -> Response[Any]:
+    """Where an invitee accepts: a new account chooses its password; an existing one signs in
+    (if not already) and joins."""
     try:
         invitation = accounts.read_invitation(db, token)
     except DomainError as refusal:
-        return Template(
-            "accounts/invitation_unusable.html",
-            context={"detail": refusal.message},
-            status_code=refusal.status_code,
-        )
-    return Template("accounts/invitation.html", context={"invitation": invitation, "token": token, "errors": {}})
+        return _unusable(refusal)
+    if invitation.needs_password:
+        return Template("accounts/invitation.html", context={"invitation": invitation, "token": token, "errors": {}})
+    user = request.scope.get("user")
+    here = request.app.route_reverse("invitation", token=token)
+    return Template(
+        "accounts/invitation_join.html",
+        context={
+            "invitation": invitation,
+            "token": token,
+            "signed_in": user is not None,
+            "right_account": user is not None and user.id == invitation.user_id,
+            "login_next": request.app.route_reverse("login") + "?next=" + quote(here, safe="/"),
+        },
+    )
+
+
+@action("/invitations/{token:str}/join", name="invitation_join", access=SIGNED_IN)
+def invitation_join(request: Request[Any, Any, Any], db: Db, user: Me, token: FromPath[str]) -> Response[Any]:
+    """Accept an invitation as the signed-in account it was made for, and go to the group."""
+    try:
+        slug = accounts.join_by_invitation(db, token, user)
+    except DomainError as refusal:
+        return _unusable(refusal)
+    return Redirect(request.app.route_reverse("group", group=slug), status_code=303)
 
 
 @action("/invitations/{token:str}", name="invitation_accept", access=PUBLIC)
@@ -121,11 +148,7 @@ def invitation_accept(
             status_code=422,
         )
     except DomainError as refusal:
-        return Template(
-            "accounts/invitation_unusable.html",
-            context={"detail": refusal.message},
-            status_code=refusal.status_code,
-        )
+        return _unusable(refusal)
     welcome = Redirect(request.app.route_reverse("dashboard") + "?welcome=1", status_code=303)
     return _signed_in(welcome, request, settings, result.token)
 
@@ -172,20 +195,36 @@ def language_choose(request: Request[Any, Any, Any], db: Db, data: FormData) -> 
 
 
 def _settings_page(
-    values: dict[str, str], errors: dict[str, str], *, saved: bool = False, status: int = 200
+    db: Db,
+    user: Me,
+    values: dict[str, str],
+    errors: dict[str, str],
+    *,
+    saved: bool = False,
+    revoked: bool = False,
+    status: int = 200,
 ) -> Template:
     return Template(
         "accounts/settings.html",
-        context={"values": values, "errors": errors, "time_zones": time_zones(), "saved": saved},
+        context={
+            "values": values,
+            "errors": errors,
+            "time_zones": time_zones(),
+            "saved": saved,
+            "revoked": revoked,
+            "tokens": accounts.tokens_of(db, user.id),
+        },
         status_code=status,
     )
 
 
 @page("/account", name="account", access=SIGNED_IN)
-def account_settings(request: Request[Any, Any, Any], user: Me, saved: FromQuery[str | None] = None) -> Template:
-    """The user's own settings: interface language and time zone."""
+def account_settings(
+    db: Db, user: Me, saved: FromQuery[str | None] = None, revoked: FromQuery[str | None] = None
+) -> Template:
+    """The user's own settings: interface language and time zone, and their API tokens."""
     values = {"language": user.language or "", "time_zone": user.time_zone or "UTC"}
-    return _settings_page(values, {}, saved=bool(saved))
+    return _settings_page(db, user, values, {}, saved=bool(saved), revoked=bool(revoked))
 
 
 @action("/account", name="account_submit", access=SIGNED_IN)
@@ -194,8 +233,15 @@ def account_settings_submit(request: Request[Any, Any, Any], db: Db, user: Me, d
     try:
         accounts.set_preferences(db, user, values["language"], values["time_zone"])
     except Invalid as refusal:
-        return _settings_page(values, refusal.errors, status=422)
+        return _settings_page(db, user, values, refusal.errors, status=422)
     return Redirect(request.app.route_reverse("account") + "?saved=1", status_code=303)
+
+
+@action("/account/tokens/{token_id:int}/revoke", name="account_token_revoke", access=SIGNED_IN)
+def account_token_revoke(request: Request[Any, Any, Any], db: Db, user: Me, token_id: Id) -> Response[Any]:
+    """Revoke one of the user's own API tokens at once (another's is not found)."""
+    accounts.revoke_api_token(db, token_id, user.actor(), owner_id=user.id)
+    return Redirect(request.app.route_reverse("account") + "?revoked=1", status_code=303)
 
 
 ACCOUNT_ROUTES = [
@@ -204,7 +250,9 @@ ACCOUNT_ROUTES = [
     logout,
     invitation_form,
     invitation_accept,
+    invitation_join,
     language_choose,
     account_settings,
     account_settings_submit,
+    account_token_revoke,
 ]

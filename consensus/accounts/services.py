@@ -16,8 +16,9 @@ from consensus.accounts.passwords import hash_password, needs_rehash, password_p
 from consensus.audit import services as audit
 from consensus.audit.services import Actor
 from consensus.core.groupfile import MAX_PASSWORD_LENGTH
+from consensus.core.membership import Seat, head_problem
 from consensus.db import utcnow, write_transaction
-from consensus.errors import Conflict, DomainError, Invalid, NotFound
+from consensus.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from consensus.i18n import LANGUAGES, _, valid_time_zone
 from consensus.models import (
     ApiToken,
@@ -141,16 +142,34 @@ def resolve_session(session: Session, raw_token: str, security: SecuritySettings
 
 
 def resolve_bearer(session: Session, raw_token: str) -> CurrentUser | None:
-    """The user behind an API bearer token, or None when it is unknown, revoked or the account disabled."""
+    """The user behind an API bearer token, or None when it is unknown, revoked, expired or the
+    account disabled. Notes when the token was last used (at most once a minute)."""
     row = session.execute(
-        select(ApiToken, User)
+        select(
+            ApiToken.id,
+            ApiToken.expires_at,
+            ApiToken.last_used_at,
+            User.id,
+            User.email,
+            User.name,
+            User.is_active,
+            User.language,
+            User.time_zone,
+        )
         .join(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == digest(raw_token), ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
     ).first()
-    if row is None or not row[1].is_active:
+    if row is None:
         return None
-    user = row[1]
-    return _current_user(session, user.id, user.email, user.name, None, user.language, user.time_zone)
+    token_id, expires_at, last_used_at, user_id, email, name, is_active, language, zone = row
+    now = utcnow()
+    if not is_active or expires_at <= now:
+        return None
+    current = _current_user(session, user_id, email, name, None, language, zone)
+    if last_used_at is None or now - last_used_at > TOUCH_INTERVAL:
+        with write_transaction(session):
+            session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+    return current
 
 
 # --- logging in and out --------------------------------------------------------------------------
@@ -324,58 +343,222 @@ def set_preferences(session: Session, user: CurrentUser, language: str | None, t
 
 # --- bearer tokens --------------------------------------------------------------------------------
 
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 3650
 
-def create_api_token(session: Session, email: str, label: str = "") -> str:
-    """Make a bearer token for a user and return it; only its hash is kept."""
+
+@dataclass(frozen=True, slots=True)
+class TokenRow:
+    """A bearer token as its owner (or the command line) sees it: never the token itself."""
+
+    id: int
+    label: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime
+    revoked_at: datetime | None
+    state: str
+    """``active``, ``expired`` or ``revoked``."""
+
+
+def token_state(expires_at: datetime, revoked_at: datetime | None, now: datetime) -> str:
+    """Whether a token still opens the API."""
+    if revoked_at is not None:
+        return "revoked"
+    return "active" if expires_at > now else "expired"
+
+
+def _user_by_email(session: Session, email: str) -> User:
+    user = session.execute(select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
+    if user is None:
+        raise NotFound(_("There is no user with the e-mail address {email}.").format(email=email))
+    return user
+
+
+def create_api_token(
+    session: Session, email: str, label: str = "", *, days: int = DEFAULT_TOKEN_DAYS, actor: Actor | None = None
+) -> str:
+    """Make a bearer token for a user, valid for ``days`` days, and return it; only its hash is kept."""
+    fields = Fields()
+    label = fields.text("label", label, _("The label"), required=False, limit=200)
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        fields.fail("days", _("A token is valid for 1 to {n} days.").format(n=MAX_TOKEN_DAYS))
+    fields.done()
     token = new_token()
     with write_transaction(session):
-        user = session.execute(select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
-        if user is None:
-            raise NotFound(_("There is no user with the e-mail address {email}.").format(email=email))
-        api_token = ApiToken(user_id=user.id, token_hash=digest(token), label=label)
+        user = _user_by_email(session, email)
+        api_token = ApiToken(
+            user_id=user.id,  # type: ignore[arg-type]
+            token_hash=digest(token),
+            label=label,
+            expires_at=utcnow() + timedelta(days=days),
+        )
         session.add(api_token)
         session.flush()
         audit.record(
             session,
-            Actor.command_line(),
+            actor or Actor.command_line(),
             "token.create",
             "api_token",
             api_token.id,
-            details={"user": user.email},
+            details={"user": user.email, "days": days},
         )
     return token
+
+
+def tokens_of(session: Session, user_id: int) -> list[TokenRow]:
+    """A user's bearer tokens, newest first, with whether each still works."""
+    now = utcnow()
+    return [
+        TokenRow(
+            id=t.id,  # type: ignore[arg-type]
+            label=t.label,
+            created_at=t.created_at,
+            last_used_at=t.last_used_at,
+            expires_at=t.expires_at,
+            revoked_at=t.revoked_at,
+            state=token_state(t.expires_at, t.revoked_at, now),
+        )
+        for t in session.execute(
+            select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc())  # type: ignore[union-attr]
+        ).scalars()
+    ]
+
+
+def tokens_of_email(session: Session, email: str) -> list[TokenRow]:
+    """The bearer tokens of the account with this e-mail address (for the command line)."""
+    user = _user_by_email(session, email)
+    session.rollback()
+    return tokens_of(session, user.id)  # type: ignore[arg-type]
+
+
+def revoke_api_token(session: Session, token_id: int, actor: Actor, *, owner_id: int | None = None) -> bool:
+    """Revoke a token at once; with ``owner_id``, only one of that user's own (another's is not
+    found). Returns whether it was still unrevoked."""
+    with write_transaction(session):
+        query = select(ApiToken, User.email).join(User, User.id == ApiToken.user_id).where(ApiToken.id == token_id)
+        if owner_id is not None:
+            query = query.where(ApiToken.user_id == owner_id)
+        row = session.execute(query).first()
+        if row is None:
+            raise NotFound(_("There is no token {id}.").format(id=token_id))
+        api_token, email = row
+        if api_token.revoked_at is not None:
+            return False
+        api_token.revoked_at = utcnow()
+        session.add(api_token)
+        audit.record(session, actor, "token.revoke", "api_token", api_token.id, details={"user": email})
+    return True
+
+
+# --- disabling an account ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Disabled:
+    """What disabling an account ended."""
+
+    email: str
+    sessions: int
+    tokens: int
+
+
+def disable_user(session: Session, email: str, actor: Actor) -> Disabled:
+    """Disable an account: it can no longer log in, and every session and token of it ends now."""
+    with write_transaction(session):
+        user = _user_by_email(session, email)
+        user.is_active = False
+        session.add(user)
+        sessions = session.execute(delete(AuthSession).where(AuthSession.user_id == user.id)).rowcount
+        tokens = session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
+            .values(revoked_at=utcnow())
+        ).rowcount
+        audit.record(
+            session,
+            actor,
+            "user.disable",
+            "user",
+            user.id,
+            details={"email": user.email, "sessions": sessions, "tokens": tokens},
+        )
+        disabled = Disabled(user.email, sessions, tokens)
+    return disabled
+
+
+def enable_user(session: Session, email: str, actor: Actor) -> str:
+    """Let a disabled account log in again (its revoked tokens stay revoked)."""
+    with write_transaction(session):
+        user = _user_by_email(session, email)
+        user.is_active = True
+        session.add(user)
+        audit.record(session, actor, "user.enable", "user", user.id, details={"email": user.email})
+        address = user.email
+    return address
 
 
 # --- invitations ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class InvitationView:
-    """What the invitation page shows before the invitee sets a password."""
+class IssuedInvitation:
+    """A new invitation: its raw token (shown once, never stored) and when it expires."""
 
-    email: str
-    name: str
-    group_name: str
-    role: str
-    delegation_name: str
+    id: int
+    token: str
     expires_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class InvitationView:
+    """What the invitation page shows: the group and the seat offered, for whom."""
+
+    email: str
+    name: str
+    """The name the secretariat gave, not the account holder's own."""
+    group_slug: str
+    group_name: str
+    role: str
+    delegation_name: str
+    is_head: bool
+    expires_at: datetime
+    user_id: int
+    needs_password: bool
+    """The link sets the password of the account it created; otherwise the holder signs in and joins."""
+
+
 def issue_invitation(
-    session: Session, *, user_id: int, group_id: int, created_by_id: int | None, valid_days: int
-) -> str:
-    """Create a one-time invitation inside the caller's transaction and return its raw token."""
+    session: Session,
+    *,
+    user_id: int,
+    group_id: int,
+    created_by_id: int | None,
+    valid_days: int,
+    role: str,
+    delegation_id: int | None = None,
+    is_head: bool = False,
+    name: str = "",
+    sets_password: bool = False,
+) -> IssuedInvitation:
+    """Create a one-time invitation to a seat inside the caller's transaction."""
     token = new_token()
-    session.add(
-        Invitation(
-            token_hash=digest(token),
-            user_id=user_id,
-            group_id=group_id,
-            created_by_id=created_by_id,
-            expires_at=utcnow() + timedelta(days=valid_days),
-        )
+    invitation = Invitation(
+        token_hash=digest(token),
+        user_id=user_id,
+        group_id=group_id,
+        created_by_id=created_by_id,
+        expires_at=utcnow() + timedelta(days=valid_days),
+        name=name,
+        role=role,
+        delegation_id=delegation_id,
+        is_head=is_head,
+        sets_password=sets_password,
     )
-    return token
+    session.add(invitation)
+    session.flush()
+    assert invitation.id is not None
+    return IssuedInvitation(invitation.id, token, invitation.expires_at)
 
 
 def _usable_invitation(session: Session, raw_token: str) -> Invitation:
@@ -385,7 +568,7 @@ def _usable_invitation(session: Session, raw_token: str) -> Invitation:
     if invitation is None:
         raise NotFound(_("This invitation link is not valid."))
     if invitation.used_at is not None:
-        raise Conflict(_("This invitation has already been used. Log in with the password you chose."))
+        raise Conflict(_("This invitation has already been used. Log in with your password."))
     if invitation.expires_at < utcnow():
         raise Conflict(_("This invitation has expired. Ask the secretariat for a new one."))
     return invitation
@@ -394,28 +577,80 @@ def _usable_invitation(session: Session, raw_token: str) -> Invitation:
 def read_invitation(session: Session, raw_token: str) -> InvitationView:
     """The invitation behind a link, or an error saying why it cannot be used."""
     invitation = _usable_invitation(session, raw_token)
-    row = session.execute(
-        select(User, WorkingGroup, Membership, Delegation)
-        .join(Membership, Membership.user_id == User.id)
-        .join(WorkingGroup, WorkingGroup.id == Membership.group_id)
-        .outerjoin(Delegation, Delegation.id == Membership.delegation_id)
-        .where(User.id == invitation.user_id, WorkingGroup.id == invitation.group_id)
-    ).first()
-    if row is None:
+    user = session.get(User, invitation.user_id)
+    group = session.get(WorkingGroup, invitation.group_id)
+    delegation = session.get(Delegation, invitation.delegation_id) if invitation.delegation_id else None
+    if user is None or group is None or user.id is None:
         raise NotFound(_("This invitation link is not valid."))
-    user, group, membership, delegation = row
     return InvitationView(
         email=user.email,
-        name=user.name,
+        name=invitation.name,
+        group_slug=group.slug,
         group_name=group.name,
-        role=membership.role,
+        role=invitation.role,
         delegation_name=delegation.name if delegation else "",
+        is_head=invitation.is_head,
         expires_at=invitation.expires_at,
+        user_id=user.id,
+        needs_password=invitation.sets_password and user.password_hash is None,
+    )
+
+
+def _join(session: Session, invitation: Invitation, user: User) -> None:
+    """Give the invited account its seat and use the invitation up (inside a write transaction).
+
+    The seat is checked again now: the delegation may have gained a head since the invitation.
+    """
+    assert user.id is not None
+    existing = session.execute(
+        select(Membership).where(Membership.group_id == invitation.group_id, Membership.user_id == user.id)
+    ).scalar_one_or_none()
+    delegation = session.get(Delegation, invitation.delegation_id) if invitation.delegation_id else None
+    if existing is not None and not invitation.sets_password:
+        raise Conflict(_("You are already a member of this group."))
+    # (An invitation made before invitations carried their seat already has its membership.)
+    if existing is None:
+        if delegation is not None:
+            current_head = session.execute(
+                select(User.name)
+                .join(Membership, Membership.user_id == User.id)
+                .where(Membership.delegation_id == delegation.id, Membership.is_head)
+            ).scalar_one_or_none()
+            refusal = head_problem(
+                Seat(invitation.role, delegation.code, invitation.is_head), delegation.name, current_head
+            )
+            if refusal is not None:
+                raise Conflict(
+                    refusal.text(_) + " " + _("Ask the secretariat to change the invitation or the current head.")
+                )
+        session.add(
+            Membership(
+                group_id=invitation.group_id,
+                user_id=user.id,
+                role=invitation.role,
+                delegation_id=invitation.delegation_id,
+                is_head=invitation.is_head,
+            )
+        )
+    invitation.used_at = utcnow()
+    session.add(invitation)
+    audit.record(
+        session,
+        Actor(user.id, user.email, delegation.code if delegation else ""),
+        "invitation.accept",
+        "invitation",
+        invitation.id,
+        group_id=invitation.group_id,
+        details={
+            "role": invitation.role,
+            "delegation": delegation.code if delegation else "",
+            "head": invitation.is_head,
+        },
     )
 
 
 def accept_invitation(session: Session, raw_token: str, password: str, confirmation: str) -> LoginResult:
-    """Set the invitee's password, use up the invitation and log them in."""
+    """Set the password of the account the invitation created, give it its seat and log it in."""
     problem = password_problem(password, confirmation)
     if problem:
         raise Invalid({"password": problem})
@@ -425,21 +660,32 @@ def accept_invitation(session: Session, raw_token: str, password: str, confirmat
         invitation = _usable_invitation(session, raw_token)
         user = session.get(User, invitation.user_id)
         assert user is not None and user.id is not None
-        if user.password_hash is not None:
-            raise Conflict(_("This account already has a password. Log in with it."))
+        if not invitation.sets_password or user.password_hash is not None:
+            raise Conflict(_("This account already has a password. Log in with it, then accept the invitation."))
         user.password_hash = password_hash
-        invitation.used_at = utcnow()
-        session.add_all([user, invitation, AuthSession(id=digest(token), user_id=user.id)])
-        audit.record(
-            session,
-            Actor(user.id, user.email),
-            "invitation.accept",
-            "invitation",
-            invitation.id,
-            group_id=invitation.group_id,
-        )
+        session.add_all([user, AuthSession(id=digest(token), user_id=user.id)])
+        _join(session, invitation, user)
         user_id = user.id
     return LoginResult(token=token, user_id=user_id)
+
+
+def join_by_invitation(session: Session, raw_token: str, user: CurrentUser) -> str:
+    """Accept an invitation as the signed-in account it was made for; returns the group's slug."""
+    with write_transaction(session):
+        invitation = _usable_invitation(session, raw_token)
+        if invitation.user_id != user.id:
+            raise Forbidden(
+                _(
+                    "This invitation is for another account. Log out, then sign in with the e-mail "
+                    "address it was sent to."
+                )
+            )
+        account = session.get(User, user.id)
+        group = session.get(WorkingGroup, invitation.group_id)
+        assert account is not None and group is not None
+        _join(session, invitation, account)
+        slug = group.slug
+    return slug
 
 
 def identity_of(session: Session, email: str) -> CurrentUser:

@@ -280,3 +280,26 @@ class PublicationOut:
     version: int
     adopted: bool
     published: bool
+
+
+class MemberIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Someone to invite to a seat in the group."""
+
+    email: Annotated[str, msgspec.Meta(max_length=254)]
+    name: Annotated[str, msgspec.Meta(max_length=200)]
+    role: Literal["chair", "secretariat", "delegate", "observer"]
+    delegation: Annotated[str, msgspec.Meta(max_length=16)] = ""
+    head: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationOut:
+    """An invitation prepared: the same answer whether or not the address already had an account."""
+
+    email: str
+    role: str
+    delegation: str | None
+    head: bool
+    invitation_url: str
+    """The one-time link to send (shown once: only its hash is kept)."""
+    expires_at: datetime

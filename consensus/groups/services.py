@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import delete, func, select
+from sqlmodel import Session, SQLModel
 
 from consensus.accounts.identity import CurrentUser
-from consensus.accounts.passwords import hash_password
+from consensus.accounts.passwords import hash_password, password_problem
 from consensus.accounts.services import issue_invitation, normalise_email
 from consensus.audit import services as audit
 from consensus.audit.services import Actor
 from consensus.core.groupfile import CONTROL, EMAIL, ROLES, GroupFile
+from consensus.core.membership import (
+    Seat,
+    change_problems,
+    head_problem,
+    invitation_sets_password,
+    leaving_secretariat_problem,
+    seat_problems,
+)
 from consensus.db import utcnow, write_transaction
 from consensus.errors import Conflict, Invalid, NotFound
 from consensus.i18n import _
@@ -22,6 +32,7 @@ from consensus.models import (
     Clause,
     Delegation,
     Document,
+    Invitation,
     Membership,
     Role,
     User,
@@ -283,6 +294,18 @@ class DocumentRow:
 
 
 @dataclass(frozen=True, slots=True)
+class InvitationRow:
+    """An invitation not yet accepted: the name the secretariat gave, and the seat it offers."""
+
+    email: str
+    name: str
+    role: str
+    delegation_name: str
+    is_head: bool
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class GroupView:
     id: int
     slug: str
@@ -292,6 +315,28 @@ class GroupView:
     delegations: list[DelegationRow]
     members: list[MemberRow]
     documents: list[DocumentRow]
+    invitations: list[InvitationRow]
+    """Pending invitations (unused, not expired), oldest first."""
+
+
+def pending_invitations(session: Session, group_id: int) -> list[InvitationRow]:
+    """The group's invitations still waiting to be accepted."""
+    return [
+        InvitationRow(
+            email, invitation.name, invitation.role, delegation_name or "", invitation.is_head, invitation.expires_at
+        )
+        for invitation, email, delegation_name in session.execute(
+            select(Invitation, User.email, Delegation.name)
+            .join(User, User.id == Invitation.user_id)
+            .outerjoin(Delegation, Delegation.id == Invitation.delegation_id)
+            .where(
+                Invitation.group_id == group_id,
+                Invitation.used_at.is_(None),  # type: ignore[union-attr]
+                Invitation.expires_at > utcnow(),
+            )
+            .order_by(Invitation.id)
+        ).all()
+    ]
 
 
 def _group(session: Session, slug: str) -> WorkingGroup:
@@ -371,6 +416,7 @@ def read_group(session: Session, slug: str) -> GroupView:
         delegations=delegations,
         members=members,
         documents=documents_of(session, [group.id])[group.id],
+        invitations=pending_invitations(session, group.id),
     )
 
 
@@ -410,21 +456,67 @@ class NewMember:
 
 
 @dataclass(frozen=True, slots=True)
-class AddedMember:
-    """A member just added, with the one-time invitation token when one was issued."""
+class PreparedInvitation:
+    """What the secretariat is told after adding someone: the same whether or not the address
+    already had an account, and never the account holder's own name."""
 
     email: str
-    name: str
     role: str
     delegation: str
-    invitation_token: str | None
-    existing_account: bool = False
+    """The delegation's name ('' when none)."""
+    head: bool
+    token: str
+    """The one-time token of the invitation link (shown once: only its hash is kept)."""
+    expires_at: datetime
+
+
+def _current_head(session: Session, delegation_id: int, *, besides: int | None = None) -> str | None:
+    """The name of the delegation's head of delegation, leaving out the member ``besides``."""
+    query = (
+        select(User.name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.delegation_id == delegation_id, Membership.is_head)
+    )
+    if besides is not None:
+        query = query.where(Membership.user_id != besides)
+    return session.execute(query).scalar_one_or_none()
+
+
+def _delegation(session: Session, group_id: int, code: str, errors: dict[str, str]) -> Delegation | None:
+    if not code:
+        return None
+    delegation = session.execute(
+        select(Delegation).where(Delegation.group_id == group_id, Delegation.code == code)
+    ).scalar_one_or_none()
+    if delegation is None:
+        errors["delegation"] = _("There is no delegation {code} in this group.").format(code=code[:16])
+    return delegation
+
+
+def _seat_errors(
+    session: Session, group_id: int, seat: Seat, *, besides: int | None = None
+) -> tuple[dict[str, str], Delegation | None]:
+    """The problems of a seat in this group (consistency, delegation, head), field by field."""
+    errors: dict[str, str] = {}
+    delegation = _delegation(session, group_id, seat.delegation, errors)
+    for problem in seat_problems(seat):
+        errors.setdefault(problem.field, problem.text(_))
+    if delegation is not None and seat.head and "head" not in errors:
+        assert delegation.id is not None
+        refusal = head_problem(seat, delegation.name, _current_head(session, delegation.id, besides=besides))
+        if refusal is not None:
+            errors["head"] = refusal.text(_)
+    return errors, delegation
+
+
+def _count(session: Session, table: type[SQLModel], *conditions: Any) -> int:
+    return int(session.execute(select(func.count()).select_from(table).where(*conditions)).scalar_one())
 
 
 def check_new_member(session: Session, group_id: int, member: NewMember) -> tuple[str, Delegation | None]:
     """Validate a new member against the group; return the normalised e-mail and the delegation."""
-    errors: dict[str, str] = {}
     email = normalise_email(member.email)
+    errors, delegation = _seat_errors(session, group_id, Seat(member.role, member.delegation, member.head))
     if not EMAIL.match(email) or len(email) > 254:
         errors["email"] = _("Enter an e-mail address such as name@example.org.")
     if not member.name.strip():
@@ -433,31 +525,6 @@ def check_new_member(session: Session, group_id: int, member: NewMember) -> tupl
         errors["name"] = _("The name contains control characters that cannot be stored.")
     elif len(member.name) > 200:
         errors["name"] = _("The name must be at most 200 characters long.")
-    if member.role not in ROLES:
-        errors["role"] = _("Choose a role: chair, secretariat, delegate or observer.")
-    delegation = None
-    if member.delegation:
-        delegation = session.execute(
-            select(Delegation).where(Delegation.group_id == group_id, Delegation.code == member.delegation)
-        ).scalar_one_or_none()
-        if delegation is None:
-            errors["delegation"] = _("There is no delegation {code} in this group.").format(code=member.delegation)
-    if member.role == Role.delegate and not member.delegation:
-        errors["delegation"] = _("A delegate belongs to a delegation: choose one.")
-    if member.role in (Role.chair, Role.secretariat) and member.delegation:
-        errors["delegation"] = _("The chair and the secretariat act for the group, not for a delegation.")
-    if member.head and member.role != Role.delegate:
-        errors["head"] = _("Only a delegate can hold the delegation's voting right.")
-    if member.head and delegation is not None:
-        head = session.execute(
-            select(User.name)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.delegation_id == delegation.id, Membership.is_head)
-        ).scalar_one_or_none()
-        if head is not None:
-            errors["head"] = _("{delegation} already has a head of delegation: {name}.").format(
-                delegation=delegation.name, name=head
-            )
     if errors:
         raise Invalid(errors)
     return email, delegation
@@ -465,9 +532,17 @@ def check_new_member(session: Session, group_id: int, member: NewMember) -> tupl
 
 def add_member(
     session: Session, group_slug: str, member: NewMember, actor: Actor, *, invitation_days: int
-) -> AddedMember:
-    """Add a member to a group (creating the user when new) and issue an invitation unless a
-    password is given; one transaction."""
+) -> PreparedInvitation:
+    """Prepare an invitation to a seat in a group; one transaction.
+
+    Nobody becomes a member here. An address without an account gets one, whose password is set
+    through the invitation link (or is ``member.password``, from the command line). An existing
+    account is never attached silently: its holder signs in and accepts. The answer is the same
+    either way, so adding an address reveals nothing about its account. A new invitation for the
+    same person and group replaces an unused earlier one.
+    """
+    if member.password is not None and (problem := password_problem(member.password)):
+        raise Invalid({"password": problem})
     password_hash = hash_password(member.password) if member.password else None
     with write_transaction(session):
         group = _group(session, group_slug)
@@ -478,66 +553,185 @@ def add_member(
             user = User(email=email, name=member.name.strip(), password_hash=password_hash)
             session.add(user)
             session.flush()
-        else:
-            existing = session.execute(
-                select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id)
-            ).scalar_one_or_none()
-            if existing is not None:
-                raise Conflict(_("{email} is already a member of this group.").format(email=email))
-            # Never replace a password someone already chose.
-            if password_hash is not None and user.password_hash is None:
-                user.password_hash = password_hash
-                session.add(user)
-        # An invitation sets a password, so it is only issued for an account that has none and
-        # that no other group shares: otherwise another group's secretariat could take it over.
-        elsewhere = session.execute(
-            select(func.count())
-            .select_from(Membership)
-            .where(Membership.user_id == user.id, Membership.group_id != group.id)
-        ).scalar_one()
-        may_invite = user.password_hash is None and elsewhere == 0
-        membership = Membership(
+            audit.record(session, actor, "user.create", "user", user.id, details={"email": email})
+        elif session.execute(
+            select(Membership.id).where(Membership.group_id == group.id, Membership.user_id == user.id)
+        ).first():
+            raise Conflict(_("{email} is already a member of this group.").format(email=email))
+        assert user.id is not None
+        session.execute(
+            delete(Invitation).where(
+                Invitation.user_id == user.id,  # type: ignore[arg-type]
+                Invitation.group_id == group.id,  # type: ignore[arg-type]
+                Invitation.used_at.is_(None),  # type: ignore[union-attr]
+            )
+        )
+        sets_password = invitation_sets_password(
+            has_password=user.password_hash is not None,
+            groups_with_a_seat=_count(session, Membership, Membership.user_id == user.id),
+            other_groups_inviting=_count(
+                session, Invitation, Invitation.user_id == user.id, Invitation.group_id != group.id
+            ),
+        )
+        issued = issue_invitation(
+            session,
+            user_id=user.id,
             group_id=group.id,
-            user_id=user.id,  # type: ignore[arg-type]
+            created_by_id=actor.user_id,
+            valid_days=invitation_days,
             role=member.role,
             delegation_id=delegation.id if delegation else None,
             is_head=member.head,
+            name=member.name.strip(),
+            sets_password=sets_password,
         )
-        session.add(membership)
-        session.flush()
-        token = None
-        if may_invite:
-            token = issue_invitation(
-                session,
-                user_id=user.id,  # type: ignore[arg-type]
-                group_id=group.id,
-                created_by_id=actor.user_id,
-                valid_days=invitation_days,
-            )
         audit.record(
             session,
             actor,
-            "member.add",
-            "membership",
-            membership.id,
+            "member.invite",
+            "invitation",
+            issued.id,
             group_id=group.id,
             details={
                 "email": email,
                 "role": member.role,
                 "delegation": delegation.code if delegation else "",
                 "head": member.head,
-                "invited": token is not None,
             },
         )
-        added = AddedMember(
+        prepared = PreparedInvitation(
             email=email,
-            name=user.name,
             role=member.role,
             delegation=delegation.name if delegation else "",
-            invitation_token=token,
-            existing_account=user.password_hash is not None or elsewhere > 0,
+            head=member.head,
+            token=issued.token,
+            expires_at=issued.expires_at,
         )
-    return added
+    return prepared
+
+
+# --- changing and removing members -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    """A member as the secretariat sees them on their page, with what may be done to them."""
+
+    user_id: int
+    name: str
+    email: str
+    role: str
+    delegation_code: str
+    delegation_name: str
+    is_head: bool
+    removal_refusal: str | None
+    """Why this member cannot be removed now (None: the button is shown)."""
+
+
+def _membership_in_group(session: Session, group_slug: str, user_id: int) -> tuple[WorkingGroup, Membership, User]:
+    """A member of this group, by their account's id (NotFound for anyone else)."""
+    row = session.execute(
+        select(WorkingGroup, Membership, User)
+        .join(Membership, Membership.group_id == WorkingGroup.id)
+        .join(User, User.id == Membership.user_id)
+        .where(WorkingGroup.slug == group_slug, Membership.user_id == user_id)
+    ).first()
+    if row is None:
+        raise NotFound(_("There is no member {id} in this group.").format(id=user_id))
+    return row[0], row[1], row[2]
+
+
+def _seat_of(session: Session, membership: Membership) -> tuple[Seat, str]:
+    """A membership's seat, and its delegation's name."""
+    if membership.delegation_id is None:
+        return Seat(membership.role, "", membership.is_head), ""
+    code, name = session.execute(
+        select(Delegation.code, Delegation.name).where(Delegation.id == membership.delegation_id)
+    ).one()
+    return Seat(membership.role, code, membership.is_head), name
+
+
+def _secretariat_members(session: Session, group_id: int) -> int:
+    return int(
+        session.execute(
+            select(func.count())
+            .select_from(Membership)
+            .where(Membership.group_id == group_id, Membership.role == Role.secretariat)
+        ).scalar_one()
+    )
+
+
+def read_member(session: Session, group_slug: str, user_id: int) -> MemberView:
+    """One member of a group, for the page where the secretariat changes or removes them."""
+    group, membership, user = _membership_in_group(session, group_slug, user_id)
+    assert group.id is not None
+    seat, delegation_name = _seat_of(session, membership)
+    refusal = leaving_secretariat_problem(seat, None, _secretariat_members(session, group.id))
+    return MemberView(
+        user_id=user_id,
+        name=user.name,
+        email=user.email,
+        role=seat.role,
+        delegation_code=seat.delegation,
+        delegation_name=delegation_name,
+        is_head=seat.head,
+        removal_refusal=refusal.text(_) if refusal else None,
+    )
+
+
+def change_member(session: Session, group_slug: str, user_id: int, seat: Seat, actor: Actor) -> None:
+    """Give a member another role, delegation or head flag; one transaction, audited. Their
+    sessions see the new seat on their next request (memberships are read per request)."""
+    with write_transaction(session):
+        group, membership, user = _membership_in_group(session, group_slug, user_id)
+        assert group.id is not None
+        before, _name = _seat_of(session, membership)
+        errors, delegation = _seat_errors(session, group.id, seat, besides=user_id)
+        for problem in change_problems(before, seat, secretariat_members=_secretariat_members(session, group.id)):
+            errors.setdefault(problem.field, problem.text(_))
+        if errors:
+            raise Invalid(errors)
+        if before == seat:
+            return
+        membership.role = seat.role
+        membership.delegation_id = delegation.id if delegation else None
+        membership.is_head = seat.head
+        session.add(membership)
+        audit.record(
+            session,
+            actor,
+            "member.change",
+            "membership",
+            membership.id,
+            group_id=group.id,
+            details={
+                "email": user.email,
+                "before": {"role": before.role, "delegation": before.delegation, "head": before.head},
+                "after": {"role": seat.role, "delegation": seat.delegation, "head": seat.head},
+            },
+        )
+
+
+def remove_member(session: Session, group_slug: str, user_id: int, actor: Actor) -> None:
+    """Take a member out of a group (their account, comments and past ballots stay); one
+    transaction, audited. Their sessions lose the group's rights on their next request."""
+    with write_transaction(session):
+        group, membership, user = _membership_in_group(session, group_slug, user_id)
+        assert group.id is not None
+        before, _name = _seat_of(session, membership)
+        refusal = leaving_secretariat_problem(before, None, _secretariat_members(session, group.id))
+        if refusal is not None:
+            raise Conflict(refusal.text(_))
+        audit.record(
+            session,
+            actor,
+            "member.remove",
+            "membership",
+            membership.id,
+            group_id=group.id,
+            details={"email": user.email, "role": before.role, "delegation": before.delegation, "head": before.head},
+        )
+        session.delete(membership)
 
 
 def delegation_choices(session: Session, group_slug: str) -> list[tuple[str, str]]:

@@ -9,13 +9,16 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
+from sqlalchemy import select
 from sqlmodel import Session
 
+from consensus.accounts.services import create_api_token
 from consensus.amendments import services as amendments
 from consensus.audit.services import Actor
 from consensus.comments import services as comments
 from consensus.core.groupfile import check_group_file
 from consensus.groups.services import load_group_file
+from consensus.models import ApiToken, Membership, User
 from consensus.voting import services as voting
 from tests.conftest import csrf_token, login, who
 
@@ -70,9 +73,20 @@ MATRIX: dict[str, tuple[dict[str, Any], dict[str, Any] | None, dict[str, str]]] 
     "language": ({}, {"language": "fr", "next": "/"}, everyone(OK)),
     "account": ({}, None, signed_in()),
     "account_submit": ({}, {"language": "", "time_zone": "Europe/Geneva"}, signed_in()),
+    # Only one's own token is found: head A revokes theirs; everyone else is told there is none.
+    "account_token_revoke": (
+        {"token_id": "head_a_token"},
+        {},
+        {"anonymous": LOGIN, **dict.fromkeys(set(PERSONAS) - {"anonymous"}, HIDDEN), "head_a": OK},
+    ),
+    "invitation_join": ({"token": "no-such-token"}, {}, {**everyone(HIDDEN), "anonymous": LOGIN}),
     "group": ({}, None, members()),
     "member_new": ({}, None, members("secretariat")),
     "member_add": ({}, {"email": "new@example.org", "name": "New", "role": "observer"}, members("secretariat")),
+    "member": ({"user_id": "spare"}, None, members("secretariat")),
+    "member_change": ({"user_id": "spare"}, {"role": "observer"}, members("secretariat")),
+    "member_remove": ({"user_id": "spare"}, {}, members("secretariat")),
+    "api_member_add": ({}, {"email": "api.new@example.org", "name": "New", "role": "observer"}, members("secretariat")),
     "document": ({}, None, members()),
     "versions": ({}, None, members()),
     "version_consolidate": ({}, {"note": ""}, members("secretariat")),
@@ -182,6 +196,18 @@ def world(db: Session) -> dict[str, Any]:
             db, chair, "oewg-ict", voting.RoundInput(document="declaration", title=title, rule="simple_majority")
         )
 
+    # A member to change and remove (removing one the personas need would spoil later checks).
+    spare = User(email="spare@demo.example", name="Spare observer")
+    db.add(spare)
+    db.flush()
+    db.add(
+        Membership(
+            group_id=who(db, "chair@demo.example").memberships["oewg-ict"].group_id, user_id=spare.id, role="observer"
+        )
+    )
+    db.commit()
+    create_api_token(db, "ken.head@demo.example", "matrix")
+    head_a_token = db.execute(select(ApiToken.id).where(ApiToken.label == "matrix")).scalar_one()
     open_round, draft_round, closed_round = new_round("open"), new_round("draft"), new_round("closed")
     voting.open_round(db, chair, "oewg-ict", open_round)
     voting.open_round(db, chair, "oewg-ict", closed_round)
@@ -196,6 +222,8 @@ def world(db: Session) -> dict[str, Any]:
         "round_id": open_round,
         "draft": draft_round,
         "closed": closed_round,
+        "spare": spare.id,
+        "head_a_token": head_a_token,
     }
 
 

@@ -15,9 +15,10 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from consensus import PROJECT_ROOT
+from consensus.accounts.passwords import verify_password
 from consensus.app import create_app
 from consensus.db import make_engine
-from consensus.models import AuditEvent, Clause, Delegation, User, Version, WorkingGroup
+from consensus.models import AuditEvent, Clause, Delegation, Membership, User, Version, WorkingGroup
 from tests.conftest import DEMO_FILE, TestDatabase, empty_database, make_settings
 
 DATABASES: dict[Path, TestDatabase] = {}
@@ -124,8 +125,6 @@ users:
 
 
 def test_a_group_file_never_changes_the_password_of_an_existing_account(migrated: Path, tmp_path: Path) -> None:
-    from consensus.accounts.passwords import verify_password
-
     consensus(migrated, "load", str(DEMO_FILE))
     other = tmp_path / "other.yaml"
     other.write_text(TAKEOVER_FILE)
@@ -142,51 +141,64 @@ def test_a_group_file_never_changes_the_password_of_an_existing_account(migrated
     assert verify_password(stored["brand.new@example.org"], "a password for a new account")
 
 
-def test_user_create_prints_an_invitation_link_or_sets_a_password(migrated: Path) -> None:
+def test_user_create_prints_an_invitation_link_the_same_way_whether_or_not_the_account_exists(
+    migrated: Path, tmp_path: Path
+) -> None:
     consensus(migrated, "load", str(DEMO_FILE))
-    invited = consensus(
-        migrated,
-        "user",
-        "create",
-        "new.delegate@example.org",
-        "--name",
-        "New Delegate",
-        "--group",
-        "oewg-ict",
-        "--role",
-        "delegate",
-        "--delegation",
-        "KEN",
-    )
-    assert invited.returncode == 0, invited.stderr
-    assert invited.stdout.strip().splitlines()[-1].startswith("http://127.0.0.1:8000/invitations/")
-    direct = consensus(
-        migrated,
-        "user",
-        "create",
-        "observer2@example.org",
-        "--name",
-        "Second Observer",
-        "--group",
-        "oewg-ict",
-        "--role",
-        "observer",
-        "--password-stdin",
-        stdin="observer-password\n",
-    )
-    assert direct.returncode == 0, direct.stderr
-    assert "/invitations/" not in direct.stdout
+    other = tmp_path / "other.yaml"
+    other.write_text(TAKEOVER_FILE)
+    consensus(migrated, "load", str(other))  # brand.new@example.org: an account, in another group
+
+    def invite(email: str, *extra: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return consensus(
+            migrated,
+            "user",
+            "create",
+            email,
+            "--name",
+            "New Delegate",
+            "--group",
+            "oewg-ict",
+            "--role",
+            "observer",
+            *extra,
+            stdin=stdin,
+        )
+
+    new = invite("new.person@example.org")
+    existing = invite("brand.new@example.org")
+    for result in (new, existing):
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().splitlines()[-1].startswith("http://127.0.0.1:8000/invitations/")
+
+    def shape(result: subprocess.CompletedProcess[str], email: str) -> str:
+        return result.stdout.replace(email, "EMAIL").rsplit("/invitations/", 1)[0]
+
+    assert shape(new, "new.person@example.org") == shape(existing, "brand.new@example.org")
+    assert "Brand New" not in existing.stdout  # never the holder's name
+    with session_for(migrated) as db:
+        members = set(
+            db.execute(
+                select(User.email)
+                .join(Membership, Membership.user_id == User.id)
+                .join(WorkingGroup, WorkingGroup.id == Membership.group_id)
+                .where(WorkingGroup.slug == "oewg-ict")
+            ).scalars()
+        )
+    assert "new.person@example.org" not in members and "brand.new@example.org" not in members
+
+    # --password-stdin sets the password of an account it creates, never of an existing one.
+    direct = invite("observer2@example.org", "--password-stdin", stdin="observer-password\n")
+    again = invite("new.person@example.org", "--password-stdin", stdin="observer-password\n")
+    assert direct.returncode == again.returncode == 0
+    with session_for(migrated) as db:
+        hashes = dict(db.execute(select(User.email, User.password_hash)).all())
+    assert verify_password(hashes["observer2@example.org"], "observer-password")
+    assert hashes["new.person@example.org"] is None
+    too_long = invite("long@example.org", "--password-stdin", stdin="x" * 5_000_000 + "\n")
+    assert too_long.returncode == 1 and "at most 1024" in too_long.stderr
     refused = consensus(
-        migrated,
-        "user",
-        "create",
-        "x@example.org",
-        "--name",
-        "X",
-        "--group",
-        "oewg-ict",
-        "--role",
-        "delegate",
+        migrated, "user", "create", "x@example.org", "--name", "X", "--group", "oewg-ict", "--role", "delegate"
     )
     assert refused.returncode == 1 and "delegation" in refused.stderr
 
@@ -195,6 +207,7 @@ def test_token_create_prints_a_token_that_opens_the_api(migrated: Path) -> None:
     consensus(migrated, "load", str(DEMO_FILE))
     result = consensus(migrated, "token", "create", "ken.head@demo.example")
     assert result.returncode == 0, result.stderr
+    assert "valid 90 days" in result.stdout
     token = result.stdout.strip().splitlines()[-1]
     assert len(token) >= 40
     settings = make_settings(migrated, DATABASES[migrated].url)
@@ -203,6 +216,54 @@ def test_token_create_prints_a_token_that_opens_the_api(migrated: Path) -> None:
         assert response.status_code == 200
     unknown = consensus(migrated, "token", "create", "nobody@example.org")
     assert unknown.returncode == 1 and "no user" in unknown.stderr
+    bad = consensus(migrated, "token", "create", "ken.head@demo.example", "--days", "0")
+    assert bad.returncode == 1 and "days" in bad.stderr
+
+
+def test_tokens_are_listed_and_revoked_from_the_command_line(migrated: Path) -> None:
+    consensus(migrated, "load", str(DEMO_FILE))
+    made = consensus(migrated, "token", "create", "ken.head@demo.example", "--label", "nightly", "--days", "7")
+    assert made.returncode == 0 and "valid 7 days" in made.stdout
+    token = made.stdout.strip().splitlines()[-1]
+    settings = make_settings(migrated, DATABASES[migrated].url)
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        listed = consensus(migrated, "token", "list", "ken.head@demo.example")
+        assert listed.returncode == 0, listed.stderr
+        row = next(line for line in listed.stdout.splitlines() if "nightly" in line)
+        token_id = row.split()[0]
+        assert "active" in row and "never" not in row  # created, last used and expiry are shown
+        assert token not in listed.stdout
+        revoked = consensus(migrated, "token", "revoke", token_id)
+        assert revoked.returncode == 0 and "revoked" in revoked.stdout
+        assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+        assert "revoked" in consensus(migrated, "token", "list", "ken.head@demo.example").stdout
+    missing = consensus(migrated, "token", "revoke", "99999")
+    assert missing.returncode == 1 and "no token 99999" in missing.stderr
+
+
+def test_user_disable_ends_every_session_and_token(migrated: Path) -> None:
+    from tests.conftest import login
+
+    consensus(migrated, "load", str(DEMO_FILE))
+    token = consensus(migrated, "token", "create", "ken.head@demo.example").stdout.strip().splitlines()[-1]
+    settings = make_settings(migrated, DATABASES[migrated].url)
+    with TestClient(create_app(settings)) as browser:
+        assert login(browser, "ken.head@demo.example").status_code == 303
+        assert browser.get("/", follow_redirects=False).status_code == 200
+        disabled = consensus(migrated, "user", "disable", "ken.head@demo.example")
+        assert disabled.returncode == 0, disabled.stderr
+        assert "1 session(s) ended, 1 token(s) revoked" in disabled.stdout
+        assert browser.get("/", follow_redirects=False).status_code == 303  # the live session is over
+        assert browser.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+        assert login(browser, "ken.head@demo.example").status_code == 401
+        enabled = consensus(migrated, "user", "enable", "ken.head@demo.example")
+        assert enabled.returncode == 0
+        assert login(browser, "ken.head@demo.example").status_code == 303
+        assert browser.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    with session_for(migrated) as db:
+        actions = set(db.execute(select(AuditEvent.action)).scalars())
+    assert {"user.disable", "user.enable"} <= actions
 
 
 def test_audit_verify_passes_then_names_the_first_edited_event(migrated: Path) -> None:

@@ -56,7 +56,13 @@ def test_another_groups_secretariat_cannot_take_over_an_account(db: Session, mak
         page="/groups/other/members/new",
     )
     assert added.status_code == 201
-    assert "/invitations/" not in added.text and "already has an account" in added.text
+    # An invitation the account's holder may accept while signed in: nothing is attached, and its
+    # link sets no password.
+    assert "Ambassador Miriam Achterberg" not in added.text
+    link = added.text.split("/invitations/", 1)[1].split('"', 1)[0]
+    taken = post_form(attacker, f"/invitations/{link}", {"password": "taken over!!", "confirmation": "taken over!!"})
+    assert taken.status_code == 409
+    assert "other" not in who(q(db), "chair@demo.example").memberships
     victim = make_client()
     assert login(victim, "chair@demo.example").status_code == 303  # the password still works
 
@@ -68,12 +74,22 @@ def test_an_invitation_never_replaces_an_existing_password(db: Session, client) 
 
     chair = q(db).execute(select(User).where(User.email == "chair@demo.example")).scalar_one()
     with write_transaction(db):
-        token = issue_invitation(db, user_id=chair.id, group_id=1, created_by_id=None, valid_days=1)  # type: ignore[arg-type]
+        issued = issue_invitation(
+            db,
+            user_id=chair.id,  # type: ignore[arg-type]
+            group_id=1,
+            created_by_id=None,
+            valid_days=1,
+            role="observer",
+            sets_password=True,
+        )
     with pytest.raises(Conflict, match="already has a password"):
-        accept_invitation(q(db), token, "a brand new password", "a brand new password")
+        accept_invitation(q(db), issued.token, "a brand new password", "a brand new password")
 
 
-def test_a_pending_invitee_of_another_group_gets_no_new_link(db: Session) -> None:
+def test_a_pending_invitee_of_another_group_gets_a_link_that_sets_no_password(db: Session) -> None:
+    from consensus.accounts.services import read_invitation
+
     secretariat = who(db, "secretariat@demo.example")
     first = add_member(
         db,
@@ -82,7 +98,6 @@ def test_a_pending_invitee_of_another_group_gets_no_new_link(db: Session) -> Non
         secretariat.actor(G),
         invitation_days=7,
     )
-    assert first.invitation_token
     other_group(db)
     second = add_member(
         db,
@@ -91,7 +106,8 @@ def test_a_pending_invitee_of_another_group_gets_no_new_link(db: Session) -> Non
         who(db, "sec@other.example").actor("other"),
         invitation_days=7,
     )
-    assert second.invitation_token is None
+    assert read_invitation(q(db), first.token).needs_password
+    assert not read_invitation(q(db), second.token).needs_password
 
 
 def test_rounds_cannot_change_an_adopted_or_superseded_version(db: Session) -> None:

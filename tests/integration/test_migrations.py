@@ -57,3 +57,54 @@ def test_the_app_refuses_a_database_left_at_an_older_revision(tmp_path: Path, bl
     with pytest.raises(SchemaBehind, match="does not know"):
         check_schema(engine)
     engine.dispose()
+
+
+def test_upgrading_to_0010_gives_old_invitations_their_seat_and_old_tokens_an_expiry(
+    tmp_path: Path, blank_database: TestDatabase
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    import sqlalchemy as sa
+
+    url = blank_database.url
+    command.upgrade(alembic_config(url), "0009")
+    engine = make_engine(make_settings(tmp_path, url).database)
+    made = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    with engine.begin() as connection:
+        tables = sa.MetaData()
+        tables.reflect(bind=connection)
+
+        def insert(table: str, **values: object) -> int:
+            return int(connection.execute(tables.tables[table].insert().values(**values)).inserted_primary_key[0])
+
+        group = insert(
+            "working_group", slug="g", name="G", description="", observers_may_comment=False, created_at=made
+        )
+        kenya = insert(
+            "delegation", group_id=group, code="KEN", name="Kenya", weight="1", voting_status="participating"
+        )
+        user = insert("user_account", email="a@example.org", name="Ms. A", is_active=True, created_at=made)
+        insert(
+            "membership",
+            group_id=group,
+            user_id=user,
+            role="delegate",
+            delegation_id=kenya,
+            is_head=True,
+            created_at=made,
+        )
+        insert("invitation", token_hash="h" * 64, user_id=user, group_id=group, created_at=made, expires_at=made)
+        insert("api_token", user_id=user, token_hash="t" * 64, label="old", created_at=made)
+    upgrade(url)
+    with engine.connect() as connection:
+        invitation = connection.execute(
+            sa.text("SELECT name, role, delegation_id, is_head, sets_password FROM invitation")
+        ).one()
+        expires = connection.execute(sa.text("SELECT expires_at FROM api_token")).scalar_one()
+    engine.dispose()
+    assert tuple(invitation) == ("Ms. A", "delegate", kenya, True, True)
+    if isinstance(expires, str):  # SQLite hands back text
+        expires = datetime.fromisoformat(expires)
+    if expires.tzinfo is None:
+        expires = expires.replace(tzinfo=UTC)
+    assert expires == made + timedelta(days=90)
