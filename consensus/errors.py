@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from consensus.core.refusal import Refusal
+from consensus.core.tally import Words
+from consensus.i18n import _, ngettext
+
 
 class DomainError(Exception):
     """Base of every refusal a service can give; ``status_code`` is the HTTP equivalent."""
@@ -42,3 +46,14 @@ class Invalid(DomainError):
         self.errors = dict(errors)
         summary = message or "; ".join(f"{field}: {problem}" for field, problem in self.errors.items())
         super().__init__(summary)
+
+
+def refusal_error(refusal: Refusal) -> DomainError:
+    """The error a service raises for the refusal of one of the rules in ``core``, in the reader's
+    language (an ``unsettled`` refusal is a conflict unless the caller says more)."""
+    message = Words(_, ngettext).phrase(refusal.phrase)
+    if refusal.kind == "forbidden":
+        return Forbidden(message)
+    if refusal.kind == "invalid":
+        return Invalid({refusal.field: message})
+    return Conflict(message)

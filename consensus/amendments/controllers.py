@@ -206,6 +206,20 @@ def amendment_decide(
     return _back(request, group, amendment_id)
 
 
+@action("/groups/{group:str}/amendments/{amendment_id:int}/reopen", name="amendment_reopen", access=roles(Role.chair))
+def amendment_reopen(
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], amendment_id: Id, data: FormData
+) -> Response[Any]:
+    """The chair reopens an accepted amendment not yet consolidated: it is proposed again."""
+    try:
+        amendments.reopen(db, user, group, amendment_id, field(data, "reason"))
+    except Invalid as refusal:
+        return _amendment_page(
+            db, user, group, amendment_id, refusal.errors, {"reason": field(data, "reason")}, status_code=422
+        )
+    return _back(request, group, amendment_id)
+
+
 @page("/groups/{group:str}/documents/{document:str}/amendments", name="amendments", access=MEMBER)
 def amendment_list(
     db: Db,
@@ -240,5 +254,6 @@ AMENDMENT_ROUTES = [
     amendment_withdraw,
     amendment_cosponsor,
     amendment_decide,
+    amendment_reopen,
     amendment_list,
 ]

@@ -11,12 +11,14 @@ from sqlmodel import Session
 
 from consensus.accounts.identity import CurrentUser, GroupMembership
 from consensus.audit import services as audit
+from consensus.core.amendment import DecidedAmendment, reopen_refusal
 from consensus.core.diff import TextDiff, word_diff
 from consensus.db import utcnow, write_transaction
 from consensus.documents.services import ClauseRef, VersionRef, locate_clause, locate_version, require_current
-from consensus.errors import Conflict, Forbidden, Invalid, NotFound
+from consensus.errors import Conflict, Forbidden, Invalid, NotFound, refusal_error
 from consensus.i18n import N_, _
 from consensus.models import (
+    Adoption,
     Amendment,
     AmendmentKind,
     AmendmentSponsor,
@@ -95,6 +97,7 @@ class AmendmentView:
     can_sponsor: bool = False
     can_unsponsor: bool = False
     can_decide: bool = False
+    can_reopen: bool = False
 
     @property
     def lapsed(self) -> bool:
@@ -336,6 +339,50 @@ def decide(session: Session, user: CurrentUser, group_slug: str, amendment_id: i
     return decision
 
 
+def _decided(session: Session, amendment: Amendment, ref: VersionRef) -> DecidedAmendment:
+    applied = (
+        session.execute(select(Version.number).where(Version.id == amendment.applied_in_version_id)).scalar_one()
+        if amendment.applied_in_version_id
+        else None
+    )
+    return DecidedAmendment(amendment.id, amendment.status, ref.number, ref.frozen, applied)  # type: ignore[arg-type]
+
+
+def reopen(session: Session, user: CurrentUser, group_slug: str, amendment_id: int, reason: str = "") -> None:
+    """The chair reopens an accepted amendment not yet consolidated: it is proposed again, to be
+    decided anew (``core.amendment.reopen_refusal`` says when). The decision it undoes is kept in
+    the audit event."""
+    membership = user.member_of(group_slug)
+    fields = Fields()
+    reason = fields.text("reason", reason, _("The reason"), required=False, limit=BODY_LIMIT)
+    fields.done()
+    with write_transaction(session):
+        amendment, ref = _amendment(session, group_slug, amendment_id)
+        refusal = reopen_refusal(membership.role, _decided(session, amendment, ref))
+        if refusal is not None:
+            raise refusal_error(refusal)
+        undone = {
+            "decision": amendment.status,
+            "decided_by": amendment.decided_by_id,
+            "decided_at": amendment.decided_at.isoformat() if amendment.decided_at else None,
+            "reason": amendment.decision_reason,
+        }
+        amendment.status = AmendmentStatus.proposed.value
+        amendment.decision_reason = ""
+        amendment.decided_by_id = None
+        amendment.decided_at = None
+        session.add(amendment)
+        audit.record(
+            session,
+            user.actor(group_slug),
+            "amendment.reopen",
+            "amendment",
+            amendment_id,
+            group_id=ref.group_id,
+            details={"reason": reason, "undone": undone},
+        )
+
+
 # --- reading ---------------------------------------------------------------------------------------------
 
 
@@ -409,6 +456,9 @@ def _views(
             )
         ).all()
     )
+    adopted = set(
+        session.execute(select(Adoption.version_id).where(Adoption.version_id.in_(version_ids))).scalars()  # type: ignore[attr-defined]
+    )
     views = []
     for (
         amendment,
@@ -460,6 +510,18 @@ def _views(
                 can_sponsor=proposed and is_delegate and not own and not sponsoring,
                 can_unsponsor=proposed and is_delegate and sponsoring,
                 can_decide=proposed and membership is not None and membership.role == Role.chair,
+                can_reopen=membership is not None
+                and reopen_refusal(
+                    membership.role,
+                    DecidedAmendment(
+                        amendment.id,
+                        amendment.status,
+                        version,
+                        not current or amendment.version_id in adopted,
+                        applied.get(amendment.applied_in_version_id),
+                    ),
+                )
+                is None,
             )
         )
     return views

@@ -37,6 +37,7 @@ from consensus.api.schemas import (
     PositionIn,
     PositionOut,
     PublicationOut,
+    ReopenIn,
     RoundIn,
     RoundOut,
     SegmentOut,
@@ -237,6 +238,21 @@ def amendment_decide(db: Db, user: Me, amendment_id: Id, data: JSONBody[Decision
 
 
 @action(
+    f"{API}/amendments/{{amendment_id:int}}/reopen",
+    name="api_amendment_reopen",
+    access=SIGNED_IN,
+    tags=["amendments"],
+    status_code=200,
+)
+def amendment_reopen(db: Db, user: Me, amendment_id: Id, data: JSONBody[ReopenIn | None] = None) -> AmendmentOut:
+    """The chair reopens an accepted amendment not yet consolidated: it is proposed again, to be
+    decided anew (409 once consolidated or when its version is frozen)."""
+    group = amendments.group_of(db, user, amendment_id)
+    amendments.reopen(db, user, group, amendment_id, data.reason if data else "")
+    return _amendment_out(amendments.read_amendment(db, user, group, amendment_id))
+
+
+@action(
     f"{API}/groups/{{group:str}}/documents/{{document:str}}/versions",
     name="api_consolidate",
     access=MEMBER,
@@ -302,6 +318,7 @@ API_ROUTES += [
     amendment_list,
     amendment_detail,
     amendment_decide,
+    amendment_reopen,
     consolidate,
     compare,
 ]

@@ -112,6 +112,11 @@ class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
     reason: str = ""
 
 
+class ReopenIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: str = ""
+    """Why the chair undoes the acceptance (recorded)."""
+
+
 class ConsolidateIn(msgspec.Struct, forbid_unknown_fields=True):
     note: str = ""
 

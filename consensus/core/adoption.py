@@ -10,8 +10,8 @@ choices to offer, so nobody is shown a form the write path would refuse. Message
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
+from consensus.core.refusal import Refusal
 from consensus.core.tally import Phrase
 from consensus.i18n import N_
 
@@ -57,17 +57,6 @@ class AdoptionAsked:
 
     round_id: int | None = None
     override: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    """Why an adoption cannot be recorded. ``kind`` says which answer it is: the person may not
-    (forbidden), the version's state forbids it (conflict), the round named is wrong (invalid,
-    on ``field``), or clauses or amendments are unsettled (unsettled: the chair may override)."""
-
-    kind: Literal["forbidden", "conflict", "invalid", "unsettled"]
-    phrase: Phrase
-    field: str = ""
 
 
 @dataclass(frozen=True, slots=True)

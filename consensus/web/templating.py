@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine
+from markupsafe import Markup, escape
 
 from consensus import i18n
 from consensus.core.tally import RULE_NAMES, Phrase, Result, Rule, Words
@@ -75,6 +76,22 @@ CHOICE_LABELS = {
 }
 POSITION_SYMBOLS = {"support": "✔", "accept": "○", "reservation": "◐", "objection": "✖"}
 CHANGE_LABELS = {"unchanged": N_("unchanged"), "changed": N_("changed"), "added": N_("added"), "deleted": N_("deleted")}
+
+
+@pass_context
+def conflict_links(context: Any, conflict: Any, group_slug: str) -> Markup:
+    """A conflict between two accepted amendments in the reader's language, each amendment linked to
+    its page (where the chair can reopen it)."""
+    reverse = context["request"].app.route_reverse
+
+    def link(amendment_id: int) -> Markup:
+        url = reverse("amendment", group=group_slug, amendment_id=amendment_id)
+        return Markup('<a href="{url}">{id}</a>').format(url=url, id=amendment_id)
+
+    message = escape(_("Amendments {first} and {second} on clause {clause}: {reason}"))
+    return message.format(
+        first=link(conflict.first), second=link(conflict.second), clause=conflict.clause, reason=_(conflict.reason)
+    )
 
 
 def amendment_kind(kind: str, number: str) -> str:
@@ -177,6 +194,7 @@ def make_environment(
 
     env.filters["paragraphs"] = paragraphs
     env.filters["conflict"] = conflict_text
+    env.filters["conflict_links"] = conflict_links
     env.filters["weight"] = i18n.format_number
     env.filters["number"] = i18n.format_number
     env.filters["percent"] = i18n.format_percent

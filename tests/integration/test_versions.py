@@ -84,11 +84,15 @@ def test_conflicting_amendments_are_named_and_nothing_is_written(browsers, db: S
     versions_before = q(db).execute(select(func.count()).select_from(Version)).scalar_one()
     response = consolidate(browsers("secretariat"))
     assert response.status_code == 409
-    assert f"Amendments {first} and {second} on clause 3.2: one deletes the clause the other changes" in response.text
+    link = '<a href="/groups/oewg-ict/amendments/{}">{}</a>'
+    assert (
+        f"Amendments {link.format(first, first)} and {link.format(second, second)} on clause 3.2: "
+        "one deletes the clause the other changes"
+    ) in response.text
     assert q(db).execute(select(func.count()).select_from(Version)).scalar_one() == versions_before
     assert q(db).execute(select(Version.superseded_at).where(Version.number == 1)).scalar_one() is None
     plan = browsers("chair").get(f"{D}/versions").text
-    assert "conflict" in plan and f"Amendments {first} and {second}" in plan
+    assert "conflict" in plan and f"Amendments {link.format(first, first)} and {link.format(second, second)}" in plan
 
 
 def test_with_nothing_accepted_there_is_nothing_to_consolidate(browsers, db: Session) -> None:  # type: ignore[no-untyped-def]
