@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import product
 from math import lcm
+from typing import Any
 
 from consensus.core.tally import (
     ALL,
@@ -92,7 +93,7 @@ def disclose(
     return Disclosure(shown, every - shown)
 
 
-def reveals_nothing(admissible: Mapping[object, set[str]]) -> bool:
+def reveals_nothing(admissible: Mapping[Any, set[str]]) -> bool:
     """Whether every kind of participant could have made at least two choices."""
     return all(len(choices) >= 2 for choices in admissible.values())
 

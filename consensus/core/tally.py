@@ -361,6 +361,7 @@ def tally_counts(
     silent = tuple(sorted(v.code for v in electorate if v.code not in participated))
     quorum_met = Fraction(took_part) >= quorum * eligible.count
     attendance_values = {"participated": took_part, "eligible": eligible.count, "quorum": fraction_text(quorum)}
+    phrases: tuple[Phrase, ...]
     if not quorum_met:
         phrases = (
             Phrase(NOT_PASSED),
@@ -474,7 +475,7 @@ def _decide(rule: Rule, s: dict[str, Share], eligible: Share, counts: Counts, ba
     yes, no, abstain = s["yes"], s["no"], s["abstain"]
     if rule.kind == "simple_majority":
         ok = yes.count > no.count
-        values = {"yes": yes.count, "no": no.count}
+        values: dict[str, object] = {"yes": yes.count, "no": no.count}
         return Decision(
             ok, (_holds(ok, N_("{yes} yes > {no} no"), N_("{yes} yes is not more than {no} no"), values, COUNTS),)
         )
