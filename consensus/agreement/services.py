@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from consensus.accounts.identity import CurrentUser, GroupMembership
 from consensus.audit import services as audit
+from consensus.core.positions import on_the_same_text
 from consensus.core.spreadsheet import csv_table
 from consensus.db import write_transaction
 from consensus.documents.services import VersionRef, locate_clause, locate_version, require_current
@@ -240,7 +241,7 @@ def agreement_matrix(
         key = position.lineage or ""
         if key and key not in current_text:
             continue  # a clause deleted since
-        stale = (stated_text != current_text[key]) if key else stated_version != ref.number
+        stale = not on_the_same_text(stated_version, stated_text, ref.number, current_text[key] if key else None)
         cells[position.delegation_id][key] = Cell(
             position.position, position.text, stale, position.stated_at, position.round_id is not None
         )
@@ -309,7 +310,7 @@ def my_positions(
         key = position.lineage or ""
         if key and key not in current:
             continue
-        stale = (stated_text != current[key]) if key else stated_version != ref.number
+        stale = not on_the_same_text(stated_version, stated_text, ref.number, current[key] if key else None)
         found[key] = Cell(position.position, position.text, stale, position.stated_at, position.round_id is not None)
     return found
 

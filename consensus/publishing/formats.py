@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment
 
 from consensus.i18n import _
-from consensus.publishing.services import PublishedText
+from consensus.publishing.services import PublishedText, Statement
 from consensus.validation import CONTROL
 
 FORMATS = {
@@ -78,6 +78,8 @@ def to_markdown(text: PublishedText) -> str:
             lines += [f"### {md_escape(delegation)}", ""]
             for s in statements:
                 lines.append(f"- {md_escape(_statement_label(s))}: {md_escape(s.text)}")
+                if s.earlier:
+                    lines.append(f"  - *{md_escape(_earlier_note(s))}*")
             lines.append("")
     if text.roll_calls:
         lines += ["## " + _("Annex II: record of votes"), ""]
@@ -113,6 +115,18 @@ def _statement_label(statement: Any) -> str:
     )
 
 
+def _earlier_note(statement: Statement) -> str:
+    """What a statement made on an earlier text was made on ('' for one on this text)."""
+    earlier = statement.earlier
+    if earlier is None:
+        return ""
+    if not statement.subject:
+        return _("Stated on version {v}, on the whole text as it then stood.").format(v=earlier.version)
+    return _("Stated on version {v}, on clause {n} as it then read: “{text}”").format(
+        v=earlier.version, n=earlier.number, text=" ".join(earlier.text.split())
+    )
+
+
 def _adoption_sentence(text: PublishedText, escape: Callable[[str], str] = lambda s: s) -> str:
     a = text.adoption
     if a.method == "round":
@@ -145,7 +159,24 @@ def to_dict(text: PublishedText) -> dict[str, Any]:
         "checkpoint": {"seq": text.checkpoint.seq, "hash": text.checkpoint.hash} if text.checkpoint else None,
         "clauses": [{"number": c.number, "heading": c.heading, "text": c.text} for c in text.clauses],
         "statements": {
-            name: [{"kind": s.kind, "subject": s.subject, "text": s.text, "choice": s.choice or None} for s in items]
+            name: [
+                {
+                    "kind": s.kind,
+                    "subject": s.subject,
+                    "text": s.text,
+                    "choice": s.choice or None,
+                    "stated_on": (
+                        {
+                            "version": s.earlier.version,
+                            "clause": s.earlier.number or None,
+                            "text": s.earlier.text or None,
+                        }
+                        if s.earlier
+                        else None
+                    ),
+                }
+                for s in items
+            ]
             for name, items in text.statements.items()
         },
         "roll_calls": [
@@ -253,6 +284,8 @@ def to_akoma_ntoso(text: PublishedText) -> bytes:
                 el(block, "heading", delegation)
                 for s in statements:
                     el(block, "p", f"{_statement_label(s)}: {s.text}")
+                    if s.earlier:
+                        el(block, "p", _earlier_note(s), **{"class": "stated-on-earlier-text"})
         if text.roll_calls:
             annex = el(el(attachments, "attachment"), "doc", name="votes")
             el(el(annex, "preface"), "p", _("Annex II: record of votes"))
@@ -291,6 +324,8 @@ def to_docx(text: PublishedText) -> bytes:
             docx.add_heading(delegation, level=2)
             for s in statements:
                 docx.add_paragraph(f"{_statement_label(s)}: {s.text}", style="List Bullet")
+                if s.earlier:
+                    docx.add_paragraph(_earlier_note(s), style="List Bullet 2")
     if text.roll_calls:
         docx.add_heading(_("Annex II: record of votes"), level=1)
         for call in text.roll_calls:

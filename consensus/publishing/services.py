@@ -15,17 +15,18 @@ from consensus.audit import services as audit
 from consensus.core.adoption import (
     AdoptionAsked,
     AdoptionChoices,
-    Refusal,
     RoundFacts,
     VersionFacts,
     adoption_choices,
     adoption_refusal,
 )
 from consensus.core.audit import Checkpoint
+from consensus.core.positions import on_the_same_text
+from consensus.core.refusal import Refusal
 from consensus.core.tally import Words
 from consensus.db import write_transaction
 from consensus.documents.services import VersionRef, locate_version
-from consensus.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from consensus.errors import Conflict, DomainError, Forbidden, NotFound, refusal_error
 from consensus.i18n import _, ngettext
 from consensus.models import (
     Adoption,
@@ -89,14 +90,10 @@ def _version_facts(session: Session, ref: VersionRef) -> VersionFacts:
 
 
 def _refused(refusal: Refusal, facts: VersionFacts) -> DomainError:
-    message = Words(_, ngettext).phrase(refusal.phrase)
-    if refusal.kind == "forbidden":
-        return Forbidden(message)
-    if refusal.kind == "invalid":
-        return Invalid({refusal.field: message})
     if refusal.kind == "unsettled":
+        message = Words(_, ngettext).phrase(refusal.phrase)
         return AdoptionRefused(message, list(facts.open_clauses), list(facts.undecided))
-    return Conflict(message)
+    return refusal_error(refusal)
 
 
 def adopt(
@@ -204,6 +201,17 @@ class PublishedClause:
 
 
 @dataclass(frozen=True, slots=True)
+class EarlierText:
+    """The text a statement was made on, when it was not the published version's."""
+
+    version: int
+    number: str
+    """The clause's number then ('' for a statement on the whole text)."""
+    text: str
+    """The clause's words then ('' for a statement on the whole text)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Statement:
     """A reservation or an explanation of position or vote, by one delegation."""
 
@@ -212,6 +220,9 @@ class Statement:
     """The clause number, or '' for the whole text, or a round title for an explanation of vote."""
     text: str
     choice: str = ""
+    earlier: EarlierText | None = None
+    """Set when the statement was made on an earlier text: readers must not take it for a statement
+    on the published words (an objection to "24 hours" under a clause that now says 72)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,11 +347,16 @@ def published_text(session: Session, group_slug: str, document_slug: str, versio
 
 
 def _statements(session: Session, document_id: int, version_id: int) -> dict[str, list[Statement]]:
-    """Reservations and objections in force on this version's clauses (the latest statement of each
-    delegation), and explanations of vote given in its rounds."""
-    number_of = dict(
-        session.execute(select(Clause.lineage, Clause.number).where(Clause.version_id == version_id)).all()
-    )
+    """Reservations and objections of each delegation (its latest statement on each clause and on
+    the whole text) on the clauses of this version, and explanations of vote given in its rounds.
+    One made on an earlier text is marked with that version and, for a clause, the words it was on."""
+    published = session.execute(select(Version.number).where(Version.id == version_id)).scalar_one()
+    clauses = {
+        lineage: (number, text)
+        for lineage, number, text in session.execute(
+            select(Clause.lineage, Clause.number, Clause.text).where(Clause.version_id == version_id)
+        ).all()
+    }
     latest = (
         select(func.max(Position.id).label("id"))
         .where(Position.document_id == document_id)
@@ -348,16 +364,30 @@ def _statements(session: Session, document_id: int, version_id: int) -> dict[str
         .subquery()
     )
     found: dict[str, list[Statement]] = defaultdict(list)
-    for name, lineage, position, text in session.execute(
-        select(Delegation.name, Position.lineage, Position.position, Position.text)
+    for name, lineage, position, text, stated_on, stated_number, stated_text in session.execute(
+        select(
+            Delegation.name,
+            Position.lineage,
+            Position.position,
+            Position.text,
+            Version.number,
+            Clause.number,
+            Clause.text,
+        )
         .join(latest, latest.c.id == Position.id)
         .join(Delegation, Delegation.id == Position.delegation_id)
+        .join(Version, Version.id == Position.version_id)
+        .outerjoin(Clause, Clause.id == Position.clause_id)
         .where(Position.position.in_(["reservation", "objection"]))  # type: ignore[attr-defined]
         .order_by(Delegation.name, Position.id)
     ).all():
-        if lineage is not None and lineage not in number_of:
-            continue
-        found[name].append(Statement(position, number_of.get(lineage, "") if lineage else "", text))
+        if lineage is not None and lineage not in clauses:
+            continue  # a clause since deleted: not part of this text
+        number, clause_text = clauses[lineage] if lineage is not None else ("", None)
+        earlier = None
+        if not on_the_same_text(stated_on, stated_text, published, clause_text):
+            earlier = EarlierText(stated_on, stated_number or "", stated_text or "")
+        found[name].append(Statement(position, number, text, earlier=earlier))
     for name, title, choice, explanation in session.execute(
         select(Delegation.name, Round.title, Ballot.choice, Ballot.explanation)
         .join(Ballot, Ballot.round_id == Round.id)
