@@ -4,7 +4,8 @@ A published version never changes, but what its files show may: a new renderer, 
 what a secret round discloses. So a download is named by a fingerprint of everything that goes
 into it (the whole ``PublishedText``, the format, ``RENDER_VERSION``), not by its version alone.
 That fingerprint is its ``ETag``, and the name of the file a PDF is kept in, under the data folder:
-the PDF is rendered once (WeasyPrint takes about a second), every later request reads the file.
+the PDF (and the Word file) is rendered once (WeasyPrint takes about a second), every later
+request reads the file.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ RENDER_VERSION = "1"
 """Raise it when a renderer or the standalone template changes how a file looks: kept files are
 then made again, and readers' copies are refreshed."""
 
-KEPT_FORMATS = frozenset({"pdf"})
-"""Rendered once and kept; the others take milliseconds to make."""
+KEPT_FORMATS = frozenset({"pdf", "docx"})
+"""Rendered once and kept: the PDF is slow to make, and neither comes out byte for byte the same
+twice (both carry the time they were written), which one ETag for their content requires. The
+others are made in milliseconds, always the same."""
 
 
 def fingerprint(text: PublishedText, fmt: str) -> str:
