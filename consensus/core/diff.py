@@ -89,7 +89,7 @@ Opcode = tuple[str, int, int, int, int]
 
 def _opcodes(a: list[str], b: list[str]) -> list[Opcode]:
     if len(a) * len(b) <= SMALL:
-        return SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+        return list(SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes())
     opcodes: list[Opcode] = []
     # An explicit stack keeps the output in order without recursion (gaps can nest deeply).
     pending: list[Opcode] = [("gap", 0, len(a), 0, len(b))]
