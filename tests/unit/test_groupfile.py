@@ -102,6 +102,7 @@ def test_the_demo_file_is_a_believable_group() -> None:
         (broken("users.0.role", "king"), "users[0] (Chair@Example.org): role: must be one of"),
         (broken("users.0.role", None), "users[0] (Chair@Example.org): role: is missing"),
         (broken("users.0.password", "short"), "users[0] (Chair@Example.org): password: must be at least 10"),
+        (broken("users.0.password", "x" * 5_000_000), "users[0] (Chair@Example.org): password: is longer than 1024"),
         (broken("users.2.head", True), "users[2] (obs@example.org): head: only a delegate"),
         (broken("users.1.delegation", None), "users[1] (ken@example.org): delegation: is missing"),
         (broken("users.1.email", "not-an-email"), "users[1] (not-an-email): email: is not an e-mail address"),
