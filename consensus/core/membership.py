@@ -8,8 +8,9 @@ placeholders as data: the caller translates them for the reader.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from consensus.core.groupfile import ROLES
 from consensus.i18n import N_
@@ -33,7 +34,7 @@ class Problem:
 
     field: str
     message: str
-    params: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def text(self, translate: Callable[[str], str]) -> str:
         return translate(self.message).format(**self.params)
