@@ -29,6 +29,8 @@ from babel.numbers import format_decimal
 from babel.numbers import format_percent as babel_percent
 from babel.support import Translations
 
+from consensus.core.numbers import number_text
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 DEFAULT_LANGUAGE = "en"
 LANGUAGES: dict[str, str] = {
@@ -227,8 +229,6 @@ def format_date(value: datetime | None) -> str:
 def format_number(value: Decimal | Fraction | int | str) -> str:
     """A number as the reader's language writes it (a weight: ``54.03``, ``54,03``, ``٥٤٫٠٣``). A
     fraction that has no exact decimal form stays a fraction."""
-    from consensus.core.tally import number_text  # here: the tally marks its words with this module
-
     text = number_text(value) if isinstance(value, Fraction) else str(value)
     if "/" in text:
         return text

@@ -14,9 +14,9 @@ from consensus.audit import services as audit
 from consensus.core.positions import on_the_same_text
 from consensus.core.spreadsheet import csv_table
 from consensus.db import write_transaction
-from consensus.documents.services import VersionRef, locate_clause, locate_version, require_current
 from consensus.errors import Conflict, Forbidden
 from consensus.i18n import _
+from consensus.lookups import VersionRef, clause_in_group, require_current, version_in_group
 from consensus.models import Clause, ClauseStatus, Delegation, Position, PositionKind, Role, User, Version
 from consensus.validation import BODY_LIMIT, Fields
 
@@ -88,10 +88,10 @@ def state_position(
     chosen, written = check_position(position, text)
     with write_transaction(session):
         if number:
-            clause = locate_clause(session, group_slug, document_slug, number)
+            clause = clause_in_group(session, group_slug, document_slug, number)
             ref, lineage, clause_id = clause.version, clause.lineage, clause.clause_id
         else:
-            ref, lineage, clause_id = locate_version(session, group_slug, document_slug), None, None
+            ref, lineage, clause_id = version_in_group(session, group_slug, document_slug), None, None
         require_current(ref)
         row = record_position(
             session,
@@ -128,7 +128,7 @@ def set_clause_status(
     status = fields.choice("status", status, _("The status"), CLAUSE_STATUSES)
     fields.done()
     with write_transaction(session):
-        clause = locate_clause(session, group_slug, document_slug, number)
+        clause = clause_in_group(session, group_slug, document_slug, number)
         require_current(clause.version)
         if clause.status == ClauseStatus.adopted:
             raise Conflict(_("Clause {n} has been adopted with the whole text.").format(n=number))
@@ -220,7 +220,7 @@ def agreement_matrix(
 ) -> Matrix:
     """Delegations down, clauses of the current version across, the latest position in each cell;
     positions stated on text that has since changed are marked stale."""
-    ref = locate_version(session, group_slug, document_slug)
+    ref = version_in_group(session, group_slug, document_slug)
     clause_rows = session.execute(
         select(Clause.number, Clause.heading, Clause.status, Clause.lineage, Clause.text)
         .where(Clause.version_id == ref.version_id)
@@ -299,7 +299,7 @@ def my_positions(
     membership = user.member_of(group_slug)
     if membership.delegation_id is None:
         return {}
-    ref = ref if ref is not None and not ref.superseded else locate_version(session, group_slug, document_slug)
+    ref = ref if ref is not None and not ref.superseded else version_in_group(session, group_slug, document_slug)
     current = dict(
         session.execute(select(Clause.lineage, Clause.text).where(Clause.version_id == ref.version_id)).all()
     )
@@ -322,7 +322,7 @@ def position_history(
     membership = user.member_of(group_slug)
     if membership.delegation_id is None:
         return []
-    ref = locate_version(session, group_slug, document_slug)
+    ref = version_in_group(session, group_slug, document_slug)
     condition = Position.lineage.is_(None) if lineage is None else Position.lineage == lineage  # type: ignore[union-attr]
     rows = session.execute(
         select(Position, User.name, Version.number)

@@ -9,9 +9,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from consensus.amendments import services as amendments
-from consensus.documents.services import locate_clause
 from consensus.errors import Invalid
 from consensus.groups.services import delegation_choices
+from consensus.lookups import clause_in_group
 from consensus.models import Role
 from consensus.web.access import MEMBER, roles
 from consensus.web.deps import Db, Id, Me, VersionNumber
@@ -52,7 +52,7 @@ def _form(
     status_code: int = 200,
     preview: amendments.Preview | None = None,
 ) -> Template:
-    clause = locate_clause(db, group, document, number, version)
+    clause = clause_in_group(db, group, document, number, version)
     kind = values.get("kind") or "replace"
     text = values.get("text", clause.text if kind == "replace" else "")
     if preview is None:

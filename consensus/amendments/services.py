@@ -14,9 +14,10 @@ from consensus.audit import services as audit
 from consensus.core.amendment import DecidedAmendment, reopen_refusal
 from consensus.core.diff import TextDiff, word_diff
 from consensus.db import utcnow, write_transaction
-from consensus.documents.services import ClauseRef, VersionRef, locate_clause, locate_version, require_current
 from consensus.errors import Conflict, Forbidden, Invalid, NotFound, refusal_error
-from consensus.i18n import N_, _
+from consensus.i18n import _
+from consensus.labels import AMENDMENT_STATUSES, in_sentence
+from consensus.lookups import ClauseRef, VersionRef, clause_in_group, require_current, version_in_group
 from consensus.models import (
     Adoption,
     Amendment,
@@ -36,15 +37,6 @@ from consensus.validation import BODY_LIMIT, CLAUSE_TEXT_LIMIT, HEADING_LIMIT, F
 KINDS = [k.value for k in AmendmentKind]
 STATUSES = [s.value for s in AmendmentStatus]
 DECISIONS = [AmendmentStatus.accepted.value, AmendmentStatus.rejected.value]
-
-
-AMENDMENT_STATUS_WORDS = {
-    "proposed": N_("proposed"),
-    "withdrawn": N_("withdrawn"),
-    "accepted": N_("accepted"),
-    "rejected": N_("rejected"),
-}
-"""An amendment's status inside a sentence ("Amendment 3 is withdrawn.")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +143,7 @@ def preview(
 ) -> Preview:
     """The diff an amendment would make, checked exactly as proposing it is (``check_amendment``):
     refused input gives its errors and no diff. Nothing is saved."""
-    clause = locate_clause(session, group_slug, document_slug, number, version)
+    clause = clause_in_group(session, group_slug, document_slug, number, version)
     kind = data.kind if data.kind in KINDS else AmendmentKind.replace.value
     try:
         checked = check_amendment(clause, data)
@@ -179,7 +171,7 @@ def propose(
     """A delegation proposes an amendment to a clause of the current version."""
     membership = _delegate(user, group_slug, _("propose amendments"))
     with write_transaction(session):
-        clause = locate_clause(session, group_slug, document_slug, number, version)
+        clause = clause_in_group(session, group_slug, document_slug, number, version)
         require_current(clause.version)
         checked = check_amendment(clause, data)
         amendment = Amendment(
@@ -224,7 +216,7 @@ def _amendment(session: Session, group_slug: str, amendment_id: int) -> tuple[Am
     if row is None:
         raise NotFound(_("There is no amendment {id} in this group.").format(id=amendment_id))
     amendment, version_number, document_slug = row
-    return amendment, locate_version(session, group_slug, document_slug, version_number)
+    return amendment, version_in_group(session, group_slug, document_slug, version_number)
 
 
 def _group_of_amendment(session: Session, amendment_id: int) -> str:
@@ -252,7 +244,7 @@ def _proposed(amendment: Amendment, ref: VersionRef) -> None:
     if amendment.status != AmendmentStatus.proposed:
         raise Conflict(
             _("Amendment {id} is {status}: it can no longer change.").format(
-                id=amendment.id, status=_(AMENDMENT_STATUS_WORDS.get(amendment.status, amendment.status))
+                id=amendment.id, status=in_sentence(amendment.status, AMENDMENT_STATUSES)
             )
         )
     require_current(ref)
@@ -545,7 +537,7 @@ def list_amendments(
 ) -> tuple[VersionRef, list[AmendmentView]]:
     """Amendments to a document (all versions unless one is asked for), filtered."""
     check_filters(filters)
-    ref = locate_version(session, group_slug, document_slug, filters.version)
+    ref = version_in_group(session, group_slug, document_slug, filters.version)
     conditions = [Version.document_id == ref.document_id]
     if filters.version is not None:
         conditions.append(Version.number == filters.version)

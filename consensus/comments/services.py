@@ -9,14 +9,15 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
+from consensus import labels
 from consensus.accounts.identity import CurrentUser, GroupMembership
 from consensus.audit import services as audit
 from consensus.core.audit import content_digest
 from consensus.core.spreadsheet import csv_table
 from consensus.db import utcnow, write_transaction
-from consensus.documents.services import ClauseRef, VersionRef, locate_clause, locate_version, require_current
 from consensus.errors import Conflict, Forbidden, NotFound
 from consensus.i18n import _
+from consensus.lookups import ClauseRef, VersionRef, clause_in_group, require_current, version_in_group
 from consensus.models import (
     Clause,
     Comment,
@@ -154,7 +155,7 @@ def post_comment(
     """Post a comment (or a reply) on a clause of the current version, for the author's delegation."""
     membership = user.member_of(group_slug)
     with write_transaction(session):
-        clause = locate_clause(session, group_slug, document_slug, number, version)
+        clause = clause_in_group(session, group_slug, document_slug, number, version)
         refusal = comment_refusal(membership, _observers_may_comment(session, clause.version.group_id))
         if refusal:
             raise Forbidden(refusal)
@@ -228,7 +229,7 @@ def _comment_in_group(session: Session, group_slug: str, comment_id: int) -> tup
     if found is None:
         raise NotFound(_("There is no comment {id} in this group.").format(id=comment_id))
     comment, version_number, document_slug = found
-    return comment, locate_version(session, group_slug, document_slug, version_number)
+    return comment, version_in_group(session, group_slug, document_slug, version_number)
 
 
 def edit_comment(session: Session, user: CurrentUser, group_slug: str, comment_id: int, data: CommentInput) -> None:
@@ -396,7 +397,7 @@ def read_thread(
 ) -> ThreadView:
     """A clause with its comment threads, and what was said about its text in earlier versions."""
     membership = viewer.member_of(group_slug)
-    clause = locate_clause(session, group_slug, document_slug, number, version)
+    clause = clause_in_group(session, group_slug, document_slug, number, version)
     current = not clause.version.frozen
     comments = _views(
         session, _comment_rows(session, Comment.clause_id == clause.clause_id), viewer, group_slug, current
@@ -535,7 +536,7 @@ def comment_table(
 ) -> CommentTable:
     """Top-level comments of a document in the ISO template's columns, filtered and paged."""
     _check_filters(filters)
-    ref = locate_version(session, group_slug, document_slug, filters.version)
+    ref = version_in_group(session, group_slug, document_slug, filters.version)
     conditions = _table_query(ref, filters)
     base = (
         select(Comment.id)
@@ -628,12 +629,6 @@ def _table_rows(session: Session, conditions: list, limit: int | None = None, of
     return rows
 
 
-DISPOSITION_LABELS = {
-    "accepted": "Accepted",
-    "accepted_in_principle": "Accepted in principle",
-    "noted": "Noted",
-    "rejected": "Rejected",
-}
 CSV_HEADER = [
     "MB/NC",
     "Clause/Subclause",
@@ -650,7 +645,7 @@ CSV_HEADER = [
 def table_rows(session: Session, group_slug: str, document_slug: str, filters: TableFilters) -> list[TableRow]:
     """Every row of the filtered comment table (no paging)."""
     _check_filters(filters)
-    ref = locate_version(session, group_slug, document_slug, filters.version)
+    ref = version_in_group(session, group_slug, document_slug, filters.version)
     return _table_rows(session, _table_query(ref, filters))
 
 
@@ -660,7 +655,9 @@ def comment_csv(session: Session, group_slug: str, document_slug: str, filters: 
     for row in table_rows(session, group_slug, document_slug, filters):
         observation = ""
         if row.disposition:
-            observation = DISPOSITION_LABELS[row.disposition] + (f": {row.observation}" if row.observation else "")
+            observation = labels.english(row.disposition, labels.DISPOSITIONS) + (
+                f": {row.observation}" if row.observation else ""
+            )
         rows.append(
             (
                 row.delegation,

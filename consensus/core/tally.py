@@ -13,6 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
+from consensus.core.numbers import fraction_text, number_text
 from consensus.i18n import N_, Nn_
 
 VOTE_CHOICES = ("yes", "no", "abstain")
@@ -274,21 +275,6 @@ class Result:
     """For each phrase, the kinds of figure it states (``COUNTS``, ``WEIGHTS``, ``SPLIT``)."""
     counts: dict[str, dict[str, Share]] = field(default_factory=dict)
     """The counters the result was taken from, per group of voters and choice."""
-
-
-def fraction_text(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
-
-
-def number_text(value: Fraction) -> str:
-    """An exact number as a decimal when it is one, else as a fraction (e.g. 2/3 × 7 = 14/3)."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    for digits in range(1, 11):
-        scaled = value * 10**digits
-        if scaled.denominator == 1:
-            return format(Decimal(scaled.numerator) / Decimal(10**digits), "f")
-    return fraction_text(value)
 
 
 def electorate_of(rule: Rule, voters: Sequence[Voter]) -> list[Voter]:

@@ -14,10 +14,10 @@ from consensus.audit import services as audit
 from consensus.core.compare import Comparison, compare
 from consensus.core.consolidation import AmendmentValue, ClauseValue, Conflict, consolidate
 from consensus.db import utcnow, write_transaction
-from consensus.documents.services import VersionRef, locate_version
 from consensus.errors import Conflict as ConflictError
 from consensus.errors import Forbidden, Invalid, NotFound
 from consensus.i18n import _
+from consensus.lookups import VersionRef, version_in_group
 from consensus.models import Amendment, AmendmentStatus, Clause, Role, Version
 from consensus.validation import Fields
 
@@ -77,7 +77,7 @@ def _accepted(session: Session, version_id: int) -> list[tuple[AmendmentValue, s
 
 def plan(session: Session, group_slug: str, document_slug: str) -> ConsolidationPlan:
     """What consolidating the latest version would do now."""
-    ref = locate_version(session, group_slug, document_slug)
+    ref = version_in_group(session, group_slug, document_slug)
     accepted = _accepted(session, ref.version_id)
     clauses = _clauses(session, ref.version_id)
     from consensus.core.consolidation import find_conflicts
@@ -112,7 +112,7 @@ def consolidate_version(
     note = fields.text("note", note, _("The note"), required=False, limit=2000)
     fields.done()
     with write_transaction(session):
-        ref = locate_version(session, group_slug, document_slug)
+        ref = version_in_group(session, group_slug, document_slug)
         if ref.adopted:
             raise ConflictError(
                 _("Version {n} has been adopted and is frozen: there is no next version.").format(n=ref.number)
@@ -189,8 +189,8 @@ class VersionComparison:
 
 def compare_versions(session: Session, group_slug: str, document_slug: str, old: int, new: int) -> VersionComparison:
     """Any two versions of a document, clause by clause (matched by lineage)."""
-    old_ref = locate_version(session, group_slug, document_slug, old)
-    new_ref = locate_version(session, group_slug, document_slug, new)
+    old_ref = version_in_group(session, group_slug, document_slug, old)
+    new_ref = version_in_group(session, group_slug, document_slug, new)
     return VersionComparison(
         old_ref, new_ref, compare(_clauses(session, old_ref.version_id), _clauses(session, new_ref.version_id))
     )

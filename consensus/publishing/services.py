@@ -25,9 +25,9 @@ from consensus.core.positions import on_the_same_text
 from consensus.core.refusal import Refusal
 from consensus.core.tally import Words
 from consensus.db import write_transaction
-from consensus.documents.services import VersionRef, locate_version
 from consensus.errors import Conflict, DomainError, Forbidden, NotFound, refusal_error
 from consensus.i18n import _, ngettext
+from consensus.lookups import VersionRef, version_in_group
 from consensus.models import (
     Adoption,
     Amendment,
@@ -115,7 +115,7 @@ def adopt(
     )
     fields.done()
     with write_transaction(session):
-        ref = locate_version(session, group_slug, document_slug, version)
+        ref = version_in_group(session, group_slug, document_slug, version)
         facts = _version_facts(session, ref)
         refusal = adoption_refusal(membership.role, facts, AdoptionAsked(round_id, override=bool(reason)))
         if refusal is not None:
@@ -161,7 +161,7 @@ def publish(session: Session, user: CurrentUser, group_slug: str, document_slug:
     if user.member_of(group_slug).role != Role.secretariat:
         raise Forbidden(_("Only the secretariat publishes texts."))
     with write_transaction(session):
-        ref = locate_version(session, group_slug, document_slug, version)
+        ref = version_in_group(session, group_slug, document_slug, version)
         if not ref.adopted:
             raise Conflict(
                 _("Version {n} has not been adopted: only adopted texts are published.").format(n=ref.number)
@@ -505,7 +505,7 @@ def publication_state(
 ) -> PublicationState:
     """What stands between the latest version and adoption and publication (for the versions page),
     and the ways a member with ``role`` may record the adoption."""
-    ref = locate_version(session, group_slug, document_slug)
+    ref = version_in_group(session, group_slug, document_slug)
     adoption = session.execute(
         select(Adoption.method).where(Adoption.version_id == ref.version_id)
     ).scalar_one_or_none()

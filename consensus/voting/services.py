@@ -41,9 +41,10 @@ from consensus.core.tally import (
     tally_counts,
 )
 from consensus.db import utcnow, write_transaction
-from consensus.documents.services import locate_clause, locate_version, require_current
 from consensus.errors import Conflict, Forbidden, Invalid, NotFound
-from consensus.i18n import N_, _
+from consensus.i18n import _
+from consensus.labels import ROUND_STATUSES, in_sentence
+from consensus.lookups import clause_in_group, require_current, version_in_group
 from consensus.models import (
     Adoption,
     Amendment,
@@ -68,17 +69,8 @@ from consensus.voting import live
 DEADLINE = Actor(user_id=None, label="deadline")
 
 
-ROUND_STATUS_WORDS = {
-    "draft": N_("in preparation"),
-    "open": N_("open"),
-    "closed": N_("closed"),
-    "cancelled": N_("cancelled"),
-}
-"""A round's status inside a sentence ("Round 4 is closed.")."""
-
-
 def _status(row: Round) -> str:
-    return _(ROUND_STATUS_WORDS.get(row.status, row.status))
+    return in_sentence(row.status, ROUND_STATUSES)
 
 
 # --- rules ---------------------------------------------------------------------------------------------
@@ -160,7 +152,7 @@ def create_round(session: Session, user: CurrentUser, group_slug: str, data: Rou
     _chair(user, group_slug)
     rule, quorum, title = _check_round(data)
     with write_transaction(session):
-        ref = locate_version(session, group_slug, data.document)
+        ref = version_in_group(session, group_slug, data.document)
         require_current(ref)
         clause_id = amendment_id = None
         if data.amendment is not None:
@@ -176,7 +168,7 @@ def create_round(session: Session, user: CurrentUser, group_slug: str, data: Rou
             amendment_id, clause_id = amendment.id, amendment.clause_id
         elif data.clause:
             try:
-                clause_id = locate_clause(session, group_slug, data.document, data.clause).clause_id
+                clause_id = clause_in_group(session, group_slug, data.document, data.clause).clause_id
             except NotFound as missing:
                 raise Invalid({"clause": missing.message}) from None
         row = Round(

@@ -15,6 +15,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from consensus.accounts.identity import CurrentUser, GroupMembership
 from consensus.i18n import _
+from consensus.labels import ROLES, label
 from consensus.models import Role
 
 
@@ -65,12 +66,10 @@ async def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: 
         return
     membership = group_membership(connection, user)
     if access.roles and membership.role not in access.roles:
-        from consensus.web.templating import ROLE_LABELS
-
-        needed = ", ".join(_(ROLE_LABELS.get(role, role)) for role in sorted(access.roles))
+        needed = ", ".join(label(role, ROLES) for role in sorted(access.roles))
         raise PermissionDeniedException(
             _("This needs one of these roles in the group: {roles}. Your role: {role}.").format(
-                roles=needed, role=_(ROLE_LABELS.get(membership.role, membership.role))
+                roles=needed, role=label(membership.role, ROLES)
             )
         )
 

@@ -13,69 +13,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup, escape
 
-from consensus import i18n
+from consensus import i18n, labels
 from consensus.core.tally import RULE_NAMES, Phrase, Result, Rule, Words
-from consensus.i18n import LANGUAGES, N_, NC_, _, ngettext, pgettext
-
-ROLE_LABELS = {
-    "chair": N_("Chair"),
-    "secretariat": N_("Secretariat"),
-    "delegate": N_("Delegate"),
-    "observer": N_("Observer"),
-}
-VOTING_STATUS_LABELS = {
-    "participating": NC_("delegation status", "Participating"),
-    "observing": NC_("delegation status", "Observing"),
-    "non_voting": NC_("delegation status", "Non-voting"),
-}
-DOCUMENT_STATUS_LABELS = {
-    "draft": NC_("document status", "Draft"),
-    "open": NC_("document status", "Open for negotiation"),
-    "adopted": NC_("document status", "Adopted"),
-    "withdrawn": NC_("document status", "Withdrawn"),
-}
-CLAUSE_STATUS_LABELS = {
-    "open": NC_("clause status", "Open"),
-    "agreed_ad_ref": NC_("clause status", "Agreed ad referendum"),
-    "adopted": NC_("clause status", "Adopted"),
-}
-
-
-COMMENT_KIND_LABELS = {
-    "general": NC_("comment kind", "General"),
-    "technical": NC_("comment kind", "Technical"),
-    "editorial": NC_("comment kind", "Editorial"),
-}
-DISPOSITION_LABELS = {
-    "accepted": NC_("comment disposition", "Accepted"),
-    "accepted_in_principle": NC_("comment disposition", "Accepted in principle"),
-    "noted": NC_("comment disposition", "Noted"),
-    "rejected": NC_("comment disposition", "Rejected"),
-}
-AMENDMENT_STATUS_LABELS = {
-    "proposed": NC_("amendment status", "Proposed"),
-    "withdrawn": NC_("amendment status", "Withdrawn"),
-    "accepted": NC_("amendment status", "Accepted"),
-    "rejected": NC_("amendment status", "Rejected"),
-}
-ROUND_STATUS_LABELS = {
-    "draft": NC_("round status", "In preparation"),
-    "open": NC_("round status", "Open"),
-    "closed": NC_("round status", "Closed"),
-    "cancelled": NC_("round status", "Cancelled"),
-}
-CHOICE_LABELS = {
-    "yes": N_("Yes"),
-    "no": N_("No"),
-    "abstain": N_("Abstain"),
-    "support": N_("Support"),
-    "accept": N_("Accept (can live with it)"),
-    "reservation": N_("Reservation"),
-    "objection": N_("Objection"),
-    "silent": N_("Did not vote"),
-}
-POSITION_SYMBOLS = {"support": "✔", "accept": "○", "reservation": "◐", "objection": "✖"}
-CHANGE_LABELS = {"unchanged": N_("unchanged"), "changed": N_("changed"), "added": N_("added"), "deleted": N_("deleted")}
+from consensus.i18n import LANGUAGES, _, ngettext
 
 
 @pass_context
@@ -142,16 +82,6 @@ def paragraphs(text: str) -> list[str]:
     return [part for part in parts if part]
 
 
-def label(value: str, labels: Mapping[str, str | tuple[str, str]]) -> str:
-    """The words for a stored value, in the reader's language (with its context where it has one)."""
-    entry = labels.get(value)
-    if entry is None:
-        return value
-    if isinstance(entry, tuple):
-        return pgettext(*entry)
-    return _(entry)
-
-
 def asset_url_maker(directories: dict[str, Path]) -> Any:
     """A template function giving a static file's URL with a content fingerprint (long caching,
     fresh after every change)."""
@@ -190,34 +120,31 @@ def make_environment(
     )
     env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(globals_ or {})
-    from consensus.documents.versions import conflict_text
-
     env.filters["paragraphs"] = paragraphs
-    env.filters["conflict"] = conflict_text
     env.filters["conflict_links"] = conflict_links
     env.filters["weight"] = i18n.format_number
     env.filters["number"] = i18n.format_number
     env.filters["percent"] = i18n.format_percent
     env.filters["datetime"] = i18n.format_datetime
     env.filters["date"] = i18n.format_date
-    env.filters["role"] = lambda v: label(v, ROLE_LABELS)
-    env.filters["voting_status"] = lambda v: label(v, VOTING_STATUS_LABELS)
-    env.filters["document_status"] = lambda v: label(v, DOCUMENT_STATUS_LABELS)
-    env.filters["clause_status"] = lambda v: label(v, CLAUSE_STATUS_LABELS)
-    env.filters["comment_kind"] = lambda v: label(v, COMMENT_KIND_LABELS)
-    env.filters["disposition"] = lambda v: label(v, DISPOSITION_LABELS)
-    env.filters["amendment_status"] = lambda v: label(v, AMENDMENT_STATUS_LABELS)
-    env.filters["change_label"] = lambda v: label(v, CHANGE_LABELS)
+    env.filters["role"] = lambda v: labels.label(v, labels.ROLES)
+    env.filters["voting_status"] = lambda v: labels.label(v, labels.VOTING_STATUSES)
+    env.filters["document_status"] = lambda v: labels.label(v, labels.DOCUMENT_STATUSES)
+    env.filters["clause_status"] = lambda v: labels.label(v, labels.CLAUSE_STATUSES)
+    env.filters["comment_kind"] = lambda v: labels.label(v, labels.COMMENT_KINDS)
+    env.filters["disposition"] = lambda v: labels.label(v, labels.DISPOSITIONS)
+    env.filters["amendment_status"] = lambda v: labels.label(v, labels.AMENDMENT_STATUSES)
+    env.filters["change_label"] = lambda v: labels.label(v, labels.CHANGES)
     env.filters["amendment_kind"] = amendment_kind
     env.filters["query_with"] = query_with
-    env.filters["round_status"] = lambda v: label(v, ROUND_STATUS_LABELS)
-    env.filters["choice_label"] = lambda v: label(v, CHOICE_LABELS)
+    env.filters["round_status"] = lambda v: labels.label(v, labels.ROUND_STATUSES)
+    env.filters["choice_label"] = lambda v: labels.label(v, labels.CHOICES)
     env.filters["rule_name"] = rule_name
     env.filters["rule_text"] = rule_text
     env.filters["reason"] = reason_text
     env.filters["phrase"] = lambda phrase: interface_words().phrase(phrase)
     env.filters["fraction"] = i18n.format_number
-    env.globals["position_symbols"] = POSITION_SYMBOLS
+    env.globals["position_symbols"] = labels.POSITION_SYMBOLS
     env.globals["languages"] = LANGUAGES
     env.globals["current_language"] = i18n.language
     env.globals["right_to_left"] = i18n.is_right_to_left

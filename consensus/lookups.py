@@ -1,0 +1,270 @@
+"""Rows of one working group, found from what an address names: every "this X, in this group" query.
+
+A lookup returns the row (with what the caller needs to know about where it stands), or raises
+NotFound in words naming what is missing; a row of another group is NotFound exactly like one that
+never existed, so nobody learns what other groups hold. Services scope what they read and change
+through these functions and write no join chain of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from consensus.core.versions import frozen_refusal
+from consensus.errors import NotFound, refusal_error
+from consensus.i18n import _
+from consensus.models import (
+    Adoption,
+    Amendment,
+    AmendmentStatus,
+    Clause,
+    ClauseStatus,
+    Comment,
+    Document,
+    Membership,
+    Publication,
+    Round,
+    User,
+    Version,
+    WorkingGroup,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class VersionSummary:
+    number: int
+    created_at: datetime
+    superseded: bool
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRef:
+    """One version of a document, located from the slugs and number in an address."""
+
+    group_id: int
+    group_slug: str
+    group_name: str
+    document_id: int
+    document_slug: str
+    document_title: str
+    document_status: str
+    version_id: int
+    document_language: str
+    number: int
+    latest_number: int
+    superseded: bool
+    versions: tuple[VersionSummary, ...] = field(default_factory=tuple)
+    adopted: bool = False
+    published: bool = False
+
+    @property
+    def is_latest(self) -> bool:
+        return self.number == self.latest_number
+
+    @property
+    def frozen(self) -> bool:
+        """Superseded (read-only) or adopted (frozen): nothing in it may change."""
+        return self.superseded or self.adopted
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseRef:
+    """One clause of one version."""
+
+    version: VersionRef
+    clause_id: int
+    lineage: str
+    number: str
+    heading: str
+    text: str
+    status: str
+
+
+def group_by_slug(session: Session, slug: str) -> WorkingGroup:
+    """The working group at this address."""
+    group = session.execute(select(WorkingGroup).where(WorkingGroup.slug == slug)).scalar_one_or_none()
+    if group is None:
+        raise NotFound(_("There is no working group {slug}.").format(slug=slug))
+    return group
+
+
+def _document(session: Session, group_slug: str, document_slug: str) -> tuple[Document, WorkingGroup]:
+    row = session.execute(
+        select(Document, WorkingGroup)
+        .join(WorkingGroup, WorkingGroup.id == Document.group_id)
+        .where(WorkingGroup.slug == group_slug, Document.slug == document_slug)
+    ).first()
+    if row is None:
+        raise NotFound(_("There is no document {document} in this group.").format(document=document_slug))
+    return row[0], row[1]
+
+
+def version_in_group(session: Session, group_slug: str, document_slug: str, version: int | None = None) -> VersionRef:
+    """A version of a document (the latest by default), with where it stands."""
+    document, group = _document(session, group_slug, document_slug)
+    rows = session.execute(
+        select(Version, Adoption.id, Publication.id)
+        .outerjoin(Adoption, Adoption.version_id == Version.id)
+        .outerjoin(Publication, Publication.version_id == Version.id)
+        .where(Version.document_id == document.id)
+        .order_by(Version.number)
+    ).all()
+    versions = [row[0] for row in rows]
+    if not versions:
+        raise NotFound(_("The document {document} has no text yet.").format(document=document_slug))
+    chosen_row = rows[-1] if version is None else next((row for row in rows if row[0].number == version), None)
+    if chosen_row is None:
+        raise NotFound(
+            _("The document {document} has no version {version}.").format(document=document_slug, version=version)
+        )
+    chosen, adoption_id, publication_id = chosen_row
+    assert group.id is not None and document.id is not None and chosen.id is not None
+    return VersionRef(
+        group_id=group.id,
+        group_slug=group.slug,
+        group_name=group.name,
+        document_id=document.id,
+        document_slug=document.slug,
+        document_title=document.title,
+        document_status=document.status,
+        version_id=chosen.id,
+        document_language=document.language,
+        number=chosen.number,
+        latest_number=versions[-1].number,
+        superseded=chosen.superseded_at is not None,
+        versions=tuple(VersionSummary(v.number, v.created_at, v.superseded_at is not None, v.note) for v in versions),
+        adopted=adoption_id is not None,
+        published=publication_id is not None,
+    )
+
+
+def require_current(version: VersionRef) -> None:
+    """Refuse changes to a superseded version (read-only) or an adopted one (frozen)."""
+    refusal = frozen_refusal(version.number, version.latest_number, version.superseded, version.adopted)
+    if refusal is not None:
+        raise refusal_error(refusal)
+
+
+def clause_in_group(
+    session: Session, group_slug: str, document_slug: str, number: str, version: int | None = None
+) -> ClauseRef:
+    """A clause of a version (the latest by default)."""
+    ref = version_in_group(session, group_slug, document_slug, version)
+    clause = session.execute(
+        select(Clause).where(Clause.version_id == ref.version_id, Clause.number == number)
+    ).scalar_one_or_none()
+    if clause is None:
+        raise NotFound(
+            _("Version {version} of {document} has no clause {number}.").format(
+                version=ref.number, document=document_slug, number=number
+            )
+        )
+    assert clause.id is not None
+    return ClauseRef(ref, clause.id, clause.lineage, clause.number, clause.heading, clause.text, clause.status)
+
+
+def round_in_group(session: Session, group_slug: str, round_id: int, *, lock: str | None = None) -> Round:
+    """A round of this group; ``lock`` takes the row for ``update`` or ``share`` (ballots share it,
+    closing takes it for update)."""
+    statement = (
+        select(Round)
+        .join(WorkingGroup, WorkingGroup.id == Round.group_id)
+        .where(Round.id == round_id, WorkingGroup.slug == group_slug)
+    )
+    if lock == "update":
+        statement = statement.with_for_update()
+    elif lock == "share":
+        statement = statement.with_for_update(read=True)
+    row = session.execute(statement).scalar_one_or_none()
+    if row is None:
+        raise NotFound(_("There is no round {id} in this group.").format(id=round_id))
+    return row
+
+
+def group_of_round(session: Session, round_id: int) -> str | None:
+    """The slug of the group a round belongs to (addresses such as /api/v1/rounds/{id} name no group)."""
+    return session.execute(
+        select(WorkingGroup.slug).join(Round, Round.group_id == WorkingGroup.id).where(Round.id == round_id)
+    ).scalar_one_or_none()
+
+
+def comment_in_group(session: Session, group_slug: str, comment_id: int) -> tuple[Comment, VersionRef]:
+    """A comment of this group, with the version it was made on."""
+    found = session.execute(
+        select(Comment, Version.number, Document.slug)
+        .join(Clause, Clause.id == Comment.clause_id)
+        .join(Version, Version.id == Clause.version_id)
+        .join(Document, Document.id == Version.document_id)
+        .join(WorkingGroup, WorkingGroup.id == Document.group_id)
+        .where(Comment.id == comment_id, WorkingGroup.slug == group_slug)
+    ).first()
+    if found is None:
+        raise NotFound(_("There is no comment {id} in this group.").format(id=comment_id))
+    comment, version_number, document_slug = found
+    return comment, version_in_group(session, group_slug, document_slug, version_number)
+
+
+def amendment_in_group(session: Session, group_slug: str, amendment_id: int) -> tuple[Amendment, VersionRef]:
+    """An amendment of this group, with the version it amends."""
+    row = session.execute(
+        select(Amendment, Version.number, Document.slug)
+        .join(Version, Version.id == Amendment.version_id)
+        .join(Document, Document.id == Version.document_id)
+        .join(WorkingGroup, WorkingGroup.id == Document.group_id)
+        .where(Amendment.id == amendment_id, WorkingGroup.slug == group_slug)
+    ).first()
+    if row is None:
+        raise NotFound(_("There is no amendment {id} in this group.").format(id=amendment_id))
+    amendment, version_number, document_slug = row
+    return amendment, version_in_group(session, group_slug, document_slug, version_number)
+
+
+def group_of_amendment(session: Session, amendment_id: int) -> str | None:
+    """The slug of the group an amendment belongs to (for addresses that name no group)."""
+    return session.execute(
+        select(WorkingGroup.slug)
+        .join(Document, Document.group_id == WorkingGroup.id)
+        .join(Version, Version.document_id == Document.id)
+        .join(Amendment, Amendment.version_id == Version.id)
+        .where(Amendment.id == amendment_id)
+    ).scalar_one_or_none()
+
+
+def member_in_group(session: Session, group_slug: str, user_id: int) -> tuple[WorkingGroup, Membership, User]:
+    """A member of this group, by their account's id."""
+    row = session.execute(
+        select(WorkingGroup, Membership, User)
+        .join(Membership, Membership.group_id == WorkingGroup.id)
+        .join(User, User.id == Membership.user_id)
+        .where(WorkingGroup.slug == group_slug, Membership.user_id == user_id)
+    ).first()
+    if row is None:
+        raise NotFound(_("There is no member {id} in this group.").format(id=user_id))
+    return row[0], row[1], row[2]
+
+
+def open_clauses(session: Session, version_id: int) -> list[str]:
+    """The numbers of a version's clauses still open (bracketed), in order."""
+    return list(
+        session.execute(
+            select(Clause.number)
+            .where(Clause.version_id == version_id, Clause.status == ClauseStatus.open.value)
+            .order_by(Clause.position)
+        ).scalars()
+    )
+
+
+def undecided_amendments(session: Session, version_id: int) -> list[int]:
+    """The ids of a version's amendments still proposed, in order."""
+    return list(
+        session.execute(
+            select(Amendment.id)
+            .where(Amendment.version_id == version_id, Amendment.status == AmendmentStatus.proposed.value)
+            .order_by(Amendment.id)  # type: ignore[arg-type]
+        ).scalars()
+    )
