@@ -15,9 +15,10 @@ run: install ## install, migrate, load the demo when empty, serve at http://$HOS
 	$(BIN)/consensus load fixtures/demo.yaml --if-empty --show-accounts
 	$(BIN)/consensus serve
 
-test: install-dev browser postgres ## lint, every test (browser tests included), then again on PostgreSQL
+test: install-dev browser postgres ## lint, type checks, every test (browser tests included), then again on PostgreSQL
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 	@$(MAKE) --no-print-directory test-postgres
 
@@ -25,9 +26,10 @@ test: install-dev browser postgres ## lint, every test (browser tests included),
 test-postgres: install-dev browser postgres
 	.ci/postgres run $(BIN)/pytest tests/integration tests/e2e
 
-lint: install-dev
+lint: install-dev ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from consensus.core.versions import frozen_refusal
 from consensus.errors import NotFound, refusal_error
@@ -87,7 +87,9 @@ class ClauseRef:
 
 def group_by_slug(session: Session, slug: str) -> WorkingGroup:
     """The working group at this address."""
-    group = session.execute(select(WorkingGroup).where(WorkingGroup.slug == slug)).scalar_one_or_none()
+    group: WorkingGroup | None = session.execute(
+        select(WorkingGroup).where(col(WorkingGroup.slug) == slug)
+    ).scalar_one_or_none()
     if group is None:
         raise NotFound(_("There is no working group {slug}.").format(slug=slug))
     return group
@@ -96,8 +98,8 @@ def group_by_slug(session: Session, slug: str) -> WorkingGroup:
 def _document(session: Session, group_slug: str, document_slug: str) -> tuple[Document, WorkingGroup]:
     row = session.execute(
         select(Document, WorkingGroup)
-        .join(WorkingGroup, WorkingGroup.id == Document.group_id)
-        .where(WorkingGroup.slug == group_slug, Document.slug == document_slug)
+        .join(WorkingGroup, col(WorkingGroup.id) == col(Document.group_id))
+        .where(col(WorkingGroup.slug) == group_slug, col(Document.slug) == document_slug)
     ).first()
     if row is None:
         raise NotFound(_("There is no document {document} in this group.").format(document=document_slug))
@@ -108,11 +110,11 @@ def version_in_group(session: Session, group_slug: str, document_slug: str, vers
     """A version of a document (the latest by default), with where it stands."""
     document, group = _document(session, group_slug, document_slug)
     rows = session.execute(
-        select(Version, Adoption.id, Publication.id)
-        .outerjoin(Adoption, Adoption.version_id == Version.id)
-        .outerjoin(Publication, Publication.version_id == Version.id)
-        .where(Version.document_id == document.id)
-        .order_by(Version.number)
+        select(Version, col(Adoption.id), col(Publication.id))
+        .outerjoin(Adoption, col(Adoption.version_id) == col(Version.id))
+        .outerjoin(Publication, col(Publication.version_id) == col(Version.id))
+        .where(col(Version.document_id) == document.id)
+        .order_by(col(Version.number))
     ).all()
     versions = [row[0] for row in rows]
     if not versions:
@@ -156,7 +158,7 @@ def clause_in_group(
     """A clause of a version (the latest by default)."""
     ref = version_in_group(session, group_slug, document_slug, version)
     clause = session.execute(
-        select(Clause).where(Clause.version_id == ref.version_id, Clause.number == number)
+        select(Clause).where(col(Clause.version_id) == ref.version_id, col(Clause.number) == number)
     ).scalar_one_or_none()
     if clause is None:
         raise NotFound(
@@ -173,14 +175,14 @@ def round_in_group(session: Session, group_slug: str, round_id: int, *, lock: st
     closing takes it for update)."""
     statement = (
         select(Round)
-        .join(WorkingGroup, WorkingGroup.id == Round.group_id)
-        .where(Round.id == round_id, WorkingGroup.slug == group_slug)
+        .join(WorkingGroup, col(WorkingGroup.id) == col(Round.group_id))
+        .where(col(Round.id) == round_id, col(WorkingGroup.slug) == group_slug)
     )
     if lock == "update":
         statement = statement.with_for_update()
     elif lock == "share":
         statement = statement.with_for_update(read=True)
-    row = session.execute(statement).scalar_one_or_none()
+    row: Round | None = session.execute(statement).scalar_one_or_none()
     if row is None:
         raise NotFound(_("There is no round {id} in this group.").format(id=round_id))
     return row
@@ -189,19 +191,21 @@ def round_in_group(session: Session, group_slug: str, round_id: int, *, lock: st
 def group_of_round(session: Session, round_id: int) -> str | None:
     """The slug of the group a round belongs to (addresses such as /api/v1/rounds/{id} name no group)."""
     return session.execute(
-        select(WorkingGroup.slug).join(Round, Round.group_id == WorkingGroup.id).where(Round.id == round_id)
+        select(col(WorkingGroup.slug))
+        .join(Round, col(Round.group_id) == col(WorkingGroup.id))
+        .where(col(Round.id) == round_id)
     ).scalar_one_or_none()
 
 
 def comment_in_group(session: Session, group_slug: str, comment_id: int) -> tuple[Comment, VersionRef]:
     """A comment of this group, with the version it was made on."""
     found = session.execute(
-        select(Comment, Version.number, Document.slug)
-        .join(Clause, Clause.id == Comment.clause_id)
-        .join(Version, Version.id == Clause.version_id)
-        .join(Document, Document.id == Version.document_id)
-        .join(WorkingGroup, WorkingGroup.id == Document.group_id)
-        .where(Comment.id == comment_id, WorkingGroup.slug == group_slug)
+        select(Comment, col(Version.number), col(Document.slug))
+        .join(Clause, col(Clause.id) == col(Comment.clause_id))
+        .join(Version, col(Version.id) == col(Clause.version_id))
+        .join(Document, col(Document.id) == col(Version.document_id))
+        .join(WorkingGroup, col(WorkingGroup.id) == col(Document.group_id))
+        .where(col(Comment.id) == comment_id, col(WorkingGroup.slug) == group_slug)
     ).first()
     if found is None:
         raise NotFound(_("There is no comment {id} in this group.").format(id=comment_id))
@@ -212,11 +216,11 @@ def comment_in_group(session: Session, group_slug: str, comment_id: int) -> tupl
 def amendment_in_group(session: Session, group_slug: str, amendment_id: int) -> tuple[Amendment, VersionRef]:
     """An amendment of this group, with the version it amends."""
     row = session.execute(
-        select(Amendment, Version.number, Document.slug)
-        .join(Version, Version.id == Amendment.version_id)
-        .join(Document, Document.id == Version.document_id)
-        .join(WorkingGroup, WorkingGroup.id == Document.group_id)
-        .where(Amendment.id == amendment_id, WorkingGroup.slug == group_slug)
+        select(Amendment, col(Version.number), col(Document.slug))
+        .join(Version, col(Version.id) == col(Amendment.version_id))
+        .join(Document, col(Document.id) == col(Version.document_id))
+        .join(WorkingGroup, col(WorkingGroup.id) == col(Document.group_id))
+        .where(col(Amendment.id) == amendment_id, col(WorkingGroup.slug) == group_slug)
     ).first()
     if row is None:
         raise NotFound(_("There is no amendment {id} in this group.").format(id=amendment_id))
@@ -227,11 +231,11 @@ def amendment_in_group(session: Session, group_slug: str, amendment_id: int) -> 
 def group_of_amendment(session: Session, amendment_id: int) -> str | None:
     """The slug of the group an amendment belongs to (for addresses that name no group)."""
     return session.execute(
-        select(WorkingGroup.slug)
-        .join(Document, Document.group_id == WorkingGroup.id)
-        .join(Version, Version.document_id == Document.id)
-        .join(Amendment, Amendment.version_id == Version.id)
-        .where(Amendment.id == amendment_id)
+        select(col(WorkingGroup.slug))
+        .join(Document, col(Document.group_id) == col(WorkingGroup.id))
+        .join(Version, col(Version.document_id) == col(Document.id))
+        .join(Amendment, col(Amendment.version_id) == col(Version.id))
+        .where(col(Amendment.id) == amendment_id)
     ).scalar_one_or_none()
 
 
@@ -239,9 +243,9 @@ def member_in_group(session: Session, group_slug: str, user_id: int) -> tuple[Wo
     """A member of this group, by their account's id."""
     row = session.execute(
         select(WorkingGroup, Membership, User)
-        .join(Membership, Membership.group_id == WorkingGroup.id)
-        .join(User, User.id == Membership.user_id)
-        .where(WorkingGroup.slug == group_slug, Membership.user_id == user_id)
+        .join(Membership, col(Membership.group_id) == col(WorkingGroup.id))
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(col(WorkingGroup.slug) == group_slug, col(Membership.user_id) == user_id)
     ).first()
     if row is None:
         raise NotFound(_("There is no member {id} in this group.").format(id=user_id))
@@ -252,9 +256,9 @@ def open_clauses(session: Session, version_id: int) -> list[str]:
     """The numbers of a version's clauses still open (bracketed), in order."""
     return list(
         session.execute(
-            select(Clause.number)
-            .where(Clause.version_id == version_id, Clause.status == ClauseStatus.open.value)
-            .order_by(Clause.position)
+            select(col(Clause.number))
+            .where(col(Clause.version_id) == version_id, col(Clause.status) == ClauseStatus.open.value)
+            .order_by(col(Clause.position))
         ).scalars()
     )
 
@@ -263,8 +267,8 @@ def undecided_amendments(session: Session, version_id: int) -> list[int]:
     """The ids of a version's amendments still proposed, in order."""
     return list(
         session.execute(
-            select(Amendment.id)
-            .where(Amendment.version_id == version_id, Amendment.status == AmendmentStatus.proposed.value)
-            .order_by(Amendment.id)  # type: ignore[arg-type]
+            select(col(Amendment.id))
+            .where(col(Amendment.version_id) == version_id, col(Amendment.status) == AmendmentStatus.proposed.value)
+            .order_by(col(Amendment.id))
         ).scalars()
     )

@@ -60,7 +60,7 @@ class Disposition(StrEnum):
 
 
 class AmendmentKind(StrEnum):
-    replace = "replace"
+    replace = "replace"  # type: ignore[assignment]  # the domain's word; it shadows str.replace, unused here
     insert = "insert"
     delete = "delete"
 

@@ -24,7 +24,7 @@ class GroupMembership:
     is_head: bool = False
 
     @property
-    def runs_rounds(self) -> bool:
+    def sees_the_running_tally(self) -> bool:
         """Chairs and the secretariat: they see recorded choices and the running tally of an open round."""
         return self.role in ("chair", "secretariat")
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, text, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from consensus.accounts.identity import CurrentUser, GroupMembership
 from consensus.accounts.passwords import hash_password, needs_rehash, password_problem, too_long, verify_password
@@ -58,18 +58,18 @@ def _memberships(session: Session, user_id: int) -> dict[str, GroupMembership]:
     # Plain columns, not ORM objects: this runs on every request.
     rows = session.execute(
         select(
-            WorkingGroup.id,
-            WorkingGroup.slug,
-            WorkingGroup.name,
-            Membership.role,
-            Membership.delegation_id,
-            Delegation.code,
-            Delegation.name,
-            Membership.is_head,
+            col(WorkingGroup.id),
+            col(WorkingGroup.slug),
+            col(WorkingGroup.name),
+            col(Membership.role),
+            col(Membership.delegation_id),
+            col(Delegation.code),
+            col(Delegation.name),
+            col(Membership.is_head),
         )
-        .join(WorkingGroup, WorkingGroup.id == Membership.group_id)
-        .outerjoin(Delegation, Delegation.id == Membership.delegation_id)
-        .where(Membership.user_id == user_id)
+        .join(WorkingGroup, col(WorkingGroup.id) == col(Membership.group_id))
+        .outerjoin(Delegation, col(Delegation.id) == col(Membership.delegation_id))
+        .where(col(Membership.user_id) == user_id)
     ).all()
     return {
         slug: GroupMembership(
@@ -110,18 +110,18 @@ def resolve_session(session: Session, raw_token: str, security: SecuritySettings
     """The user behind a session cookie, or None when it is unknown, expired or the account disabled."""
     row = session.execute(
         select(
-            AuthSession.id,
-            AuthSession.created_at,
-            AuthSession.last_seen_at,
-            User.id,
-            User.email,
-            User.name,
-            User.is_active,
-            User.language,
-            User.time_zone,
+            col(AuthSession.id),
+            col(AuthSession.created_at),
+            col(AuthSession.last_seen_at),
+            col(User.id),
+            col(User.email),
+            col(User.name),
+            col(User.is_active),
+            col(User.language),
+            col(User.time_zone),
         )
-        .join(User, User.id == AuthSession.user_id)
-        .where(AuthSession.id == digest(raw_token))
+        .join(User, col(User.id) == col(AuthSession.user_id))
+        .where(col(AuthSession.id) == digest(raw_token))
     ).first()
     if row is None:
         return None
@@ -132,12 +132,12 @@ def resolve_session(session: Session, raw_token: str, security: SecuritySettings
     )
     if expired or not is_active:
         with write_transaction(session):
-            session.execute(delete(AuthSession).where(AuthSession.id == session_id))
+            session.execute(delete(AuthSession).where(col(AuthSession.id) == session_id))
         return None
     current = _current_user(session, user_id, email, name, session_id, language, zone)
     if now - last_seen_at > TOUCH_INTERVAL:
         with write_transaction(session):
-            session.execute(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=now))
+            session.execute(update(AuthSession).where(col(AuthSession.id) == session_id).values(last_seen_at=now))
     return current
 
 
@@ -146,18 +146,18 @@ def resolve_bearer(session: Session, raw_token: str) -> CurrentUser | None:
     account disabled. Notes when the token was last used (at most once a minute)."""
     row = session.execute(
         select(
-            ApiToken.id,
-            ApiToken.expires_at,
-            ApiToken.last_used_at,
-            User.id,
-            User.email,
-            User.name,
-            User.is_active,
-            User.language,
-            User.time_zone,
+            col(ApiToken.id),
+            col(ApiToken.expires_at),
+            col(ApiToken.last_used_at),
+            col(User.id),
+            col(User.email),
+            col(User.name),
+            col(User.is_active),
+            col(User.language),
+            col(User.time_zone),
         )
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == digest(raw_token), ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
+        .join(User, col(User.id) == col(ApiToken.user_id))
+        .where(col(ApiToken.token_hash) == digest(raw_token), col(ApiToken.revoked_at).is_(None))
     ).first()
     if row is None:
         return None
@@ -168,7 +168,7 @@ def resolve_bearer(session: Session, raw_token: str) -> CurrentUser | None:
     current = _current_user(session, user_id, email, name, None, language, zone)
     if last_used_at is None or now - last_used_at > TOUCH_INTERVAL:
         with write_transaction(session):
-            session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+            session.execute(update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=now))
     return current
 
 
@@ -210,7 +210,7 @@ def _lock_address(session: Session, address: str) -> None:
 def _failures_since(session: Session, since: datetime, *conditions: Any) -> int:
     return int(
         session.execute(
-            select(func.count()).select_from(LoginFailure).where(LoginFailure.at >= since, *conditions)
+            select(func.count()).select_from(LoginFailure).where(col(LoginFailure.at) >= since, *conditions)
         ).scalar_one()
     )
 
@@ -228,9 +228,9 @@ def _claim_attempt(session: Session, account: str, address: str, security: Secur
     since = now - timedelta(minutes=security.login_window_minutes)
     with write_transaction(session):
         _lock_address(session, address)
-        here = LoginFailure.address == address
+        here = col(LoginFailure.address) == address
         locked = (
-            _failures_since(session, since, here, LoginFailure.account == account)
+            _failures_since(session, since, here, col(LoginFailure.account) == account)
             >= (security.login_failures_per_account)
             or _failures_since(session, since, here) >= security.login_failures_per_address
         )
@@ -242,7 +242,7 @@ def _claim_attempt(session: Session, account: str, address: str, security: Secur
             )
         session.add(LoginFailure(account=account, address=address, at=now))
         # Old failures serve no purpose: forget them as we go.
-        session.execute(delete(LoginFailure).where(LoginFailure.at < now - timedelta(days=1)))
+        session.execute(delete(LoginFailure).where(col(LoginFailure.at) < now - timedelta(days=1)))
 
 
 def log_in(
@@ -272,7 +272,7 @@ def log_in(
     address = address[:64]
     _claim_attempt(session, account, address, security)
     found = session.execute(
-        select(User.id, User.password_hash, User.is_active).where(User.email == email)
+        select(col(User.id), col(User.password_hash), col(User.is_active)).where(col(User.email) == email)
     ).one_or_none()
     session.rollback()  # no transaction stays open while the hash is checked
     ok = verify_password(found.password_hash if found else None, password)
@@ -282,14 +282,16 @@ def log_in(
     with write_transaction(session):
         # The owner's success forgets their failures from this address (the claim included), not
         # a stranger's elsewhere.
-        session.execute(delete(LoginFailure).where(LoginFailure.account == account, LoginFailure.address == address))
+        session.execute(
+            delete(LoginFailure).where(col(LoginFailure.account) == account, col(LoginFailure.address) == address)
+        )
         user = session.get(User, found.id)
         assert user is not None and user.id is not None and user.password_hash is not None
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
             session.add(user)
         if previous_token:
-            session.execute(delete(AuthSession).where(AuthSession.id == digest(previous_token)))
+            session.execute(delete(AuthSession).where(col(AuthSession.id) == digest(previous_token)))
         session.add(AuthSession(id=digest(token), user_id=user.id))
         audit.record(session, Actor(user.id, user.email), "user.login", "user", user.id)
         user_id = user.id
@@ -369,7 +371,7 @@ def token_state(expires_at: datetime, revoked_at: datetime | None, now: datetime
 
 
 def _user_by_email(session: Session, email: str) -> User:
-    user = session.execute(select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
+    user = session.execute(select(User).where(col(User.email) == normalise_email(email))).scalar_one_or_none()
     if user is None:
         raise NotFound(_("There is no user with the e-mail address {email}.").format(email=email))
     return user
@@ -411,7 +413,7 @@ def tokens_of(session: Session, user_id: int) -> list[TokenRow]:
     now = utcnow()
     return [
         TokenRow(
-            id=t.id,  # type: ignore[arg-type]
+            id=t.id,
             label=t.label,
             created_at=t.created_at,
             last_used_at=t.last_used_at,
@@ -420,7 +422,7 @@ def tokens_of(session: Session, user_id: int) -> list[TokenRow]:
             state=token_state(t.expires_at, t.revoked_at, now),
         )
         for t in session.execute(
-            select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc())  # type: ignore[union-attr]
+            select(ApiToken).where(col(ApiToken.user_id) == user_id).order_by(col(ApiToken.id).desc())
         ).scalars()
     ]
 
@@ -436,9 +438,13 @@ def revoke_api_token(session: Session, token_id: int, actor: Actor, *, owner_id:
     """Revoke a token at once; with ``owner_id``, only one of that user's own (another's is not
     found). Returns whether it was still unrevoked."""
     with write_transaction(session):
-        query = select(ApiToken, User.email).join(User, User.id == ApiToken.user_id).where(ApiToken.id == token_id)
+        query = (
+            select(ApiToken, col(User.email))
+            .join(User, col(User.id) == col(ApiToken.user_id))
+            .where(col(ApiToken.id) == token_id)
+        )
         if owner_id is not None:
-            query = query.where(ApiToken.user_id == owner_id)
+            query = query.where(col(ApiToken.user_id) == owner_id)
         row = session.execute(query).first()
         if row is None:
             raise NotFound(_("There is no token {id}.").format(id=token_id))
@@ -469,10 +475,10 @@ def disable_user(session: Session, email: str, actor: Actor) -> Disabled:
         user = _user_by_email(session, email)
         user.is_active = False
         session.add(user)
-        sessions = session.execute(delete(AuthSession).where(AuthSession.user_id == user.id)).rowcount
+        sessions = session.execute(delete(AuthSession).where(col(AuthSession.user_id) == user.id)).rowcount
         tokens = session.execute(
             update(ApiToken)
-            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
+            .where(col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None))
             .values(revoked_at=utcnow())
         ).rowcount
         audit.record(
@@ -563,7 +569,7 @@ def issue_invitation(
 
 def _usable_invitation(session: Session, raw_token: str) -> Invitation:
     invitation = session.execute(
-        select(Invitation).where(Invitation.token_hash == digest(raw_token))
+        select(Invitation).where(col(Invitation.token_hash) == digest(raw_token))
     ).scalar_one_or_none()
     if invitation is None:
         raise NotFound(_("This invitation link is not valid."))
@@ -603,7 +609,7 @@ def _join(session: Session, invitation: Invitation, user: User) -> None:
     """
     assert user.id is not None
     existing = session.execute(
-        select(Membership).where(Membership.group_id == invitation.group_id, Membership.user_id == user.id)
+        select(Membership).where(col(Membership.group_id) == invitation.group_id, col(Membership.user_id) == user.id)
     ).scalar_one_or_none()
     delegation = session.get(Delegation, invitation.delegation_id) if invitation.delegation_id else None
     if existing is not None and not invitation.sets_password:
@@ -612,9 +618,9 @@ def _join(session: Session, invitation: Invitation, user: User) -> None:
     if existing is None:
         if delegation is not None:
             current_head = session.execute(
-                select(User.name)
-                .join(Membership, Membership.user_id == User.id)
-                .where(Membership.delegation_id == delegation.id, Membership.is_head)
+                select(col(User.name))
+                .join(Membership, col(Membership.user_id) == col(User.id))
+                .where(col(Membership.delegation_id) == delegation.id, col(Membership.is_head))
             ).scalar_one_or_none()
             refusal = head_problem(
                 Seat(invitation.role, delegation.code, invitation.is_head), delegation.name, current_head
@@ -690,7 +696,7 @@ def join_by_invitation(session: Session, raw_token: str, user: CurrentUser) -> s
 
 def identity_of(session: Session, email: str) -> CurrentUser:
     """The CurrentUser for an e-mail address (for commands and scripts acting as someone)."""
-    user = session.execute(select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
+    user = session.execute(select(User).where(col(User.email) == normalise_email(email))).scalar_one_or_none()
     if user is None:
         raise NotFound(_("There is no user with the e-mail address {email}.").format(email=email))
     assert user.id is not None

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from consensus.accounts.identity import CurrentUser, GroupMembership
 from consensus.audit import services as audit
@@ -201,16 +201,16 @@ def _latest_positions(session: Session, document_id: int) -> list[tuple[Position
     """The latest position of every delegation on every clause (and the document), with the text
     of the clause it was stated on and the version it was stated on."""
     latest = (
-        select(func.max(Position.id).label("id"))
-        .where(Position.document_id == document_id)
-        .group_by(Position.delegation_id, Position.lineage)
+        select(func.max(col(Position.id)).label("id"))
+        .where(col(Position.document_id) == document_id)
+        .group_by(col(Position.delegation_id), col(Position.lineage))
         .subquery()
     )
     rows = session.execute(
-        select(Position, Clause.text, Version.number)
-        .join(latest, latest.c.id == Position.id)
-        .join(Version, Version.id == Position.version_id)
-        .outerjoin(Clause, Clause.id == Position.clause_id)
+        select(Position, col(Clause.text), col(Version.number))
+        .join(latest, latest.c.id == col(Position.id))
+        .join(Version, col(Version.id) == col(Position.version_id))
+        .outerjoin(Clause, col(Clause.id) == col(Position.clause_id))
     ).all()
     return [(position, text, number) for position, text, number in rows]
 
@@ -222,9 +222,9 @@ def agreement_matrix(
     positions stated on text that has since changed are marked stale."""
     ref = version_in_group(session, group_slug, document_slug)
     clause_rows = session.execute(
-        select(Clause.number, Clause.heading, Clause.status, Clause.lineage, Clause.text)
-        .where(Clause.version_id == ref.version_id)
-        .order_by(Clause.position)
+        select(col(Clause.number), col(Clause.heading), col(Clause.status), col(Clause.lineage), col(Clause.text))
+        .where(col(Clause.version_id) == ref.version_id)
+        .order_by(col(Clause.position))
     ).all()
     current_text = {lineage: text for _n, _h, _s, lineage, text in clause_rows}
     summaries = {
@@ -232,9 +232,9 @@ def agreement_matrix(
     }
     document_summary = ClauseSummary("", _("The whole document"), "", "")
     delegations = session.execute(
-        select(Delegation.id, Delegation.code, Delegation.name, Delegation.voting_status)
-        .where(Delegation.group_id == ref.group_id)
-        .order_by(Delegation.name)
+        select(col(Delegation.id), col(Delegation.code), col(Delegation.name), col(Delegation.voting_status))
+        .where(col(Delegation.group_id) == ref.group_id)
+        .order_by(col(Delegation.name))
     ).all()
     cells: dict[int, dict[str, Cell]] = {d_id: {} for d_id, *_ in delegations}
     for position, stated_text, stated_version in _latest_positions(session, ref.document_id):
@@ -301,7 +301,9 @@ def my_positions(
         return {}
     ref = ref if ref is not None and not ref.superseded else version_in_group(session, group_slug, document_slug)
     current = dict(
-        session.execute(select(Clause.lineage, Clause.text).where(Clause.version_id == ref.version_id)).all()
+        session.execute(
+            select(col(Clause.lineage), col(Clause.text)).where(col(Clause.version_id) == ref.version_id)
+        ).all()
     )
     found: dict[str, Cell] = {}
     for position, stated_text, stated_version in _latest_positions(session, ref.document_id):
@@ -323,13 +325,17 @@ def position_history(
     if membership.delegation_id is None:
         return []
     ref = version_in_group(session, group_slug, document_slug)
-    condition = Position.lineage.is_(None) if lineage is None else Position.lineage == lineage  # type: ignore[union-attr]
+    condition = col(Position.lineage).is_(None) if lineage is None else col(Position.lineage) == lineage
     rows = session.execute(
-        select(Position, User.name, Version.number)
-        .outerjoin(User, User.id == Position.stated_by_id)
-        .join(Version, Version.id == Position.version_id)
-        .where(Position.document_id == ref.document_id, Position.delegation_id == membership.delegation_id, condition)
-        .order_by(Position.id.desc())  # type: ignore[union-attr]
+        select(Position, col(User.name), col(Version.number))
+        .outerjoin(User, col(User.id) == col(Position.stated_by_id))
+        .join(Version, col(Version.id) == col(Position.version_id))
+        .where(
+            col(Position.document_id) == ref.document_id,
+            col(Position.delegation_id) == membership.delegation_id,
+            condition,
+        )
+        .order_by(col(Position.id).desc())
     ).all()
     return [
         PositionHistoryItem(p.position, p.text, p.stated_at, name or "", number, p.round_id is not None)

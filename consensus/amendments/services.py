@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from consensus.accounts.identity import CurrentUser, GroupMembership
 from consensus.audit import services as audit
@@ -207,11 +207,11 @@ def propose(
 
 def _amendment(session: Session, group_slug: str, amendment_id: int) -> tuple[Amendment, VersionRef]:
     row = session.execute(
-        select(Amendment, Version.number, Document.slug)
-        .join(Version, Version.id == Amendment.version_id)
-        .join(Document, Document.id == Version.document_id)
-        .join(WorkingGroup, WorkingGroup.id == Document.group_id)
-        .where(Amendment.id == amendment_id, WorkingGroup.slug == group_slug)
+        select(Amendment, col(Version.number), col(Document.slug))
+        .join(Version, col(Version.id) == col(Amendment.version_id))
+        .join(Document, col(Document.id) == col(Version.document_id))
+        .join(WorkingGroup, col(WorkingGroup.id) == col(Document.group_id))
+        .where(col(Amendment.id) == amendment_id, col(WorkingGroup.slug) == group_slug)
     ).first()
     if row is None:
         raise NotFound(_("There is no amendment {id} in this group.").format(id=amendment_id))
@@ -221,11 +221,11 @@ def _amendment(session: Session, group_slug: str, amendment_id: int) -> tuple[Am
 
 def _group_of_amendment(session: Session, amendment_id: int) -> str:
     slug = session.execute(
-        select(WorkingGroup.slug)
-        .join(Document, Document.group_id == WorkingGroup.id)
-        .join(Version, Version.document_id == Document.id)
-        .join(Amendment, Amendment.version_id == Version.id)
-        .where(Amendment.id == amendment_id)
+        select(col(WorkingGroup.slug))
+        .join(Document, col(Document.group_id) == col(WorkingGroup.id))
+        .join(Version, col(Version.document_id) == col(Document.id))
+        .join(Amendment, col(Amendment.version_id) == col(Version.id))
+        .where(col(Amendment.id) == amendment_id)
     ).scalar_one_or_none()
     if slug is None:
         raise NotFound(_("There is no amendment {id}.").format(id=amendment_id))
@@ -278,8 +278,8 @@ def sponsor(session: Session, user: CurrentUser, group_slug: str, amendment_id: 
         _proposed(amendment, ref)
         existing = session.execute(
             select(AmendmentSponsor).where(
-                AmendmentSponsor.amendment_id == amendment_id,
-                AmendmentSponsor.delegation_id == membership.delegation_id,
+                col(AmendmentSponsor.amendment_id) == amendment_id,
+                col(AmendmentSponsor.delegation_id) == membership.delegation_id,
             )
         ).scalar_one_or_none()
         if join and existing is None:
@@ -287,7 +287,7 @@ def sponsor(session: Session, user: CurrentUser, group_slug: str, amendment_id: 
                 AmendmentSponsor(amendment_id=amendment_id, delegation_id=membership.delegation_id, user_id=user.id)  # type: ignore[arg-type]
             )
         elif not join and existing is not None:
-            session.execute(delete(AmendmentSponsor).where(AmendmentSponsor.id == existing.id))
+            session.execute(delete(AmendmentSponsor).where(col(AmendmentSponsor.id) == existing.id))
         else:
             return
         audit.record(
@@ -333,7 +333,9 @@ def decide(session: Session, user: CurrentUser, group_slug: str, amendment_id: i
 
 def _decided(session: Session, amendment: Amendment, ref: VersionRef) -> DecidedAmendment:
     applied = (
-        session.execute(select(Version.number).where(Version.id == amendment.applied_in_version_id)).scalar_one()
+        session.execute(
+            select(col(Version.number)).where(col(Version.id) == amendment.applied_in_version_id)
+        ).scalar_one()
         if amendment.applied_in_version_id
         else None
     )
@@ -392,64 +394,64 @@ def _views(
     viewer: CurrentUser,
     group_slug: str,
     *,
-    with_diff: bool,  # type: ignore[type-arg]
+    with_diff: bool,
 ) -> list[AmendmentView]:
     membership = viewer.membership(group_slug)
     decider = User.__table__.alias("decider")
     rows = session.execute(
         select(
             Amendment,
-            Clause.number,
-            Clause.heading,
-            Clause.text,
-            Version.number,
-            Document.slug,
-            Document.title,
-            Delegation.code,
-            Delegation.name,
-            User.name,
+            col(Clause.number),
+            col(Clause.heading),
+            col(Clause.text),
+            col(Version.number),
+            col(Document.slug),
+            col(Document.title),
+            col(Delegation.code),
+            col(Delegation.name),
+            col(User.name),
             decider.c.name,
         )
-        .join(Clause, Clause.id == Amendment.clause_id)
-        .join(Version, Version.id == Amendment.version_id)
-        .join(Document, Document.id == Version.document_id)
-        .join(Delegation, Delegation.id == Amendment.delegation_id)
-        .join(User, User.id == Amendment.author_id)
-        .outerjoin(decider, decider.c.id == Amendment.decided_by_id)
+        .join(Clause, col(Clause.id) == col(Amendment.clause_id))
+        .join(Version, col(Version.id) == col(Amendment.version_id))
+        .join(Document, col(Document.id) == col(Version.document_id))
+        .join(Delegation, col(Delegation.id) == col(Amendment.delegation_id))
+        .join(User, col(User.id) == col(Amendment.author_id))
+        .outerjoin(decider, decider.c.id == col(Amendment.decided_by_id))
         .where(*conditions)
-        .order_by(Version.number, Clause.position, Amendment.id)
+        .order_by(col(Version.number), col(Clause.position), col(Amendment.id))
     ).all()
     if not rows:
         return []
     ids = [row[0].id for row in rows]
     sponsors: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for amendment_id, code, name in session.execute(
-        select(AmendmentSponsor.amendment_id, Delegation.code, Delegation.name)
-        .join(Delegation, Delegation.id == AmendmentSponsor.delegation_id)
-        .where(AmendmentSponsor.amendment_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(Delegation.name)
+        select(col(AmendmentSponsor.amendment_id), col(Delegation.code), col(Delegation.name))
+        .join(Delegation, col(Delegation.id) == col(AmendmentSponsor.delegation_id))
+        .where(col(AmendmentSponsor.amendment_id).in_(ids))
+        .order_by(col(Delegation.name))
     ).all():
         sponsors[amendment_id].append((code, name))
     version_ids = {row[0].version_id for row in rows}
     document_of_version = dict(
-        session.execute(select(Version.id, Version.document_id).where(Version.id.in_(version_ids))).all()  # type: ignore[union-attr]
+        session.execute(select(col(Version.id), col(Version.document_id)).where(col(Version.id).in_(version_ids))).all()
     )
     latest = dict(
         session.execute(
-            select(Version.document_id, func.max(Version.number))
-            .where(Version.document_id.in_(set(document_of_version.values())))  # type: ignore[attr-defined]
-            .group_by(Version.document_id)
+            select(col(Version.document_id), func.max(col(Version.number)))
+            .where(col(Version.document_id).in_(set(document_of_version.values())))
+            .group_by(col(Version.document_id))
         ).all()
     )
     applied = dict(
         session.execute(
-            select(Version.id, Version.number).where(
-                Version.id.in_({row[0].applied_in_version_id for row in rows if row[0].applied_in_version_id})  # type: ignore[attr-defined]
+            select(col(Version.id), col(Version.number)).where(
+                col(Version.id).in_({row[0].applied_in_version_id for row in rows if row[0].applied_in_version_id})
             )
         ).all()
     )
     adopted = set(
-        session.execute(select(Adoption.version_id).where(Adoption.version_id.in_(version_ids))).scalars()  # type: ignore[attr-defined]
+        session.execute(select(col(Adoption.version_id)).where(col(Adoption.version_id).in_(version_ids))).scalars()
     )
     views = []
     for (
@@ -522,7 +524,7 @@ def _views(
 def read_amendment(session: Session, viewer: CurrentUser, group_slug: str, amendment_id: int) -> AmendmentView:
     """One amendment with its diff, sponsors, decision, and what the viewer may do with it."""
     _amendment(session, group_slug, amendment_id)
-    return _views(session, [Amendment.id == amendment_id], viewer, group_slug, with_diff=True)[0]
+    return _views(session, [col(Amendment.id) == amendment_id], viewer, group_slug, with_diff=True)[0]
 
 
 def check_filters(filters: AmendmentFilters) -> None:
@@ -538,18 +540,18 @@ def list_amendments(
     """Amendments to a document (all versions unless one is asked for), filtered."""
     check_filters(filters)
     ref = version_in_group(session, group_slug, document_slug, filters.version)
-    conditions = [Version.document_id == ref.document_id]
+    conditions = [col(Version.document_id) == ref.document_id]
     if filters.version is not None:
-        conditions.append(Version.number == filters.version)
+        conditions.append(col(Version.number) == filters.version)
     if filters.status:
-        conditions.append(Amendment.status == filters.status)
+        conditions.append(col(Amendment.status) == filters.status)
     if filters.delegation:
-        conditions.append(Delegation.code == filters.delegation)
+        conditions.append(col(Delegation.code) == filters.delegation)
     if filters.clause:
-        conditions.append(Clause.number == filters.clause)
+        conditions.append(col(Clause.number) == filters.clause)
     return ref, _views(session, conditions, viewer, group_slug, with_diff=True)
 
 
 def clause_amendments(session: Session, viewer: CurrentUser, group_slug: str, clause: ClauseRef) -> list[AmendmentView]:
     """Amendments made to one clause of one version."""
-    return _views(session, [Amendment.clause_id == clause.clause_id], viewer, group_slug, with_diff=True)
+    return _views(session, [col(Amendment.clause_id) == clause.clause_id], viewer, group_slug, with_diff=True)

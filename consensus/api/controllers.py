@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from consensus.agreement import services as agreement
 from consensus.amendments import services as amendments
+from consensus.api.paths import API, CLAUSE, VERSION
 from consensus.api.schemas import (
     AdoptIn,
     AgreementClauseOut,
@@ -53,8 +54,6 @@ from consensus.web.access import MEMBER, SIGNED_IN
 from consensus.web.deps import MAX_ID, Db, Id, Me, VersionNumber
 from consensus.web.routing import action, page, replace
 from consensus.web.templating import interface_words
-
-API = "/api/v1"
 
 
 @page(f"{API}/me", name="api_me", access=SIGNED_IN, tags=["accounts"])
@@ -112,8 +111,6 @@ API_ROUTES = [me, group_detail, document_detail]
 
 
 # --- deliberation ----------------------------------------------------------------------------------
-
-CLAUSE = f"{API}/groups/{{group:str}}/documents/{{document:str}}/clauses/{{number:str}}"
 
 
 @action(f"{CLAUSE}/comments", name="api_comment_create", access=MEMBER, tags=["comments"], status_code=201)
@@ -497,8 +494,6 @@ API_ROUTES += [
 
 
 # --- adoption and publication ---------------------------------------------------------------------------
-
-VERSION = f"{API}/groups/{{group:str}}/documents/{{document:str}}/versions/{{version:int}}"
 
 
 @action(f"{VERSION}/adopt", name="api_adopt", access=MEMBER, tags=["publication"], status_code=200)

@@ -59,12 +59,6 @@ class MeOut:
     memberships: list[MembershipOut]
 
 
-@dataclass(frozen=True, slots=True)
-class ErrorOut:
-    status_code: int
-    detail: str
-
-
 Id = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]
 """An id in a request body: 32 bits at most."""
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from consensus.core.audit import content_digest
 from consensus.models import (
@@ -61,16 +61,16 @@ def _read_log(session: Session) -> Log:
     log = Log()
     rows = session.execute(
         select(
-            AuditEvent.seq,
-            AuditEvent.hash,
-            AuditEvent.action,
-            AuditEvent.object_type,
-            AuditEvent.object_id,
-            AuditEvent.delegation,
-            AuditEvent.details,
+            col(AuditEvent.seq),
+            col(AuditEvent.hash),
+            col(AuditEvent.action),
+            col(AuditEvent.object_type),
+            col(AuditEvent.object_id),
+            col(AuditEvent.delegation),
+            col(AuditEvent.details),
         )
-        .where(AuditEvent.object_type.in_(["round", "comment", "version"]))  # type: ignore[attr-defined]
-        .order_by(AuditEvent.seq)
+        .where(col(AuditEvent.object_type).in_(["round", "comment", "version"]))
+        .order_by(col(AuditEvent.seq))
         .execution_options(yield_per=5000)
     )
     for seq, digest, action, object_type, object_id, delegation, details in rows:
@@ -102,7 +102,7 @@ def _rounds(session: Session, log: Log) -> Iterator[str]:
         if round_id not in rounds:
             first = min(events.values(), key=lambda e: e.seq)
             yield f"round {round_id} is in the log (seq {first.seq}) but not in the database: it was deleted"
-    codes = dict(session.execute(select(Delegation.id, Delegation.code)).all())
+    codes = dict(session.execute(select(col(Delegation.id), col(Delegation.code))).all())
     for round_id, row in rounds.items():
         events = log.rounds.get(round_id, {})
         yield from _round_status(row, events)
@@ -138,7 +138,7 @@ def _recorded_ballots(session: Session, row: Round, log: Log, codes: dict[int | 
     round_id = str(row.id)
     stored = {
         codes.get(ballot.delegation_id, "?"): ballot
-        for ballot in session.execute(select(Ballot).where(Ballot.round_id == row.id)).scalars()
+        for ballot in session.execute(select(Ballot).where(col(Ballot.round_id) == row.id)).scalars()
     }
     for code, ballot in stored.items():
         event = log.ballots.get((round_id, code))
@@ -162,7 +162,9 @@ def _secret_counters(session: Session, row: Round, events: dict[str, Seen], log:
     from consensus.voting.services import dump_counts, load_counts
 
     round_id = str(row.id)
-    took_part = len(session.execute(select(Participation.id).where(Participation.round_id == row.id)).scalars().all())
+    took_part = len(
+        session.execute(select(col(Participation.id)).where(col(Participation.round_id) == row.id)).scalars().all()
+    )
     voters = {code for (event_round, code) in log.ballots if event_round == round_id}
     if took_part != len(voters):
         yield (

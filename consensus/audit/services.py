@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from consensus.audit.keys import key_of
 from consensus.core.audit import (
@@ -55,7 +55,7 @@ def record(
     The head row is locked (FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transaction already
     serialises writers) so two appends can never claim the same place in the chain.
     """
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
+    head = session.execute(select(AuditHead).where(col(AuditHead.id) == 1).with_for_update()).scalar_one()
     fields = EventFields(
         seq=head.last_seq + 1,
         at=utcnow(),
@@ -100,7 +100,7 @@ def _fields_of(event: AuditEvent) -> EventFields:
 
 
 def _stored_events(session: Session, batch: int = 5000) -> Iterator[StoredEvent]:
-    rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch))
+    rows = session.execute(select(AuditEvent).order_by(col(AuditEvent.seq)).execution_options(yield_per=batch))
     for event in rows.scalars():
         yield StoredEvent(
             id=event.id or 0,
@@ -143,7 +143,7 @@ def start_signing(session: Session) -> bool:
         return False
     with write_transaction(session):
         newest = session.execute(
-            select(AuditEvent.hash, AuditEvent.signature).order_by(AuditEvent.seq.desc()).limit(1)  # type: ignore[attr-defined]
+            select(col(AuditEvent.hash), col(AuditEvent.signature)).order_by(col(AuditEvent.seq).desc()).limit(1)
         ).first()
         if newest is None or (newest[1] is not None and signature_check(key.public)(newest[0], newest[1])):
             return False

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from consensus import labels
 from consensus.accounts.identity import CurrentUser, GroupMembership
@@ -124,7 +124,9 @@ def comment_refusal(membership: GroupMembership, observers_may_comment: bool) ->
 
 def _observers_may_comment(session: Session, group_id: int) -> bool:
     return bool(
-        session.execute(select(WorkingGroup.observers_may_comment).where(WorkingGroup.id == group_id)).scalar_one()
+        session.execute(
+            select(col(WorkingGroup.observers_may_comment)).where(col(WorkingGroup.id) == group_id)
+        ).scalar_one()
     )
 
 
@@ -219,12 +221,12 @@ def _own_comment(session: Session, user: CurrentUser, group_slug: str, comment_i
 def _comment_in_group(session: Session, group_slug: str, comment_id: int) -> tuple[Comment, VersionRef]:
     """A comment of this group with the version it was made on (NotFound for other groups)."""
     found = session.execute(
-        select(Comment, Version.number, Document.slug)
-        .join(Clause, Clause.id == Comment.clause_id)
-        .join(Version, Version.id == Clause.version_id)
-        .join(Document, Document.id == Version.document_id)
-        .join(WorkingGroup, WorkingGroup.id == Document.group_id)
-        .where(Comment.id == comment_id, WorkingGroup.slug == group_slug)
+        select(Comment, col(Version.number), col(Document.slug))
+        .join(Clause, col(Clause.id) == col(Comment.clause_id))
+        .join(Version, col(Version.id) == col(Clause.version_id))
+        .join(Document, col(Document.id) == col(Version.document_id))
+        .join(WorkingGroup, col(WorkingGroup.id) == col(Document.group_id))
+        .where(col(Comment.id) == comment_id, col(WorkingGroup.slug) == group_slug)
     ).first()
     if found is None:
         raise NotFound(_("There is no comment {id} in this group.").format(id=comment_id))
@@ -322,19 +324,21 @@ def dispose_comment(
 
 def _comment_rows(session: Session, condition: object) -> Select:  # type: ignore[type-arg]
     return (
-        select(Comment, User.name, Delegation.code, Delegation.name, Clause.number, Version.number)
-        .join(User, User.id == Comment.author_id)
-        .outerjoin(Delegation, Delegation.id == Comment.delegation_id)
-        .join(Clause, Clause.id == Comment.clause_id)
-        .join(Version, Version.id == Clause.version_id)
+        select(
+            Comment, col(User.name), col(Delegation.code), col(Delegation.name), col(Clause.number), col(Version.number)
+        )
+        .join(User, col(User.id) == col(Comment.author_id))
+        .outerjoin(Delegation, col(Delegation.id) == col(Comment.delegation_id))
+        .join(Clause, col(Clause.id) == col(Comment.clause_id))
+        .join(Version, col(Version.id) == col(Clause.version_id))
         .where(condition)  # type: ignore[arg-type]
-        .order_by(Comment.created_at, Comment.id)
+        .order_by(col(Comment.created_at), col(Comment.id))
     )
 
 
 def _views(
     session: Session, statement: Select, viewer: CurrentUser | None, group_slug: str, current: bool
-) -> list[CommentView]:  # type: ignore[type-arg]
+) -> list[CommentView]:
     """Threads (top-level comments with their replies) from a statement made by ``_comment_rows``."""
     membership = viewer.membership(group_slug) if viewer else None
     secretariat = membership is not None and membership.role == Role.secretariat
@@ -371,8 +375,8 @@ def _views(
         revisions: dict[int, list[RevisionView]] = defaultdict(list)
         for revision in session.execute(
             select(CommentRevision)
-            .where(CommentRevision.comment_id.in_([c.id for c in flat if not c.withdrawn]))  # type: ignore[attr-defined]
-            .order_by(CommentRevision.id)
+            .where(col(CommentRevision.comment_id).in_([c.id for c in flat if not c.withdrawn]))
+            .order_by(col(CommentRevision.id))
         ).scalars():
             revisions[revision.comment_id].append(
                 RevisionView(
@@ -400,13 +404,13 @@ def read_thread(
     clause = clause_in_group(session, group_slug, document_slug, number, version)
     current = not clause.version.frozen
     comments = _views(
-        session, _comment_rows(session, Comment.clause_id == clause.clause_id), viewer, group_slug, current
+        session, _comment_rows(session, col(Comment.clause_id) == clause.clause_id), viewer, group_slug, current
     )
     earlier_rows = _comment_rows(
         session,
-        (Comment.lineage == clause.lineage)
-        & (Version.document_id == clause.version.document_id)
-        & (Version.number < clause.version.number),
+        (col(Comment.lineage) == clause.lineage)
+        & (col(Version.document_id) == clause.version.document_id)
+        & (col(Version.number) < clause.version.number),
     )
     earlier: dict[tuple[int, str], list[CommentView]] = defaultdict(list)
     for view in _views(session, earlier_rows, viewer, group_slug, False):
@@ -436,7 +440,7 @@ def read_comment(session: Session, viewer: CurrentUser, group_slug: str, comment
     top = comment.parent_id or comment.id
     views = _views(
         session,
-        _comment_rows(session, (Comment.id == top) | (Comment.parent_id == top)),
+        _comment_rows(session, (col(Comment.id) == top) | (col(Comment.parent_id) == top)),
         viewer,
         group_slug,
         not ref.frozen,
@@ -447,12 +451,12 @@ def read_comment(session: Session, viewer: CurrentUser, group_slug: str, comment
 def comment_location(session: Session, group_slug: str, comment_id: int) -> tuple[str, int, str]:
     """(document slug, version number, clause number) of a comment."""
     row = session.execute(
-        select(Document.slug, Version.number, Clause.number)
-        .join(Version, Version.document_id == Document.id)
-        .join(Clause, Clause.version_id == Version.id)
-        .join(Comment, Comment.clause_id == Clause.id)
-        .join(WorkingGroup, WorkingGroup.id == Document.group_id)
-        .where(Comment.id == comment_id, WorkingGroup.slug == group_slug)
+        select(col(Document.slug), col(Version.number), col(Clause.number))
+        .join(Version, col(Version.document_id) == col(Document.id))
+        .join(Clause, col(Clause.version_id) == col(Version.id))
+        .join(Comment, col(Comment.clause_id) == col(Clause.id))
+        .join(WorkingGroup, col(WorkingGroup.id) == col(Document.group_id))
+        .where(col(Comment.id) == comment_id, col(WorkingGroup.slug) == group_slug)
     ).first()
     if row is None:
         raise NotFound(_("There is no comment {id} in this group.").format(id=comment_id))
@@ -503,22 +507,22 @@ class CommentTable:
 
 def _table_query(ref: VersionRef, filters: TableFilters):  # type: ignore[no-untyped-def]
     conditions = [
-        Version.document_id == ref.document_id,
-        Comment.parent_id.is_(None),  # type: ignore[union-attr]
-        Comment.withdrawn_at.is_(None),  # type: ignore[union-attr]
+        col(Version.document_id) == ref.document_id,
+        col(Comment.parent_id).is_(None),
+        col(Comment.withdrawn_at).is_(None),
     ]
     if filters.version is not None:
-        conditions.append(Version.number == filters.version)
+        conditions.append(col(Version.number) == filters.version)
     if filters.clause:
-        conditions.append(Clause.number == filters.clause)
+        conditions.append(col(Clause.number) == filters.clause)
     if filters.kind:
-        conditions.append(Comment.kind == filters.kind)
+        conditions.append(col(Comment.kind) == filters.kind)
     if filters.delegation:
-        conditions.append(Delegation.code == filters.delegation)
+        conditions.append(col(Delegation.code) == filters.delegation)
     if filters.disposition == "none":
-        conditions.append(Comment.disposition.is_(None))  # type: ignore[union-attr]
+        conditions.append(col(Comment.disposition).is_(None))
     elif filters.disposition:
-        conditions.append(Comment.disposition == filters.disposition)
+        conditions.append(col(Comment.disposition) == filters.disposition)
     return conditions
 
 
@@ -539,10 +543,10 @@ def comment_table(
     ref = version_in_group(session, group_slug, document_slug, filters.version)
     conditions = _table_query(ref, filters)
     base = (
-        select(Comment.id)
-        .join(Clause, Clause.id == Comment.clause_id)
-        .join(Version, Version.id == Clause.version_id)
-        .outerjoin(Delegation, Delegation.id == Comment.delegation_id)
+        select(col(Comment.id))
+        .join(Clause, col(Clause.id) == col(Comment.clause_id))
+        .join(Version, col(Version.id) == col(Clause.version_id))
+        .outerjoin(Delegation, col(Delegation.id) == col(Comment.delegation_id))
         .where(*conditions)
     )
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
@@ -552,14 +556,14 @@ def comment_table(
     delegations = [
         (code, name)
         for code, name in session.execute(
-            select(Delegation.code, Delegation.name)
-            .where(Delegation.group_id == ref.group_id)
-            .order_by(Delegation.name)
+            select(col(Delegation.code), col(Delegation.name))
+            .where(col(Delegation.group_id) == ref.group_id)
+            .order_by(col(Delegation.name))
         ).all()
     ]
     clauses = list(
         session.execute(
-            select(Clause.number).where(Clause.version_id == ref.version_id).order_by(Clause.position)
+            select(col(Clause.number)).where(col(Clause.version_id) == ref.version_id).order_by(col(Clause.position))
         ).scalars()
     )
     return CommentTable(ref, filters, rows, total, page, pages, delegations, clauses)
@@ -569,26 +573,26 @@ def _table_rows(session: Session, conditions: list, limit: int | None = None, of
     # Plain columns: the CSV can hold thousands of rows, and ORM objects cost ten times more.
     statement = (
         select(
-            Comment.id,
-            Version.number,
-            Delegation.code,
-            Delegation.name,
-            Comment.role,
-            Clause.number,
-            Comment.paragraph,
-            Comment.kind,
-            Comment.body,
-            Comment.proposed_change,
-            Comment.disposition,
-            Comment.observation,
-            User.name,
+            col(Comment.id),
+            col(Version.number),
+            col(Delegation.code),
+            col(Delegation.name),
+            col(Comment.role),
+            col(Clause.number),
+            col(Comment.paragraph),
+            col(Comment.kind),
+            col(Comment.body),
+            col(Comment.proposed_change),
+            col(Comment.disposition),
+            col(Comment.observation),
+            col(User.name),
         )
-        .join(Clause, Clause.id == Comment.clause_id)
-        .join(Version, Version.id == Clause.version_id)
-        .outerjoin(Delegation, Delegation.id == Comment.delegation_id)
-        .join(User, User.id == Comment.author_id)
+        .join(Clause, col(Clause.id) == col(Comment.clause_id))
+        .join(Version, col(Version.id) == col(Clause.version_id))
+        .outerjoin(Delegation, col(Delegation.id) == col(Comment.delegation_id))
+        .join(User, col(User.id) == col(Comment.author_id))
         .where(*conditions)
-        .order_by(Version.number, Clause.position, Comment.id)
+        .order_by(col(Version.number), col(Clause.position), col(Comment.id))
         .offset(offset)
     )
     if limit is not None:

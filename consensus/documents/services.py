@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from consensus.lookups import VersionRef, VersionSummary, version_in_group
 from consensus.models import (
@@ -74,30 +74,30 @@ def read_document(session: Session, group_slug: str, document_slug: str, version
     ref = version_in_group(session, group_slug, document_slug, version)
     comment_counts = dict(
         session.execute(
-            select(Comment.clause_id, func.count())
-            .join(Clause, Clause.id == Comment.clause_id)
-            .where(Clause.version_id == ref.version_id, Comment.withdrawn_at.is_(None))  # type: ignore[union-attr]
-            .group_by(Comment.clause_id)
+            select(col(Comment.clause_id), func.count())
+            .join(Clause, col(Clause.id) == col(Comment.clause_id))
+            .where(col(Clause.version_id) == ref.version_id, col(Comment.withdrawn_at).is_(None))
+            .group_by(col(Comment.clause_id))
         ).all()
     )
     earlier_counts = dict(
         session.execute(
-            select(Comment.lineage, func.count())
-            .join(Clause, Clause.id == Comment.clause_id)
-            .join(Version, Version.id == Clause.version_id)
+            select(col(Comment.lineage), func.count())
+            .join(Clause, col(Clause.id) == col(Comment.clause_id))
+            .join(Version, col(Version.id) == col(Clause.version_id))
             .where(
-                Version.document_id == ref.document_id,
-                Version.number < ref.number,
-                Comment.withdrawn_at.is_(None),  # type: ignore[union-attr]
+                col(Version.document_id) == ref.document_id,
+                col(Version.number) < ref.number,
+                col(Comment.withdrawn_at).is_(None),
             )
-            .group_by(Comment.lineage)
+            .group_by(col(Comment.lineage))
         ).all()
     )
     amendment_counts = dict(
         session.execute(
-            select(Amendment.clause_id, func.count())
-            .where(Amendment.version_id == ref.version_id, Amendment.status == AmendmentStatus.proposed.value)
-            .group_by(Amendment.clause_id)
+            select(col(Amendment.clause_id), func.count())
+            .where(col(Amendment.version_id) == ref.version_id, col(Amendment.status) == AmendmentStatus.proposed.value)
+            .group_by(col(Amendment.clause_id))
         ).all()
     )
     clauses = [
@@ -113,9 +113,16 @@ def read_document(session: Session, group_slug: str, document_slug: str, version
             amendment_counts.get(clause_id, 0),
         )
         for clause_id, number, heading, text, status, lineage in session.execute(
-            select(Clause.id, Clause.number, Clause.heading, Clause.text, Clause.status, Clause.lineage)
-            .where(Clause.version_id == ref.version_id)
-            .order_by(Clause.position)
+            select(
+                col(Clause.id),
+                col(Clause.number),
+                col(Clause.heading),
+                col(Clause.text),
+                col(Clause.status),
+                col(Clause.lineage),
+            )
+            .where(col(Clause.version_id) == ref.version_id)
+            .order_by(col(Clause.position))
         ).all()
     ]
     chosen = next(v for v in ref.versions if v.number == ref.number)

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from consensus import i18n
 from consensus.accounts.identity import CurrentUser
@@ -56,9 +56,9 @@ def _clauses(session: Session, version_id: int) -> list[ClauseValue]:
     return [
         ClauseValue(lineage, number, heading, text, status)
         for lineage, number, heading, text, status in session.execute(
-            select(Clause.lineage, Clause.number, Clause.heading, Clause.text, Clause.status)
-            .where(Clause.version_id == version_id)
-            .order_by(Clause.position)
+            select(col(Clause.lineage), col(Clause.number), col(Clause.heading), col(Clause.text), col(Clause.status))
+            .where(col(Clause.version_id) == version_id)
+            .order_by(col(Clause.position))
         ).all()
     ]
 
@@ -67,10 +67,17 @@ def _accepted(session: Session, version_id: int) -> list[tuple[AmendmentValue, s
     return [
         (AmendmentValue(amendment_id, kind, lineage, text, heading), number)
         for amendment_id, kind, lineage, text, heading, number in session.execute(
-            select(Amendment.id, Amendment.kind, Amendment.lineage, Amendment.text, Amendment.heading, Clause.number)
-            .join(Clause, Clause.id == Amendment.clause_id)
-            .where(Amendment.version_id == version_id, Amendment.status == AmendmentStatus.accepted.value)
-            .order_by(Amendment.id)
+            select(
+                col(Amendment.id),
+                col(Amendment.kind),
+                col(Amendment.lineage),
+                col(Amendment.text),
+                col(Amendment.heading),
+                col(Clause.number),
+            )
+            .join(Clause, col(Clause.id) == col(Amendment.clause_id))
+            .where(col(Amendment.version_id) == version_id, col(Amendment.status) == AmendmentStatus.accepted.value)
+            .order_by(col(Amendment.id))
         ).all()
     ]
 
@@ -84,7 +91,7 @@ def plan(session: Session, group_slug: str, document_slug: str) -> Consolidation
 
     undecided = session.execute(
         select(func.count()).where(
-            Amendment.version_id == ref.version_id, Amendment.status == AmendmentStatus.proposed.value
+            col(Amendment.version_id) == ref.version_id, col(Amendment.status) == AmendmentStatus.proposed.value
         )
     ).scalar_one()
     return ConsolidationPlan(
@@ -131,7 +138,7 @@ def consolidate_version(
         if not result.ok:
             raise ConsolidationConflicts(list(result.conflicts))
         now = utcnow()
-        session.execute(update(Version).where(Version.id == ref.version_id).values(superseded_at=now))
+        session.execute(update(Version).where(col(Version.id) == ref.version_id).values(superseded_at=now))
         applied = ", ".join(str(i) for i in result.applied)
         if not note:
             # Part of the document's record: written in the document's language, not the clerk's.
@@ -159,9 +166,7 @@ def consolidate_version(
             for position, clause in enumerate(result.clauses)
         )
         session.execute(
-            update(Amendment)
-            .where(Amendment.id.in_(result.applied))  # type: ignore[attr-defined]
-            .values(applied_in_version_id=version.id)
+            update(Amendment).where(col(Amendment.id).in_(result.applied)).values(applied_in_version_id=version.id)
         )
         audit.record(
             session,

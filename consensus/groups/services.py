@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from consensus.accounts.identity import CurrentUser
 from consensus.accounts.passwords import hash_password, password_problem
@@ -77,9 +77,7 @@ def _password_hashes(session: Session, spec: GroupFile) -> dict[str, str]:
     Hashing is deliberately slow, so it happens before the write transaction opens.
     """
     existing = set(
-        session.execute(
-            select(User.email).where(User.email.in_([u.email for u in spec.users]))  # type: ignore[attr-defined]
-        ).scalars()
+        session.execute(select(col(User.email)).where(col(User.email).in_([u.email for u in spec.users]))).scalars()
     )
     session.rollback()
     return {u.email: hash_password(u.password) for u in spec.users if u.password and u.email not in existing}
@@ -95,7 +93,9 @@ def load_group_file(session: Session, spec: GroupFile, actor: Actor, source: str
     created = {"groups": 0, "delegations": 0, "users": 0, "memberships": 0, "documents": 0, "versions": 0}
     updated: dict[str, int] = {}
     with write_transaction(session):
-        group = session.execute(select(WorkingGroup).where(WorkingGroup.slug == spec.group.slug)).scalar_one_or_none()
+        group = session.execute(
+            select(WorkingGroup).where(col(WorkingGroup.slug) == spec.group.slug)
+        ).scalar_one_or_none()
         if group is None:
             group = WorkingGroup(slug=spec.group.slug, name=spec.group.name)
             created["groups"] += 1
@@ -112,7 +112,7 @@ def load_group_file(session: Session, spec: GroupFile, actor: Actor, source: str
         assert group.id is not None
 
         existing_delegations = {
-            d.code: d for d in session.execute(select(Delegation).where(Delegation.group_id == group.id)).scalars()
+            d.code: d for d in session.execute(select(Delegation).where(col(Delegation.group_id) == group.id)).scalars()
         }
         delegations: dict[str, Delegation] = {}
         for d_spec in spec.delegations:
@@ -134,12 +134,10 @@ def load_group_file(session: Session, spec: GroupFile, actor: Actor, source: str
 
         emails = [u.email for u in spec.users]
         kept: list[str] = []
-        users = {
-            u.email: u
-            for u in session.execute(select(User).where(User.email.in_(emails))).scalars()  # type: ignore[attr-defined]
-        }
+        users = {u.email: u for u in session.execute(select(User).where(col(User.email).in_(emails))).scalars()}
         memberships = {
-            m.user_id: m for m in session.execute(select(Membership).where(Membership.group_id == group.id)).scalars()
+            m.user_id: m
+            for m in session.execute(select(Membership).where(col(Membership.group_id) == group.id)).scalars()
         }
         for u_spec in spec.users:
             user = users.get(u_spec.email)
@@ -170,9 +168,9 @@ def load_group_file(session: Session, spec: GroupFile, actor: Actor, source: str
         session.flush()
         for u_spec in spec.users:
             user = users[u_spec.email]
-            membership = memberships.get(user.id)  # type: ignore[arg-type]
+            membership = memberships.get(user.id)
             if membership is None:
-                membership = Membership(group_id=group.id, user_id=user.id, role=u_spec.role)  # type: ignore[arg-type]
+                membership = Membership(group_id=group.id, user_id=user.id, role=u_spec.role)
                 created["memberships"] += 1
             delegation_id = delegations[u_spec.delegation].id if u_spec.delegation else None
             _set(
@@ -188,7 +186,7 @@ def load_group_file(session: Session, spec: GroupFile, actor: Actor, source: str
 
         for doc_spec in spec.documents:
             document = session.execute(
-                select(Document).where(Document.group_id == group.id, Document.slug == doc_spec.slug)
+                select(Document).where(col(Document.group_id) == group.id, col(Document.slug) == doc_spec.slug)
             ).scalar_one_or_none()
             if document is None:
                 document = Document(group_id=group.id, slug=doc_spec.slug, title=doc_spec.title)
@@ -199,12 +197,15 @@ def load_group_file(session: Session, spec: GroupFile, actor: Actor, source: str
             session.add(document)
             session.flush()
             latest = session.execute(
-                select(Version).where(Version.document_id == document.id).order_by(Version.number.desc()).limit(1)  # type: ignore[attr-defined]
+                select(Version)
+                .where(col(Version.document_id) == document.id)
+                .order_by(col(Version.number).desc())
+                .limit(1)
             ).scalar_one_or_none()
             current = (
                 list(
                     session.execute(
-                        select(Clause).where(Clause.version_id == latest.id).order_by(Clause.position)
+                        select(Clause).where(col(Clause.version_id) == latest.id).order_by(col(Clause.position))
                     ).scalars()
                 )
                 if latest
@@ -326,21 +327,21 @@ def pending_invitations(session: Session, group_id: int) -> list[InvitationRow]:
             email, invitation.name, invitation.role, delegation_name or "", invitation.is_head, invitation.expires_at
         )
         for invitation, email, delegation_name in session.execute(
-            select(Invitation, User.email, Delegation.name)
-            .join(User, User.id == Invitation.user_id)
-            .outerjoin(Delegation, Delegation.id == Invitation.delegation_id)
+            select(Invitation, col(User.email), col(Delegation.name))
+            .join(User, col(User.id) == col(Invitation.user_id))
+            .outerjoin(Delegation, col(Delegation.id) == col(Invitation.delegation_id))
             .where(
-                Invitation.group_id == group_id,
-                Invitation.used_at.is_(None),  # type: ignore[union-attr]
-                Invitation.expires_at > utcnow(),
+                col(Invitation.group_id) == group_id,
+                col(Invitation.used_at).is_(None),
+                col(Invitation.expires_at) > utcnow(),
             )
-            .order_by(Invitation.id)
+            .order_by(col(Invitation.id))
         ).all()
     ]
 
 
 def _group(session: Session, slug: str) -> WorkingGroup:
-    group = session.execute(select(WorkingGroup).where(WorkingGroup.slug == slug)).scalar_one_or_none()
+    group = session.execute(select(WorkingGroup).where(col(WorkingGroup.slug) == slug)).scalar_one_or_none()
     if group is None:
         raise NotFound(_("There is no working group {slug}.").format(slug=slug))
     return group
@@ -349,16 +350,20 @@ def _group(session: Session, slug: str) -> WorkingGroup:
 def documents_of(session: Session, group_ids: list[int]) -> dict[int, list[DocumentRow]]:
     """Documents of several groups with their latest version number and clause count (one query)."""
     latest = (
-        select(Version.document_id, func.max(Version.number).label("number")).group_by(Version.document_id).subquery()
+        select(col(Version.document_id), func.max(col(Version.number)).label("number"))
+        .group_by(col(Version.document_id))
+        .subquery()
     )
-    clause_counts = select(Clause.version_id, func.count().label("clauses")).group_by(Clause.version_id).subquery()
+    clause_counts = (
+        select(col(Clause.version_id), func.count().label("clauses")).group_by(col(Clause.version_id)).subquery()
+    )
     rows = session.execute(
         select(Document, latest.c.number, clause_counts.c.clauses)
-        .join(latest, latest.c.document_id == Document.id)
-        .join(Version, (Version.document_id == Document.id) & (Version.number == latest.c.number))
-        .outerjoin(clause_counts, clause_counts.c.version_id == Version.id)
-        .where(Document.group_id.in_(group_ids))  # type: ignore[attr-defined]
-        .order_by(Document.title)
+        .join(latest, latest.c.document_id == col(Document.id))
+        .join(Version, (col(Version.document_id) == col(Document.id)) & (col(Version.number) == latest.c.number))
+        .outerjoin(clause_counts, clause_counts.c.version_id == col(Version.id))
+        .where(col(Document.group_id).in_(group_ids))
+        .order_by(col(Document.title))
     ).all()
     by_group: dict[int, list[DocumentRow]] = {gid: [] for gid in group_ids}
     for document, number, clauses in rows:
@@ -374,22 +379,22 @@ def read_group(session: Session, slug: str) -> GroupView:
     assert group.id is not None
     member_counts = dict(
         session.execute(
-            select(Membership.delegation_id, func.count())
-            .where(Membership.group_id == group.id)
-            .group_by(Membership.delegation_id)
+            select(col(Membership.delegation_id), func.count())
+            .where(col(Membership.group_id) == group.id)
+            .group_by(col(Membership.delegation_id))
         ).all()
     )
     delegations = [
         DelegationRow(d.code, d.name, d.weight, d.voting_status, member_counts.get(d.id, 0))
         for d in session.execute(
-            select(Delegation).where(Delegation.group_id == group.id).order_by(Delegation.name)
+            select(Delegation).where(col(Delegation.group_id) == group.id).order_by(col(Delegation.name))
         ).scalars()
     ]
     role_order = {role: i for i, role in enumerate(ROLES)}
     members = sorted(
         (
             MemberRow(
-                user_id=user.id,  # type: ignore[arg-type]
+                user_id=user.id,
                 name=user.name,
                 email=user.email,
                 role=membership.role,
@@ -400,9 +405,9 @@ def read_group(session: Session, slug: str) -> GroupView:
             )
             for membership, user, delegation in session.execute(
                 select(Membership, User, Delegation)
-                .join(User, User.id == Membership.user_id)
-                .outerjoin(Delegation, Delegation.id == Membership.delegation_id)
-                .where(Membership.group_id == group.id)
+                .join(User, col(User.id) == col(Membership.user_id))
+                .outerjoin(Delegation, col(Delegation.id) == col(Membership.delegation_id))
+                .where(col(Membership.group_id) == group.id)
             ).all()
         ),
         key=lambda m: (role_order.get(m.role, 9), m.delegation_name, not m.is_head, m.name),
@@ -473,12 +478,12 @@ class PreparedInvitation:
 def _current_head(session: Session, delegation_id: int, *, besides: int | None = None) -> str | None:
     """The name of the delegation's head of delegation, leaving out the member ``besides``."""
     query = (
-        select(User.name)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.delegation_id == delegation_id, Membership.is_head)
+        select(col(User.name))
+        .join(Membership, col(Membership.user_id) == col(User.id))
+        .where(col(Membership.delegation_id) == delegation_id, col(Membership.is_head))
     )
     if besides is not None:
-        query = query.where(Membership.user_id != besides)
+        query = query.where(col(Membership.user_id) != besides)
     return session.execute(query).scalar_one_or_none()
 
 
@@ -486,7 +491,7 @@ def _delegation(session: Session, group_id: int, code: str, errors: dict[str, st
     if not code:
         return None
     delegation = session.execute(
-        select(Delegation).where(Delegation.group_id == group_id, Delegation.code == code)
+        select(Delegation).where(col(Delegation.group_id) == group_id, col(Delegation.code) == code)
     ).scalar_one_or_none()
     if delegation is None:
         errors["delegation"] = _("There is no delegation {code} in this group.").format(code=code[:16])
@@ -548,29 +553,29 @@ def add_member(
         group = _group(session, group_slug)
         assert group.id is not None
         email, delegation = check_new_member(session, group.id, member)
-        user = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+        user = session.execute(select(User).where(col(User.email) == email)).scalar_one_or_none()
         if user is None:
             user = User(email=email, name=member.name.strip(), password_hash=password_hash)
             session.add(user)
             session.flush()
             audit.record(session, actor, "user.create", "user", user.id, details={"email": email})
         elif session.execute(
-            select(Membership.id).where(Membership.group_id == group.id, Membership.user_id == user.id)
+            select(col(Membership.id)).where(col(Membership.group_id) == group.id, col(Membership.user_id) == user.id)
         ).first():
             raise Conflict(_("{email} is already a member of this group.").format(email=email))
         assert user.id is not None
         session.execute(
             delete(Invitation).where(
-                Invitation.user_id == user.id,  # type: ignore[arg-type]
-                Invitation.group_id == group.id,  # type: ignore[arg-type]
-                Invitation.used_at.is_(None),  # type: ignore[union-attr]
+                col(Invitation.user_id) == user.id,
+                col(Invitation.group_id) == group.id,
+                col(Invitation.used_at).is_(None),
             )
         )
         sets_password = invitation_sets_password(
             has_password=user.password_hash is not None,
-            groups_with_a_seat=_count(session, Membership, Membership.user_id == user.id),
+            groups_with_a_seat=_count(session, Membership, col(Membership.user_id) == user.id),
             other_groups_inviting=_count(
-                session, Invitation, Invitation.user_id == user.id, Invitation.group_id != group.id
+                session, Invitation, col(Invitation.user_id) == user.id, col(Invitation.group_id) != group.id
             ),
         )
         issued = issue_invitation(
@@ -632,9 +637,9 @@ def _membership_in_group(session: Session, group_slug: str, user_id: int) -> tup
     """A member of this group, by their account's id (NotFound for anyone else)."""
     row = session.execute(
         select(WorkingGroup, Membership, User)
-        .join(Membership, Membership.group_id == WorkingGroup.id)
-        .join(User, User.id == Membership.user_id)
-        .where(WorkingGroup.slug == group_slug, Membership.user_id == user_id)
+        .join(Membership, col(Membership.group_id) == col(WorkingGroup.id))
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(col(WorkingGroup.slug) == group_slug, col(Membership.user_id) == user_id)
     ).first()
     if row is None:
         raise NotFound(_("There is no member {id} in this group.").format(id=user_id))
@@ -646,7 +651,7 @@ def _seat_of(session: Session, membership: Membership) -> tuple[Seat, str]:
     if membership.delegation_id is None:
         return Seat(membership.role, "", membership.is_head), ""
     code, name = session.execute(
-        select(Delegation.code, Delegation.name).where(Delegation.id == membership.delegation_id)
+        select(col(Delegation.code), col(Delegation.name)).where(col(Delegation.id) == membership.delegation_id)
     ).one()
     return Seat(membership.role, code, membership.is_head), name
 
@@ -656,7 +661,7 @@ def _secretariat_members(session: Session, group_id: int) -> int:
         session.execute(
             select(func.count())
             .select_from(Membership)
-            .where(Membership.group_id == group_id, Membership.role == Role.secretariat)
+            .where(col(Membership.group_id) == group_id, col(Membership.role) == Role.secretariat)
         ).scalar_one()
     )
 
@@ -740,6 +745,6 @@ def delegation_choices(session: Session, group_slug: str) -> list[tuple[str, str
     return [
         (d.code, d.name)
         for d in session.execute(
-            select(Delegation).where(Delegation.group_id == group.id).order_by(Delegation.name)
+            select(Delegation).where(col(Delegation.group_id) == group.id).order_by(col(Delegation.name))
         ).scalars()
     ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from consensus.accounts.identity import CurrentUser
 from consensus.audit import services as audit
@@ -67,23 +67,30 @@ def _version_facts(session: Session, ref: VersionRef) -> VersionFacts:
     rounds = tuple(
         RoundFacts(round_id, title, status, clause_id is None and amendment_id is None, bool(passed))
         for round_id, title, status, clause_id, amendment_id, passed in session.execute(
-            select(Round.id, Round.title, Round.status, Round.clause_id, Round.amendment_id, Round.passed)
-            .where(Round.version_id == ref.version_id)
-            .order_by(Round.id)
+            select(
+                col(Round.id),
+                col(Round.title),
+                col(Round.status),
+                col(Round.clause_id),
+                col(Round.amendment_id),
+                col(Round.passed),
+            )
+            .where(col(Round.version_id) == ref.version_id)
+            .order_by(col(Round.id))
         ).all()
     )
     open_clauses = tuple(
         session.execute(
-            select(Clause.number)
-            .where(Clause.version_id == ref.version_id, Clause.status == ClauseStatus.open.value)
-            .order_by(Clause.position)
+            select(col(Clause.number))
+            .where(col(Clause.version_id) == ref.version_id, col(Clause.status) == ClauseStatus.open.value)
+            .order_by(col(Clause.position))
         ).scalars()
     )
     undecided = tuple(
         session.execute(
-            select(Amendment.id)
-            .where(Amendment.version_id == ref.version_id, Amendment.status == AmendmentStatus.proposed.value)
-            .order_by(Amendment.id)
+            select(col(Amendment.id))
+            .where(col(Amendment.version_id) == ref.version_id, col(Amendment.status) == AmendmentStatus.proposed.value)
+            .order_by(col(Amendment.id))
         ).scalars()
     )
     return VersionFacts(ref.number, ref.adopted, ref.superseded, rounds, open_clauses, undecided)
@@ -133,10 +140,10 @@ def adopt(
             )
         )
         session.execute(
-            update(Clause).where(Clause.version_id == ref.version_id).values(status=ClauseStatus.adopted.value)
+            update(Clause).where(col(Clause.version_id) == ref.version_id).values(status=ClauseStatus.adopted.value)
         )
         session.execute(
-            update(Document).where(Document.id == ref.document_id).values(status=DocumentStatus.adopted.value)
+            update(Document).where(col(Document.id) == ref.document_id).values(status=DocumentStatus.adopted.value)
         )
         audit.record(
             session,
@@ -283,12 +290,12 @@ class PublishedText:
 
 def _published_versions(session: Session, group_slug: str, document_slug: str) -> tuple[int, list[int]]:
     rows = session.execute(
-        select(Document.id, Version.number)
-        .join(WorkingGroup, WorkingGroup.id == Document.group_id)
-        .join(Version, Version.document_id == Document.id)
-        .join(Publication, Publication.version_id == Version.id)
-        .where(WorkingGroup.slug == group_slug, Document.slug == document_slug)
-        .order_by(Version.number)
+        select(col(Document.id), col(Version.number))
+        .join(WorkingGroup, col(WorkingGroup.id) == col(Document.group_id))
+        .join(Version, col(Version.document_id) == col(Document.id))
+        .join(Publication, col(Publication.version_id) == col(Version.id))
+        .where(col(WorkingGroup.slug) == group_slug, col(Document.slug) == document_slug)
+        .order_by(col(Version.number))
     ).all()
     if not rows:
         raise NotFound(_("There is no published text at this address."))
@@ -304,19 +311,19 @@ def published_text(session: Session, group_slug: str, document_slug: str, versio
         raise NotFound(_("There is no published text at this address."))
     row = session.execute(
         select(WorkingGroup, Document, Version, Adoption, Publication)
-        .join(Document, Document.group_id == WorkingGroup.id)
-        .join(Version, Version.document_id == Document.id)
-        .join(Adoption, Adoption.version_id == Version.id)
-        .join(Publication, Publication.version_id == Version.id)
-        .where(WorkingGroup.slug == group_slug, Document.slug == document_slug, Version.number == chosen)
+        .join(Document, col(Document.group_id) == col(WorkingGroup.id))
+        .join(Version, col(Version.document_id) == col(Document.id))
+        .join(Adoption, col(Adoption.version_id) == col(Version.id))
+        .join(Publication, col(Publication.version_id) == col(Version.id))
+        .where(col(WorkingGroup.slug) == group_slug, col(Document.slug) == document_slug, col(Version.number) == chosen)
     ).one()
     group, document, version_row, adoption, publication = row
     clauses = [
         PublishedClause(number, heading, text, number.count("."))
         for number, heading, text in session.execute(
-            select(Clause.number, Clause.heading, Clause.text)
-            .where(Clause.version_id == version_row.id)
-            .order_by(Clause.position)
+            select(col(Clause.number), col(Clause.heading), col(Clause.text))
+            .where(col(Clause.version_id) == version_row.id)
+            .order_by(col(Clause.position))
         ).all()
     ]
     adoption_round = session.get(Round, adoption.round_id) if adoption.round_id else None
@@ -339,8 +346,8 @@ def published_text(session: Session, group_slug: str, document_slug: str, versio
         checkpoint=Checkpoint(publication.audit_seq, publication.audit_head) if publication.audit_head else None,
         adoption=record,
         clauses=clauses,
-        statements=_statements(session, document.id, version_row.id),  # type: ignore[arg-type]
-        roll_calls=_roll_calls(session, version_row.id),  # type: ignore[arg-type]
+        statements=_statements(session, document.id, version_row.id),
+        roll_calls=_roll_calls(session, version_row.id),
         other_versions=[n for n in numbers if n != version_row.number],
         language=document.language,
     )
@@ -350,36 +357,38 @@ def _statements(session: Session, document_id: int, version_id: int) -> dict[str
     """Reservations and objections of each delegation (its latest statement on each clause and on
     the whole text) on the clauses of this version, and explanations of vote given in its rounds.
     One made on an earlier text is marked with that version and, for a clause, the words it was on."""
-    published = session.execute(select(Version.number).where(Version.id == version_id)).scalar_one()
+    published = session.execute(select(col(Version.number)).where(col(Version.id) == version_id)).scalar_one()
     clauses = {
         lineage: (number, text)
         for lineage, number, text in session.execute(
-            select(Clause.lineage, Clause.number, Clause.text).where(Clause.version_id == version_id)
+            select(col(Clause.lineage), col(Clause.number), col(Clause.text)).where(
+                col(Clause.version_id) == version_id
+            )
         ).all()
     }
     latest = (
-        select(func.max(Position.id).label("id"))
-        .where(Position.document_id == document_id)
-        .group_by(Position.delegation_id, Position.lineage)
+        select(func.max(col(Position.id)).label("id"))
+        .where(col(Position.document_id) == document_id)
+        .group_by(col(Position.delegation_id), col(Position.lineage))
         .subquery()
     )
     found: dict[str, list[Statement]] = defaultdict(list)
     for name, lineage, position, text, stated_on, stated_number, stated_text in session.execute(
         select(
-            Delegation.name,
-            Position.lineage,
-            Position.position,
-            Position.text,
-            Version.number,
-            Clause.number,
-            Clause.text,
+            col(Delegation.name),
+            col(Position.lineage),
+            col(Position.position),
+            col(Position.text),
+            col(Version.number),
+            col(Clause.number),
+            col(Clause.text),
         )
-        .join(latest, latest.c.id == Position.id)
-        .join(Delegation, Delegation.id == Position.delegation_id)
-        .join(Version, Version.id == Position.version_id)
-        .outerjoin(Clause, Clause.id == Position.clause_id)
-        .where(Position.position.in_(["reservation", "objection"]))  # type: ignore[attr-defined]
-        .order_by(Delegation.name, Position.id)
+        .join(latest, latest.c.id == col(Position.id))
+        .join(Delegation, col(Delegation.id) == col(Position.delegation_id))
+        .join(Version, col(Version.id) == col(Position.version_id))
+        .outerjoin(Clause, col(Clause.id) == col(Position.clause_id))
+        .where(col(Position.position).in_(["reservation", "objection"]))
+        .order_by(col(Delegation.name), col(Position.id))
     ).all():
         if lineage is not None and lineage not in clauses:
             continue  # a clause since deleted: not part of this text
@@ -389,11 +398,15 @@ def _statements(session: Session, document_id: int, version_id: int) -> dict[str
             earlier = EarlierText(stated_on, stated_number or "", stated_text or "")
         found[name].append(Statement(position, number, text, earlier=earlier))
     for name, title, choice, explanation in session.execute(
-        select(Delegation.name, Round.title, Ballot.choice, Ballot.explanation)
-        .join(Ballot, Ballot.round_id == Round.id)
-        .join(Delegation, Delegation.id == Ballot.delegation_id)
-        .where(Round.version_id == version_id, Round.status == RoundStatus.closed.value, Ballot.explanation != "")
-        .order_by(Delegation.name, Round.id)
+        select(col(Delegation.name), col(Round.title), col(Ballot.choice), col(Ballot.explanation))
+        .join(Ballot, col(Ballot.round_id) == col(Round.id))
+        .join(Delegation, col(Delegation.id) == col(Ballot.delegation_id))
+        .where(
+            col(Round.version_id) == version_id,
+            col(Round.status) == RoundStatus.closed.value,
+            col(Ballot.explanation) != "",
+        )
+        .order_by(col(Delegation.name), col(Round.id))
     ).all():
         found[name].append(Statement("explanation", title, explanation, choice))
     return dict(sorted(found.items()))
@@ -403,8 +416,8 @@ def _roll_calls(session: Session, version_id: int) -> list[RollCall]:
     rounds = list(
         session.execute(
             select(Round)
-            .where(Round.version_id == version_id, Round.status == RoundStatus.closed.value)
-            .order_by(Round.id)
+            .where(col(Round.version_id) == version_id, col(Round.status) == RoundStatus.closed.value)
+            .order_by(col(Round.id))
         ).scalars()
     )
     if not rounds:
@@ -412,25 +425,27 @@ def _roll_calls(session: Session, version_id: int) -> list[RollCall]:
     ids = [r.id for r in rounds]
     votes: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     for round_id, name, choice, explanation in session.execute(
-        select(Ballot.round_id, Delegation.name, Ballot.choice, Ballot.explanation)
-        .join(Delegation, Delegation.id == Ballot.delegation_id)
-        .where(Ballot.round_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(Delegation.name)
+        select(col(Ballot.round_id), col(Delegation.name), col(Ballot.choice), col(Ballot.explanation))
+        .join(Delegation, col(Delegation.id) == col(Ballot.delegation_id))
+        .where(col(Ballot.round_id).in_(ids))
+        .order_by(col(Delegation.name))
     ).all():
         votes[round_id].append((name, choice, explanation))
     took_part: dict[int, list[str]] = defaultdict(list)
     for round_id, name in session.execute(
-        select(Participation.round_id, RoundElector.name)
+        select(col(Participation.round_id), col(RoundElector.name))
         .join(
             RoundElector,
-            (RoundElector.round_id == Participation.round_id)
-            & (RoundElector.delegation_id == Participation.delegation_id),
+            (col(RoundElector.round_id) == col(Participation.round_id))
+            & (col(RoundElector.delegation_id) == col(Participation.delegation_id)),
         )
-        .where(Participation.round_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(RoundElector.name)
+        .where(col(Participation.round_id).in_(ids))
+        .order_by(col(RoundElector.name))
     ).all():
         took_part[round_id].append(name)
-    numbers = dict(session.execute(select(Clause.id, Clause.number).where(Clause.version_id == version_id)).all())
+    numbers = dict(
+        session.execute(select(col(Clause.id), col(Clause.number)).where(col(Clause.version_id) == version_id)).all()
+    )
     calls = []
     for r in rounds:
         result = json.loads(r.result) if r.result else {}
@@ -451,9 +466,9 @@ def _roll_calls(session: Session, version_id: int) -> list[RollCall]:
                 closed_at=r.closed_at,
                 audit_head=r.audit_head,
                 audit_seq=r.audit_seq,
-                votes=[] if r.secret else votes[r.id],  # type: ignore[index]
+                votes=[] if r.secret else votes[r.id],
                 secret=r.secret,
-                took_part=took_part[r.id],  # type: ignore[index]
+                took_part=took_part[r.id],
             )
         )
     return calls
@@ -468,15 +483,15 @@ class PublishedDocument:
 
 def published_list(session: Session, group_slug: str) -> tuple[str, list[PublishedDocument]]:
     """The group's name and its published texts (each with its published versions, newest first)."""
-    group = session.execute(select(WorkingGroup).where(WorkingGroup.slug == group_slug)).scalar_one_or_none()
+    group = session.execute(select(WorkingGroup).where(col(WorkingGroup.slug) == group_slug)).scalar_one_or_none()
     rows = session.execute(
-        select(Document.slug, Document.title, Version.number, Adoption.adopted_at)
-        .join(WorkingGroup, WorkingGroup.id == Document.group_id)
-        .join(Version, Version.document_id == Document.id)
-        .join(Publication, Publication.version_id == Version.id)
-        .join(Adoption, Adoption.version_id == Version.id)
-        .where(WorkingGroup.slug == group_slug)
-        .order_by(Document.title, Version.number.desc())  # type: ignore[attr-defined]
+        select(col(Document.slug), col(Document.title), col(Version.number), col(Adoption.adopted_at))
+        .join(WorkingGroup, col(WorkingGroup.id) == col(Document.group_id))
+        .join(Version, col(Version.document_id) == col(Document.id))
+        .join(Publication, col(Publication.version_id) == col(Version.id))
+        .join(Adoption, col(Adoption.version_id) == col(Version.id))
+        .where(col(WorkingGroup.slug) == group_slug)
+        .order_by(col(Document.title), col(Version.number).desc())
     ).all()
     if group is None or not rows:
         raise NotFound(_("There are no published texts at this address."))
@@ -507,7 +522,7 @@ def publication_state(
     and the ways a member with ``role`` may record the adoption."""
     ref = version_in_group(session, group_slug, document_slug)
     adoption = session.execute(
-        select(Adoption.method).where(Adoption.version_id == ref.version_id)
+        select(col(Adoption.method)).where(col(Adoption.version_id) == ref.version_id)
     ).scalar_one_or_none()
     facts = _version_facts(session, ref)
     return PublicationState(
@@ -541,11 +556,17 @@ def published_checkpoints(session: Session, group_slug: str) -> list[PublishedCh
     """Every checkpoint shown with a group's public texts, oldest first, each with the audit key's
     signature of its event so anyone with the public key can check it."""
     versions = session.execute(
-        select(Version.id, Document.slug, Version.number, Publication.audit_seq, Publication.audit_head)
-        .join(Document, Document.id == Version.document_id)
-        .join(WorkingGroup, WorkingGroup.id == Document.group_id)
-        .join(Publication, Publication.version_id == Version.id)
-        .where(WorkingGroup.slug == group_slug)
+        select(
+            col(Version.id),
+            col(Document.slug),
+            col(Version.number),
+            col(Publication.audit_seq),
+            col(Publication.audit_head),
+        )
+        .join(Document, col(Document.id) == col(Version.document_id))
+        .join(WorkingGroup, col(WorkingGroup.id) == col(Document.group_id))
+        .join(Publication, col(Publication.version_id) == col(Version.id))
+        .where(col(WorkingGroup.slug) == group_slug)
     ).all()
     if not versions:
         raise NotFound(_("There are no published texts at this address."))
@@ -556,10 +577,10 @@ def published_checkpoints(session: Session, group_slug: str) -> list[PublishedCh
         if seq is not None and digest is not None
     ]
     for round_id, version_id, seq, digest in session.execute(
-        select(Round.id, Round.version_id, Round.audit_seq, Round.audit_head).where(
-            Round.version_id.in_(list(by_version)),  # type: ignore[attr-defined]
-            Round.status == RoundStatus.closed.value,
-            Round.audit_head.is_not(None),  # type: ignore[union-attr]
+        select(col(Round.id), col(Round.version_id), col(Round.audit_seq), col(Round.audit_head)).where(
+            col(Round.version_id).in_(list(by_version)),
+            col(Round.status) == RoundStatus.closed.value,
+            col(Round.audit_head).is_not(None),
         )
     ).all():
         if seq is not None:
@@ -568,8 +589,8 @@ def published_checkpoints(session: Session, group_slug: str) -> list[PublishedCh
     events = {
         seq: (signature, at)
         for seq, signature, at in session.execute(
-            select(AuditEvent.seq, AuditEvent.signature, AuditEvent.at).where(
-                AuditEvent.seq.in_([entry[0] for entry in found])  # type: ignore[attr-defined]
+            select(col(AuditEvent.seq), col(AuditEvent.signature), col(AuditEvent.at)).where(
+                col(AuditEvent.seq).in_([entry[0] for entry in found])
             )
         ).all()
     }

@@ -224,7 +224,7 @@ def ballot_cast(
 async def round_live(request: Request[Any, Any, Any], group: FromPath[str], round_id: Id) -> ServerSentEvent:
     """Server-sent events: the live panel of the round, sent again whenever a ballot or the status
     changes; the stream ends when the round is over."""
-    user: CurrentUser = request.scope["user"]  # type: ignore[assignment]
+    user: CurrentUser = request.scope["user"]
     engine = request.app.state.engine
     watcher = request.app.state.watcher
     renders = request.app.state.live_renders
@@ -232,7 +232,7 @@ async def round_live(request: Request[Any, Any, Any], group: FromPath[str], roun
     # What the panel shows depends on the state of the round and on who looks: the running tally is
     # for those who run rounds, and the words, figures and times follow the reader's language and
     # time zone. Streams that agree on all of these share one render.
-    audience = (user.member_of(group).runs_rounds, i18n.language(), i18n.time_zone_name())
+    audience = (user.member_of(group).sees_the_running_tally, i18n.language(), i18n.time_zone_name())
 
     def check() -> None:  # refuse at once (404) if the round is not in this group
         with Session(engine) as session:

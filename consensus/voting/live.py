@@ -108,7 +108,7 @@ class RoundWatcher:
             yield seen
             while True:
                 async with watch.changed:
-                    await watch.changed.wait_for(lambda seen=seen: watch.state != seen)
+                    await watch.changed.wait_for(_moved_from(watch, seen))
                 seen = watch.state
                 yield seen
         finally:
@@ -168,3 +168,8 @@ async def listen(conninfo: str, watcher: RoundWatcher, *, retry_max: float = 10.
         watcher.listening(False)
         await asyncio.sleep(delay)
         delay = min(delay * 2, retry_max)
+
+
+def _moved_from(watch: _Watch, seen: State | None) -> Callable[[], bool]:
+    """Whether the watched round has moved on from ``seen`` (what a stream waits for)."""
+    return lambda: watch.state != seen

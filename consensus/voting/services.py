@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from consensus.accounts.identity import CurrentUser, GroupMembership
 from consensus.agreement.services import NEEDS_TEXT, record_position
@@ -21,6 +21,7 @@ from consensus.audit import services as audit
 from consensus.audit.services import Actor
 from consensus.core.audit import content_digest
 from consensus.core.disclosure import disclose, secrecy_warning
+from consensus.core.numbers import fraction_text, number_text
 from consensus.core.sealing import SealedChoice, seal, unseal
 from consensus.core.tally import (
     Phrase,
@@ -32,9 +33,7 @@ from consensus.core.tally import (
     builtin_rule,
     custom_rule,
     electorate_of,
-    fraction_text,
     group_of,
-    number_text,
     parse_fraction,
     result_to_dict,
     tally,
@@ -157,7 +156,9 @@ def create_round(session: Session, user: CurrentUser, group_slug: str, data: Rou
         clause_id = amendment_id = None
         if data.amendment is not None:
             amendment = session.execute(
-                select(Amendment).where(Amendment.id == data.amendment, Amendment.version_id == ref.version_id)
+                select(Amendment).where(
+                    col(Amendment.id) == data.amendment, col(Amendment.version_id) == ref.version_id
+                )
             ).scalar_one_or_none()
             if amendment is None:
                 raise Invalid(
@@ -206,8 +207,8 @@ def create_round(session: Session, user: CurrentUser, group_slug: str, data: Rou
 def _round(session: Session, group_slug: str, round_id: int, *, lock: str | None = None) -> Round:
     statement = (
         select(Round)
-        .join(WorkingGroup, WorkingGroup.id == Round.group_id)
-        .where(Round.id == round_id, WorkingGroup.slug == group_slug)
+        .join(WorkingGroup, col(WorkingGroup.id) == col(Round.group_id))
+        .where(col(Round.id) == round_id, col(WorkingGroup.slug) == group_slug)
     )
     if lock == "update":
         statement = statement.with_for_update()
@@ -229,7 +230,9 @@ def _changed(session: Session, row: Round) -> None:
 def group_of_round(session: Session, user: CurrentUser, round_id: int) -> str:
     """The slug of the group a round belongs to, if the user is a member."""
     slug = session.execute(
-        select(WorkingGroup.slug).join(Round, Round.group_id == WorkingGroup.id).where(Round.id == round_id)
+        select(col(WorkingGroup.slug))
+        .join(Round, col(Round.group_id) == col(WorkingGroup.id))
+        .where(col(Round.id) == round_id)
     ).scalar_one_or_none()
     if slug is None or user.membership(slug) is None:
         raise NotFound(_("There is no round {id}.").format(id=round_id))
@@ -238,8 +241,12 @@ def group_of_round(session: Session, user: CurrentUser, round_id: int) -> str:
 
 def _require_unfrozen(session: Session, row: Round) -> None:
     """Refuse work on a round whose version has been superseded or adopted."""
-    superseded = session.execute(select(Version.superseded_at).where(Version.id == row.version_id)).scalar_one()
-    adopted = session.execute(select(Adoption.id).where(Adoption.version_id == row.version_id)).first() is not None
+    superseded = session.execute(
+        select(col(Version.superseded_at)).where(col(Version.id) == row.version_id)
+    ).scalar_one()
+    adopted = (
+        session.execute(select(col(Adoption.id)).where(col(Adoption.version_id) == row.version_id)).first() is not None
+    )
     if adopted:
         raise Conflict(_("The version this round is on has been adopted and is frozen."))
     if superseded is not None:
@@ -263,13 +270,15 @@ def open_round(session: Session, user: CurrentUser, group_slug: str, round_id: i
         session.add_all(
             RoundElector(
                 round_id=row.id,  # type: ignore[arg-type]
-                delegation_id=delegation.id,  # type: ignore[arg-type]
+                delegation_id=delegation.id,
                 code=delegation.code,
                 name=delegation.name,
                 weight=delegation.weight,
                 voting_status=delegation.voting_status,
             )
-            for delegation in session.execute(select(Delegation).where(Delegation.group_id == row.group_id)).scalars()
+            for delegation in session.execute(
+                select(Delegation).where(col(Delegation.group_id) == row.group_id)
+            ).scalars()
         )
         if row.secret:
             session.add(SecretTally(round_id=round_id))
@@ -296,7 +305,7 @@ def cancel_round(session: Session, user: CurrentUser, group_slug: str, round_id:
 def _electorate(session: Session, round_id: int) -> list[RoundElector]:
     return list(
         session.execute(
-            select(RoundElector).where(RoundElector.round_id == round_id).order_by(RoundElector.name)
+            select(RoundElector).where(col(RoundElector.round_id) == round_id).order_by(col(RoundElector.name))
         ).scalars()
     )
 
@@ -327,7 +336,7 @@ def dump_counts(counts: dict[str, dict[str, Share]]) -> str:
 
 
 def _secret_tally(session: Session, round_id: int, *, lock: bool = False) -> SecretTally:
-    statement = select(SecretTally).where(SecretTally.round_id == round_id)
+    statement = select(SecretTally).where(col(SecretTally.round_id) == round_id)
     row = session.execute(statement.with_for_update() if lock else statement).scalar_one_or_none()
     if row is None:  # a round opened before its counters existed cannot lose its ballots to this
         row = SecretTally(round_id=round_id)
@@ -356,7 +365,7 @@ def _count(session: Session, row: Round) -> Counted:
         ballots = {
             code_of[delegation_id]: choice
             for delegation_id, choice in session.execute(
-                select(Ballot.delegation_id, Ballot.choice).where(Ballot.round_id == row.id)
+                select(col(Ballot.delegation_id), col(Ballot.choice)).where(col(Ballot.round_id) == row.id)
             ).all()
         }
         result = tally(rule, electorate, ballots, Fraction(row.quorum))
@@ -364,7 +373,7 @@ def _count(session: Session, row: Round) -> Counted:
     took_part = {
         code_of[delegation_id]
         for delegation_id in session.execute(
-            select(Participation.delegation_id).where(Participation.round_id == row.id)
+            select(col(Participation.delegation_id)).where(col(Participation.round_id) == row.id)
         ).scalars()
     }
     counts = load_counts(_secret_tally(session, row.id).counts)  # type: ignore[arg-type]
@@ -428,7 +437,7 @@ def close_due_rounds(session: Session) -> list[int]:
     own transaction, and only if it is still open then, so several workers close it once."""
     due = list(
         session.execute(
-            select(Round.id).where(Round.status == RoundStatus.open.value, Round.closes_at <= utcnow())  # type: ignore[operator]
+            select(col(Round.id)).where(col(Round.status) == RoundStatus.open.value, col(Round.closes_at) <= utcnow())
         ).scalars()
     )
     session.rollback()
@@ -439,7 +448,7 @@ def _close_at_deadline(session: Session, round_id: int) -> bool:
     """Close one round whose deadline has passed, in its own transaction, unless another worker or
     request got there first. True if this call closed it."""
     with write_transaction(session):
-        row = session.execute(select(Round).where(Round.id == round_id).with_for_update()).scalar_one()
+        row = session.execute(select(Round).where(col(Round.id) == round_id).with_for_update()).scalar_one()
         if not _past_deadline(row):
             return False
         _close(session, row, DEADLINE, None)
@@ -538,7 +547,7 @@ def _cast_into(
     rule = rule_of(row)
     elector = session.execute(
         select(RoundElector).where(
-            RoundElector.round_id == round_id, RoundElector.delegation_id == membership.delegation_id
+            col(RoundElector.round_id) == round_id, col(RoundElector.delegation_id) == membership.delegation_id
         )
     ).scalar_one_or_none()
     eligible = elector is not None and bool(
@@ -596,7 +605,7 @@ def _cast_into(
 def _lineage_of(session: Session, clause_id: int | None) -> str | None:
     if clause_id is None:
         return None
-    return session.execute(select(Clause.lineage).where(Clause.id == clause_id)).scalar_one()
+    return session.execute(select(col(Clause.lineage)).where(col(Clause.id) == clause_id)).scalar_one()
 
 
 def _cast_recorded(
@@ -609,7 +618,7 @@ def _cast_recorded(
     now: datetime,
 ) -> BallotReceipt:
     existing = session.execute(
-        select(Ballot).where(Ballot.round_id == row.id, Ballot.delegation_id == membership.delegation_id)
+        select(Ballot).where(col(Ballot.round_id) == row.id, col(Ballot.delegation_id) == membership.delegation_id)
     ).scalar_one_or_none()
     if existing is not None and existing.choice == choice and existing.explanation == explanation:
         return BallotReceipt(existing.receipt, choice, changed=False)
@@ -650,7 +659,9 @@ def _cast_secret(
     delegation_id: int = membership.delegation_id  # type: ignore[assignment]
     rule = rule_of(row)
     took_part = session.execute(
-        select(Participation).where(Participation.round_id == round_id, Participation.delegation_id == delegation_id)
+        select(Participation).where(
+            col(Participation.round_id) == round_id, col(Participation.delegation_id) == delegation_id
+        )
     ).scalar_one_or_none()
     previous = None
     if took_part is not None:
@@ -765,12 +776,14 @@ def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id:
         _close_at_deadline(session, round_id)
         row = _round(session, group_slug, round_id)
     details = session.execute(
-        select(Document.slug, Document.title, Version.number)
-        .join(Version, Version.document_id == Document.id)
-        .where(Version.id == row.version_id)
+        select(col(Document.slug), col(Document.title), col(Version.number))
+        .join(Version, col(Version.document_id) == col(Document.id))
+        .where(col(Version.id) == row.version_id)
     ).one()
     clause_number = (
-        session.execute(select(Clause.number).where(Clause.id == row.clause_id)).scalar_one() if row.clause_id else None
+        session.execute(select(col(Clause.number)).where(col(Clause.id) == row.clause_id)).scalar_one()
+        if row.clause_id
+        else None
     )
     rule = rule_of(row)
     view = RoundView(
@@ -800,8 +813,8 @@ def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id:
         view.why_not = _("The round has not been opened yet.")
         if row.secret and membership.role == Role.chair:
             delegations = session.execute(
-                select(Delegation.code, Delegation.weight, Delegation.voting_status).where(
-                    Delegation.group_id == row.group_id
+                select(col(Delegation.code), col(Delegation.weight), col(Delegation.voting_status)).where(
+                    col(Delegation.group_id) == row.group_id
                 )
             ).all()
             view.secrecy_warning = secrecy_warning(rule, [Voter(*d) for d in delegations], Fraction(row.quorum))
@@ -813,7 +826,7 @@ def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id:
         )
     eligible_codes = {v.code for v in electorate_of(rule, [Voter(e.code, e.weight, e.voting_status) for e in electors])}
     participated_ids = set(
-        session.execute(select(Participation.delegation_id).where(Participation.round_id == row.id)).scalars()
+        session.execute(select(col(Participation.delegation_id)).where(col(Participation.round_id) == row.id)).scalars()
     )
     view.participated = [e.code for e in electors if e.delegation_id in participated_ids]
     recorded: dict[int, tuple[str, str]] = {}
@@ -821,10 +834,12 @@ def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id:
         recorded = {
             d: (c, x)
             for d, c, x in session.execute(
-                select(Ballot.delegation_id, Ballot.choice, Ballot.explanation).where(Ballot.round_id == row.id)
+                select(col(Ballot.delegation_id), col(Ballot.choice), col(Ballot.explanation)).where(
+                    col(Ballot.round_id) == row.id
+                )
             ).all()
         }
-    show_choices = not row.secret and (row.status == RoundStatus.closed or membership.runs_rounds)
+    show_choices = not row.secret and (row.status == RoundStatus.closed or membership.sees_the_running_tally)
     view.electorate = [
         RollCallEntry(
             e.code,
@@ -841,7 +856,9 @@ def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id:
         mine = None
         if not row.secret:
             mine = session.execute(
-                select(Ballot).where(Ballot.round_id == row.id, Ballot.delegation_id == membership.delegation_id)
+                select(Ballot).where(
+                    col(Ballot.round_id) == row.id, col(Ballot.delegation_id) == membership.delegation_id
+                )
             ).scalar_one_or_none()
         if mine is not None:
             view.my_choice, view.my_explanation, view.my_receipt = mine.choice, mine.explanation, mine.receipt
@@ -857,7 +874,7 @@ def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id:
     else:
         view.why_not = _("Ballots are cast by heads of delegation.")
     # A secret round shows no running tally: ballots arriving one by one would name their voters.
-    if row.status == RoundStatus.open and membership.runs_rounds and not row.secret:
+    if row.status == RoundStatus.open and membership.sees_the_running_tally and not row.secret:
         view.live = running_tally(session, row)
     return view
 
@@ -878,12 +895,12 @@ class RoundSummary:
 def list_rounds(session: Session, group_slug: str) -> list[RoundSummary]:
     """Every round of the group, newest first."""
     rows = session.execute(
-        select(Round, Document.title, Clause.number)
-        .join(WorkingGroup, WorkingGroup.id == Round.group_id)
-        .join(Document, Document.id == Round.document_id)
-        .outerjoin(Clause, Clause.id == Round.clause_id)
-        .where(WorkingGroup.slug == group_slug)
-        .order_by(Round.id.desc())  # type: ignore[union-attr]
+        select(Round, col(Document.title), col(Clause.number))
+        .join(WorkingGroup, col(WorkingGroup.id) == col(Round.group_id))
+        .join(Document, col(Document.id) == col(Round.document_id))
+        .outerjoin(Clause, col(Clause.id) == col(Round.clause_id))
+        .where(col(WorkingGroup.slug) == group_slug)
+        .order_by(col(Round.id).desc())
     ).all()
     summaries = []
     for row, title, number in rows:
@@ -913,11 +930,11 @@ def round_changes(session: Session, round_id: int) -> tuple[int, str] | None:
     """The newest audit event of a round and its status (what live pages watch): every ballot and
     every change of status is an event. One index lookup."""
     newest = (
-        select(func.max(AuditEvent.seq))
-        .where(AuditEvent.object_type == "round", AuditEvent.object_id == str(round_id))
+        select(func.max(col(AuditEvent.seq)))
+        .where(col(AuditEvent.object_type) == "round", col(AuditEvent.object_id) == str(round_id))
         .scalar_subquery()
     )
-    found = session.execute(select(newest, Round.status).where(Round.id == round_id)).first()
+    found = session.execute(select(newest, col(Round.status)).where(col(Round.id) == round_id)).first()
     return None if found is None else (found[0] or 0, found[1])
 
 
@@ -928,4 +945,4 @@ def receipts(session: Session, group_slug: str, round_id: int) -> list[str]:
         return []
     if row.secret:
         return sorted(json.loads(_secret_tally(session, round_id).receipts))
-    return sorted(session.execute(select(Ballot.receipt).where(Ballot.round_id == round_id)).scalars())
+    return sorted(session.execute(select(col(Ballot.receipt)).where(col(Ballot.round_id) == round_id)).scalars())

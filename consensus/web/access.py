@@ -21,8 +21,8 @@ from consensus.models import Role
 
 @dataclass(frozen=True, slots=True)
 class Access:
-    """An access policy: ``public``, ``user`` (signed in), or ``member`` of the path's group,
-    optionally limited to some roles."""
+    """An access policy: ``public``, ``signed_in``, or ``member`` of the path's group, optionally
+    limited to some roles."""
 
     kind: str
     roles: frozenset[str] = frozenset()
@@ -34,7 +34,7 @@ class Access:
 
 
 PUBLIC = Access("public")
-SIGNED_IN = Access("user")
+SIGNED_IN = Access("signed_in")
 MEMBER = Access("member")
 
 
@@ -48,7 +48,8 @@ ACCESS_KEY = "access"
 
 def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
     """The user resolved by the authentication middleware, if any."""
-    return connection.scope.get("user")  # type: ignore[return-value]
+    user = connection.scope.get("user")
+    return user if isinstance(user, CurrentUser) else None
 
 
 async def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
@@ -62,7 +63,7 @@ async def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: 
     user = current_user(connection)
     if user is None:
         raise NotAuthorizedException(_("Log in to see this page."))
-    if access.kind == "user":
+    if access.kind == "signed_in":
         return
     membership = group_membership(connection, user)
     if access.roles and membership.role not in access.roles:

@@ -9,6 +9,7 @@ from typing import Any
 import anyio.to_thread
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware, DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_token
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -167,7 +168,7 @@ class AuthenticationMiddleware(ASGIMiddleware):
     def _clear_cookie(self, scope: Scope, send: Send) -> Send:
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)  # type: ignore[arg-type]
+                headers = MutableScopeHeaders.from_message(message)
                 name = session_cookie_name(scope, self.security)
                 if not any(value.startswith(f"{name}=") for value in headers.getall("set-cookie", [])):
                     headers.add("set-cookie", expired_session_cookie(scope, self.security).to_header(header=""))
@@ -194,7 +195,7 @@ class ConsensusCSRFMiddleware:
         self.always_secure = config.cookie_secure
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope.get("auth") == "bearer":
+        if scope["type"] == ScopeType.HTTP and scope.get("auth") == "bearer":
             await self.app(scope, receive, send)
             return
         checker = self.prefixed if is_https(scope) or self.always_secure else self.plain
@@ -218,7 +219,7 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
     response, including errors raised before routing."""
     if message["type"] != "http.response.start":
         return
-    headers = MutableScopeHeaders.from_message(message)  # type: ignore[arg-type]
+    headers = MutableScopeHeaders.from_message(message)
     # A handler may set a stricter or narrower policy (the self-contained HTML download does).
     if "content-security-policy" not in headers:
         headers["content-security-policy"] = CONTENT_SECURITY_POLICY

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import delete, get, post, put
+from litestar import get, post, put
+from litestar.handlers import HTTPRouteHandler
 from litestar.routes import base as route_base
 
 from consensus.web.access import ACCESS_KEY, Access
@@ -35,8 +36,8 @@ def _in_schema(path: str, kwargs: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
-def page(path: str, *, name: str, access: Access, **kwargs: Any) -> Any:
-    """A GET handler (HTML or JSON); sync handlers run in a worker thread."""
+def page(path: str, *, name: str, access: Access, **kwargs: Any) -> HTTPRouteHandler:
+    """A GET handler of a page (HTML, or a file to download); sync handlers run in a worker thread."""
     return get(
         path,
         name=name,
@@ -46,7 +47,18 @@ def page(path: str, *, name: str, access: Access, **kwargs: Any) -> Any:
     )
 
 
-def action(path: str, *, name: str, access: Access, **kwargs: Any) -> Any:
+def read(path: str, *, name: str, access: Access, **kwargs: Any) -> HTTPRouteHandler:
+    """A GET handler of the JSON API; sync handlers run in a worker thread."""
+    return get(
+        path,
+        name=name,
+        opt=_opt(access, kwargs.pop("opt", None)),
+        sync_to_thread=True,
+        **_in_schema(path, kwargs),
+    )
+
+
+def action(path: str, *, name: str, access: Access, **kwargs: Any) -> HTTPRouteHandler:
     """A POST handler; CSRF-checked by the middleware unless it came with a bearer token."""
     return post(
         path,
@@ -57,23 +69,12 @@ def action(path: str, *, name: str, access: Access, **kwargs: Any) -> Any:
     )
 
 
-def removal(path: str, *, name: str, access: Access, **kwargs: Any) -> Any:
-    """A DELETE handler."""
-    return delete(
-        path,
-        name=name,
-        opt=_opt(access, kwargs.pop("opt", None)),
-        sync_to_thread=True,
-        **_in_schema(path, kwargs),
-    )
-
-
-def stream(path: str, *, name: str, access: Access, **kwargs: Any) -> Any:
+def stream(path: str, *, name: str, access: Access, **kwargs: Any) -> HTTPRouteHandler:
     """An async GET handler (server-sent events): it waits on the event loop, not in a thread."""
     return get(path, name=name, opt=_opt(access, kwargs.pop("opt", None)), **_in_schema(path, kwargs))
 
 
-def replace(path: str, *, name: str, access: Access, **kwargs: Any) -> Any:
+def replace(path: str, *, name: str, access: Access, **kwargs: Any) -> HTTPRouteHandler:
     """A PUT handler (the JSON API's idempotent updates)."""
     return put(
         path, name=name, opt=_opt(access, kwargs.pop("opt", None)), sync_to_thread=True, **_in_schema(path, kwargs)
