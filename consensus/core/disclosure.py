@@ -230,25 +230,26 @@ class _Checker:
     # the split of ISO: per voting status, the counts are shown
 
     def _split_safe(self) -> bool:
-        groups = {voter.status for voter in self.participants}
         actual = {
             group: _triple(self.result.counts.get(group_of(self.rule, group), {}))
             for group in ("participating", "observing")
         }
-        around = [actual, *_split_neighbours(actual)]
-        for split in around:
-            if any(min(triple) < 0 for triple in split.values()):
-                continue
-            sizes = {g: sum(1 for v in self.participants if v.status == g) for g in ("participating", "observing")}
-            if any(sum(split[g]) != sizes[g] for g in split):
-                continue
-            by_group = {g: _shares(split[g]) for g in split}
-            if self._outcome(by_group) != self.outcome:
-                continue
-            admissible = {g: {c for c, k in zip(VOTE_CHOICES, split[g], strict=True) if k} for g in groups}
-            if not reveals_nothing(admissible):
+        for split in (actual, *_split_neighbours(actual)):
+            admissible = self._split_admissible(split)
+            if admissible is not None and not reveals_nothing(admissible):
                 return False
         return True
+
+    def _split_admissible(self, split: Mapping[str, Triple]) -> dict[object, set[str]] | None:
+        """The choices each voting status could have made, given its counts (None when no ballots
+        give this split and the outcome seen): alike delegations are interchangeable."""
+        sizes = {g: sum(1 for v in self.participants if v.status == g) for g in split}
+        if any(min(triple) < 0 or sum(triple) != sizes[g] for g, triple in split.items()):
+            return None
+        if self._outcome({g: _shares(triple) for g, triple in split.items()}) != self.outcome:
+            return None
+        groups = {voter.status for voter in self.participants}
+        return {g: {c for c, k in zip(VOTE_CHOICES, split[g], strict=True) if k} for g in groups}
 
     # weights: the count and the weight of each choice are shown
 
@@ -281,48 +282,64 @@ class _Checker:
 _TOO_MUCH: dict[object, set[str]] = {"too much": set()}
 
 
+State = tuple[int, int, int, int]
+"""Ballots so far in a subset-sum: yes count, no count, yes weight, no weight."""
+
+
 def _weight_classes(
-    kinds: list[tuple[int, int]], counts: Triple, target: tuple[int, int, int, int], checker: _Checker
+    kinds: list[tuple[int, int]], counts: Triple, target: State, checker: _Checker
 ) -> dict[object, set[str]] | None:
     """A subset-sum over exact weights: the choices each weight could have made, given the count and
     the weight of yes and no (the rest abstained). ``kinds`` are (scaled weight, how many took part
     with it). None when no ballots match; ``_TOO_MUCH`` when the check ran out of work.
 
-    Delegations are added one at a time (alike ones in a row); a state is (yes, no, yes weight, no
-    weight) so far, kept only while it can still reach the totals."""
-    y_total, n_total, wy_total, wn_total = target
+    Delegations are added one at a time (alike ones in a row); a state is kept only while it can
+    still reach the totals, then the paths that do are walked back from them."""
     items = [weight for weight, many in kinds for _ in range(many)]
-    a_total, wa_total = counts[2], sum(items) - wy_total - wn_total
-    if min(wy_total, wn_total, wa_total) < 0:
+    if min(target[2], target[3], sum(items) - target[2] - target[3]) < 0:
         return None
-    State = tuple[int, int, int, int]
-    forward: list[set[State]] = [{(0, 0, 0, 0)}]
-    done_count = done_weight = 0
-    for weight in items:
-        done_count += 1
-        done_weight += weight
-        layer: set[State] = set()
-        for y, n, wy, wn in forward[-1]:
-            for state in ((y + 1, n, wy + weight, wn), (y, n + 1, wy, wn + weight), (y, n, wy, wn)):
-                if state[0] > y_total or state[1] > n_total or state[2] > wy_total or state[3] > wn_total:
-                    continue
-                if done_count - state[0] - state[1] > a_total or done_weight - state[2] - state[3] > wa_total:
-                    continue
-                layer.add(state)
-        checker.work += len(forward[-1])
-        if checker.work > WORK_LIMIT:
-            return _TOO_MUCH
-        forward.append(layer)
-    goal = (y_total, n_total, wy_total, wn_total)
-    if goal not in forward[-1]:
+    forward = _forward_states(items, counts, target, checker)
+    if forward is None:
+        return _TOO_MUCH
+    if target not in forward[-1]:
         return None
-    # Backward from the totals: the states on some path to them, and the choice each first delegation
-    # of a kind made on such a path (alike delegations could swap, so they share their choices).
-    first_of = {}
+    first_of: dict[int, int] = {}
     position = 0
     for weight, many in kinds:
         first_of[position] = weight
         position += many
+    return _choices_on_paths(items, forward, target, first_of, checker)
+
+
+def _forward_states(items: list[int], counts: Triple, target: State, checker: _Checker) -> list[set[State]] | None:
+    """The states reachable after each delegation, within the totals (None: out of work)."""
+    y_total, n_total, wy_total, wn_total = target
+    a_total, wa_total = counts[2], sum(items) - wy_total - wn_total
+    forward: list[set[State]] = [{(0, 0, 0, 0)}]
+    done_weight = 0
+    for done_count, weight in enumerate(items, start=1):
+        done_weight += weight
+        layer: set[State] = set()
+        for y, n, wy, wn in forward[-1]:
+            for state in ((y + 1, n, wy + weight, wn), (y, n + 1, wy, wn + weight), (y, n, wy, wn)):
+                within = state[0] <= y_total and state[1] <= n_total and state[2] <= wy_total and state[3] <= wn_total
+                rest_fits = (
+                    done_count - state[0] - state[1] <= a_total and done_weight - state[2] - state[3] <= wa_total
+                )
+                if within and rest_fits:
+                    layer.add(state)
+        checker.work += len(forward[-1])
+        if checker.work > WORK_LIMIT:
+            return None
+        forward.append(layer)
+    return forward
+
+
+def _choices_on_paths(
+    items: list[int], forward: list[set[State]], goal: State, first_of: Mapping[int, int], checker: _Checker
+) -> dict[object, set[str]]:
+    """Backward from the totals: the choice each first delegation of a kind made on some path to
+    them (alike delegations could swap, so they share their choices)."""
     reachable: set[State] = {goal}
     admissible: dict[object, set[str]] = {}
     for index in range(len(items) - 1, -1, -1):

@@ -334,31 +334,15 @@ def tally_counts(
     """The result from counters alone (a secret round keeps nothing else): the electorate, the codes
     of the delegations that took part, and the counts per group and choice. ``ballots`` (recorded
     rounds only) name the objecting and reserving delegations of a consensus round."""
-    shares = {choice: Share() for choice in rule.choices}
-    for group in counts.values():
-        for choice, share in group.items():
-            if choice not in shares:
-                raise ValueError(f"{choice!r} is not a choice under {rule.kind}")
-            shares[choice] = shares[choice] + share
-    eligible = Share(len(electorate), sum((Fraction(v.weight) for v in electorate), Fraction(0)))
+    shares = _shares_of(rule, counts)
+    eligible = _eligible(electorate)
     took_part = len(participated)
     if sum(share.count for share in shares.values()) != took_part:
         raise ValueError("the counters do not add up to the delegations that took part")
     silent = tuple(sorted(v.code for v in electorate if v.code not in participated))
-    quorum_met = Fraction(took_part) >= quorum * eligible.count
-    attendance_values = {"participated": took_part, "eligible": eligible.count, "quorum": fraction_text(quorum)}
-    phrases: tuple[Phrase, ...]
-    if not quorum_met:
-        phrases = (
-            Phrase(NOT_PASSED),
-            Phrase(
-                N_(
-                    "the quorum was not met: {participated} of {eligible} eligible delegations took part, "
-                    "fewer than {quorum} of them ({need})"
-                ),
-                {**attendance_values, "need": quorum * eligible.count},
-            ),
-        )
+    taken = {"participated": took_part, "eligible": eligible.count, "quorum": fraction_text(quorum)}
+    if Fraction(took_part) < quorum * eligible.count:
+        phrases = _quorum_missed(taken, quorum * eligible.count)
         return Result(
             False,
             False,
@@ -372,17 +356,11 @@ def tally_counts(
             counts=_frozen(counts),
         )
     decision = _decide(rule, shares, eligible, counts, ballots or {})
-    attendance = (
-        N_("{participated} of {eligible} eligible delegations took part (quorum {quorum})")
-        if quorum
-        else N_("{participated} of {eligible} eligible delegations took part")
-    )
     phrases = (
         Phrase(PASSED if decision.passed else NOT_PASSED),
         *(detail.phrase for detail in decision.details),
-        Phrase(attendance, attendance_values),
+        _attendance(taken, quorum),
     )
-    marked = ballots or {}
     return Result(
         decision.passed,
         True,
@@ -393,12 +371,50 @@ def tally_counts(
         ENGLISH.reason(phrases),
         decision.need_count,
         decision.need_weight,
-        tuple(sorted(code for code, choice in marked.items() if choice == "objection")),
-        tuple(sorted(code for code, choice in marked.items() if choice == "reservation")),
+        _who_chose(ballots, "objection"),
+        _who_chose(ballots, "reservation"),
         phrases,
         (NO_FIGURES, *(detail.figures for detail in decision.details), NO_FIGURES),
         _frozen(counts),
     )
+
+
+def _shares_of(rule: Rule, counts: Counts) -> dict[str, Share]:
+    """The counters of every group added up per choice (choices the rule does not know are errors)."""
+    shares = {choice: Share() for choice in rule.choices}
+    for group in counts.values():
+        for choice, share in group.items():
+            if choice not in shares:
+                raise ValueError(f"{choice!r} is not a choice under {rule.kind}")
+            shares[choice] = shares[choice] + share
+    return shares
+
+
+def _eligible(electorate: Sequence[Voter]) -> Share:
+    return Share(len(electorate), sum((Fraction(v.weight) for v in electorate), Fraction(0)))
+
+
+def _quorum_missed(taken: Mapping[str, object], need: Fraction) -> tuple[Phrase, ...]:
+    return (
+        Phrase(NOT_PASSED),
+        Phrase(
+            N_(
+                "the quorum was not met: {participated} of {eligible} eligible delegations took part, "
+                "fewer than {quorum} of them ({need})"
+            ),
+            {**taken, "need": need},
+        ),
+    )
+
+
+def _attendance(taken: Mapping[str, object], quorum: Fraction) -> Phrase:
+    if quorum:
+        return Phrase(N_("{participated} of {eligible} eligible delegations took part (quorum {quorum})"), taken)
+    return Phrase(N_("{participated} of {eligible} eligible delegations took part"), taken)
+
+
+def _who_chose(ballots: Mapping[str, str] | None, choice: str) -> tuple[str, ...]:
+    return tuple(sorted(code for code, chosen in (ballots or {}).items() if chosen == choice))
 
 
 def outcome_of_counts(
@@ -408,11 +424,7 @@ def outcome_of_counts(
     disclosure check asks it of many possible counts)."""
     if Fraction(took_part) < quorum * eligible.count:
         return False, False
-    shares = {choice: Share() for choice in rule.choices}
-    for group in counts.values():
-        for choice, share in group.items():
-            shares[choice] = shares[choice] + share
-    return _decide(rule, shares, eligible, counts, {}).passed, True
+    return _decide(rule, _shares_of(rule, counts), eligible, counts, {}).passed, True
 
 
 def _frozen(counts: Counts) -> dict[str, dict[str, Share]]:
