@@ -119,12 +119,16 @@ def _round_status(row: Round, events: dict[str, Seen]) -> Iterator[str]:
     expected = {"open": "round.open", "closed": "round.close", "cancelled": "round.cancel"}.get(row.status)
     if expected and expected not in events:
         yield f"{name} is {row.status} but the log has no {expected} event for it"
-    if row.status in ("draft", "open") and ("round.close" in events or "round.cancel" in events):
-        ended = events.get("round.close") or events["round.cancel"]
+    ended = events.get("round.close") or events.get("round.cancel")
+    if row.status in ("draft", "open") and ended is not None:
         yield f"{name} is {row.status} but event seq {ended.seq} ({ended.action}) ended it"
     close = events.get("round.close")
-    if row.status != "closed" or close is None:
-        return
+    if row.status == "closed" and close is not None:
+        yield from _round_result(name, row, close)
+
+
+def _round_result(name: str, row: Round, close: Seen) -> Iterator[str]:
+    """A closed round's stored outcome, result and checkpoint against its close event."""
     if close.details.get("passed") != row.passed or close.details.get("quorum_met") != row.quorum_met:
         yield f"{name}'s stored outcome differs from its close event (seq {close.seq})"
     stored_digest = close.details.get("result_sha256")
@@ -224,22 +228,26 @@ def _versions(session: Session, log: Log) -> Iterator[str]:
         if "version.publish" in events and version_id not in publications:
             yield f"the publication of version {version_id} (event seq {events['version.publish'].seq}) was deleted"
     for version_id, adoption in adoptions.items():
-        event = log.versions.get(version_id, {}).get("version.adopt")
-        if event is None:
-            yield f"the adoption of version {version_id} has no event in the log"
-            continue
-        details = event.details
-        said = (
-            details.get("round"),
-            details.get("override") or "",
-            len(details.get("open_clauses") or []),  # type: ignore[arg-type]
-            len(details.get("undecided") or []),  # type: ignore[arg-type]
-        )
-        if said != (adoption.round_id, adoption.override_reason, adoption.open_clauses, adoption.undecided_amendments):
-            yield f"the adoption of version {version_id} differs from its event (seq {event.seq}): it was edited"
+        yield from _adoption(version_id, adoption, log.versions.get(version_id, {}).get("version.adopt"))
     for version_id, publication in publications.items():
         event = log.versions.get(version_id, {}).get("version.publish")
         if event is None:
             yield f"the publication of version {version_id} has no event in the log"
         elif publication.audit_head is not None and publication.audit_head != event.hash:
             yield f"the publication of version {version_id} shows a checkpoint that is not its event (seq {event.seq})"
+
+
+def _adoption(version_id: str, adoption: Adoption, event: Seen | None) -> Iterator[str]:
+    if event is None:
+        yield f"the adoption of version {version_id} has no event in the log"
+        return
+    details = event.details
+    open_clauses, undecided = details.get("open_clauses"), details.get("undecided")
+    said = (
+        details.get("round"),
+        details.get("override") or "",
+        len(open_clauses) if isinstance(open_clauses, list) else 0,
+        len(undecided) if isinstance(undecided, list) else 0,
+    )
+    if said != (adoption.round_id, adoption.override_reason, adoption.open_clauses, adoption.undecided_amendments):
+        yield f"the adoption of version {version_id} differs from its event (seq {event.seq}): it was edited"

@@ -113,60 +113,83 @@ def verify_chain(
     signature, and a chain that has events must have a signed one: recomputing the hashes after an
     edit needs the key, which is not in the database.
     """
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
-    count = signed = unsigned = 0
-    wanted = {checkpoint.seq: checkpoint for checkpoint in checkpoints}
-    found: dict[int, str] = {}
-
-    def broken(event: StoredEvent | None, seq: int, reason: str) -> ChainReport:
-        return ChainReport(False, count, expected_prev, event.id if event else None, seq, reason, signed, unsigned)
-
+    walk = _Walk(signature_valid, {checkpoint.seq: checkpoint for checkpoint in checkpoints})
     for event in events:
-        count += 1
-        seq = event.fields.seq
-        where = f"event #{event.id} (seq {seq}, {event.fields.action})"
-        if seq != expected_seq:
-            what = "removed or reordered" if seq > expected_seq else "reordered or duplicated"
-            return broken(event, seq, f"{where} stands where sequence {expected_seq} was expected: events were {what}")
-        if event.prev_hash != expected_prev:
-            return broken(event, seq, f"{where} does not follow the event before it: an event was removed or reordered")
-        if event_hash(event.fields, event.prev_hash) != event.hash:
-            return broken(event, seq, f"{where} was edited: its content no longer matches its hash")
-        if signature_valid is not None:
-            if event.signature is None:
-                if signed:
-                    return broken(event, seq, f"{where} is not signed, though events before it are: it was forged")
-                unsigned += 1
-            elif not signature_valid(event.hash, event.signature):
-                return broken(
-                    event, seq, f"{where} does not carry the audit key's signature: it was rewritten without the key"
-                )
-            else:
-                signed += 1
-        if seq in wanted:
-            found[seq] = event.hash
-        expected_prev = event.hash
-        expected_seq += 1
-    if count != head_seq or expected_prev != head_hash:
-        return broken(
+        problem = walk.step(event)
+        if problem:
+            return walk.report(event, event.fields.seq, problem)
+    if walk.count != head_seq or walk.previous != head_hash:
+        return walk.report(
             None,
-            count + 1,
-            f"the chain ends at sequence {count} but its head records sequence {head_seq}: "
+            walk.count + 1,
+            f"the chain ends at sequence {walk.count} but its head records sequence {head_seq}: "
             "events were removed from the end",
         )
-    if signature_valid is not None and count and not signed:
-        return broken(None, count, "no event is signed by the audit key: the chain was rewritten or replaced")
-    for seq, checkpoint in sorted(wanted.items()):
-        if seq not in found:
-            return broken(
-                None, seq, f"checkpoint seq {seq} ({checkpoint.hash[:16]}…) is beyond the end of the chain: it was cut"
-            )
-        if found[seq] != checkpoint.hash:
-            return broken(
-                None, seq, f"checkpoint seq {seq} ({checkpoint.hash[:16]}…) no longer holds: the chain was rewritten"
-            )
-    return ChainReport(True, count, expected_prev, signed=signed, unsigned_before_signing=unsigned)
+    if signature_valid is not None and walk.count and not walk.signed:
+        return walk.report(None, walk.count, "no event is signed by the audit key: the chain was rewritten or replaced")
+    for seq, checkpoint in sorted(walk.wanted.items()):
+        problem = _checkpoint_problem(checkpoint, walk.found.get(seq))
+        if problem:
+            return walk.report(None, seq, problem)
+    return ChainReport(True, walk.count, walk.previous, signed=walk.signed, unsigned_before_signing=walk.unsigned)
+
+
+class _Walk:
+    """Where a walk along the chain stands: the event expected next and what was seen so far."""
+
+    def __init__(self, signature_valid: SignatureCheck | None, wanted: dict[int, Checkpoint]) -> None:
+        self.signature_valid = signature_valid
+        self.wanted = wanted
+        self.found: dict[int, str] = {}
+        self.previous = GENESIS_HASH
+        self.count = self.signed = self.unsigned = 0
+
+    def step(self, event: StoredEvent) -> str:
+        """Check the next event; what is wrong with it ('' if nothing)."""
+        self.count += 1
+        seq, expected = event.fields.seq, self.count
+        where = f"event #{event.id} (seq {seq}, {event.fields.action})"
+        if seq != expected:
+            what = "removed or reordered" if seq > expected else "reordered or duplicated"
+            return f"{where} stands where sequence {expected} was expected: events were {what}"
+        if event.prev_hash != self.previous:
+            return f"{where} does not follow the event before it: an event was removed or reordered"
+        if event_hash(event.fields, event.prev_hash) != event.hash:
+            return f"{where} was edited: its content no longer matches its hash"
+        problem = self._signature_problem(event, where)
+        if problem:
+            return problem
+        if seq in self.wanted:
+            self.found[seq] = event.hash
+        self.previous = event.hash
+        return ""
+
+    def _signature_problem(self, event: StoredEvent, where: str) -> str:
+        if self.signature_valid is None:
+            return ""
+        if event.signature is None:
+            if self.signed:
+                return f"{where} is not signed, though events before it are: it was forged"
+            self.unsigned += 1
+            return ""
+        if not self.signature_valid(event.hash, event.signature):
+            return f"{where} does not carry the audit key's signature: it was rewritten without the key"
+        self.signed += 1
+        return ""
+
+    def report(self, event: StoredEvent | None, seq: int, reason: str) -> ChainReport:
+        return ChainReport(
+            False, self.count, self.previous, event.id if event else None, seq, reason, self.signed, self.unsigned
+        )
+
+
+def _checkpoint_problem(checkpoint: Checkpoint, found: str | None) -> str:
+    name = f"checkpoint seq {checkpoint.seq} ({checkpoint.hash[:16]}…)"
+    if found is None:
+        return f"{name} is beyond the end of the chain: it was cut"
+    if found != checkpoint.hash:
+        return f"{name} no longer holds: the chain was rewritten"
+    return ""
 
 
 def content_digest(*parts: object) -> str:
