@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from consensus.core.audit import content_digest
+from consensus.core.tally import dump_counts, load_counts
 from consensus.models import (
     Adoption,
     AuditEvent,
@@ -163,8 +164,6 @@ def _recorded_ballots(session: Session, row: Round, log: Log, codes: dict[int | 
 
 
 def _secret_counters(session: Session, row: Round, events: dict[str, Seen], log: Log) -> Iterator[str]:
-    from consensus.voting.services import dump_counts, load_counts
-
     round_id = str(row.id)
     took_part = len(
         session.execute(select(col(Participation.id)).where(col(Participation.round_id) == row.id)).scalars().all()

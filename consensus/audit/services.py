@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from consensus.audit.keys import key_of
+from consensus.audit.consistency import state_problems
+from consensus.audit.keys import key_of, signature_check
 from consensus.core.audit import (
     GENESIS_HASH,
     ChainReport,
@@ -22,7 +23,7 @@ from consensus.core.audit import (
     event_hash,
     verify_chain,
 )
-from consensus.db import utcnow
+from consensus.db import utcnow, write_transaction
 from consensus.models import AuditEvent, AuditHead
 
 
@@ -117,8 +118,6 @@ def verify(
     """Walk the whole chain and report the first event edited, removed, reordered or unsigned, and
     any checkpoint it no longer holds; then check that the state agrees with the last events about
     it (``audit.consistency``)."""
-    from consensus.audit.consistency import state_problems
-
     head = session.get(AuditHead, 1)
     head_seq, head_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
     report = verify_chain(_stored_events(session), head_seq, head_hash, signature_valid, checkpoints)
@@ -135,9 +134,6 @@ def start_signing(session: Session) -> bool:
     was written before there was a key, or under another key, say after a restore into a new data
     folder), an event naming the key is appended and signed: it seals everything before it, and
     `audit verify` then needs the earlier key too. True if one was appended."""
-    from consensus.audit.keys import signature_check
-    from consensus.db import write_transaction
-
     key = key_of(session.get_bind())
     if key is None:
         return False

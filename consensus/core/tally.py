@@ -7,6 +7,7 @@ quorum)`` is all there is; the same inputs always give the same result.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -415,6 +416,31 @@ def _attendance(taken: Mapping[str, object], quorum: Fraction) -> Phrase:
 
 def _who_chose(ballots: Mapping[str, str] | None, choice: str) -> tuple[str, ...]:
     return tuple(sorted(code for code, chosen in (ballots or {}).items() if chosen == choice))
+
+
+def load_counts(text: str) -> dict[str, dict[str, Share]]:
+    """A secret round's stored counters as shares (exact weights)."""
+    return {
+        group: {choice: Share(int(share["count"]), Fraction(str(share["weight"]))) for choice, share in choices.items()}
+        for group, choices in json.loads(text or "{}").items()
+    }
+
+
+def dump_counts(counts: Counts) -> str:
+    """Counters as stored: canonical JSON, exact weights as decimal text, empty shares left out."""
+    return json.dumps(
+        {
+            group: {
+                choice: {"count": share.count, "weight": number_text(share.weight)}
+                for choice, share in sorted(choices.items())
+                if share.count
+            }
+            for group, choices in sorted(counts.items())
+            if any(share.count for share in choices.values())
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    )
 
 
 def outcome_of_counts(

@@ -21,7 +21,7 @@ from consensus.audit import services as audit
 from consensus.audit.services import Actor
 from consensus.core.audit import content_digest
 from consensus.core.disclosure import disclose, secrecy_warning
-from consensus.core.numbers import fraction_text, number_text
+from consensus.core.numbers import fraction_text
 from consensus.core.sealing import SealedChoice, seal, unseal
 from consensus.core.tally import (
     Phrase,
@@ -32,8 +32,10 @@ from consensus.core.tally import (
     Voter,
     builtin_rule,
     custom_rule,
+    dump_counts,
     electorate_of,
     group_of,
+    load_counts,
     parse_fraction,
     result_to_dict,
     tally,
@@ -307,31 +309,6 @@ def _electorate(session: Session, round_id: int) -> list[RoundElector]:
         session.execute(
             select(RoundElector).where(col(RoundElector.round_id) == round_id).order_by(col(RoundElector.name))
         ).scalars()
-    )
-
-
-def load_counts(text: str) -> dict[str, dict[str, Share]]:
-    """A secret round's stored counters as shares (exact weights)."""
-    return {
-        group: {choice: Share(int(share["count"]), Fraction(str(share["weight"]))) for choice, share in choices.items()}
-        for group, choices in json.loads(text or "{}").items()
-    }
-
-
-def dump_counts(counts: dict[str, dict[str, Share]]) -> str:
-    """Counters as stored: canonical JSON, exact weights as decimal text, empty shares left out."""
-    return json.dumps(
-        {
-            group: {
-                choice: {"count": share.count, "weight": number_text(share.weight)}
-                for choice, share in sorted(choices.items())
-                if share.count
-            }
-            for group, choices in sorted(counts.items())
-            if any(share.count for share in choices.values())
-        },
-        sort_keys=True,
-        separators=(",", ":"),
     )
 
 
