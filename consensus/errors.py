@@ -48,10 +48,16 @@ class Invalid(DomainError):
         super().__init__(summary)
 
 
+def refusal_text(refusal: Refusal) -> str:
+    """The words of a refusal of one of the rules in ``core``, in the reader's language (for a form
+    field or the reason a page gives)."""
+    return Words(_, ngettext).phrase(refusal.phrase)
+
+
 def refusal_error(refusal: Refusal) -> DomainError:
     """The error a service raises for the refusal of one of the rules in ``core``, in the reader's
     language (an ``unsettled`` refusal is a conflict unless the caller says more)."""
-    message = Words(_, ngettext).phrase(refusal.phrase)
+    message = refusal_text(refusal)
     if refusal.kind == "forbidden":
         return Forbidden(message)
     if refusal.kind == "invalid":
