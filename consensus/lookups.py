@@ -252,6 +252,20 @@ def member_in_group(session: Session, group_slug: str, user_id: int) -> tuple[Wo
     return row[0], row[1], row[2]
 
 
+def head_of_delegation(session: Session, delegation_id: int, *, besides: int | None = None) -> str | None:
+    """The name of the member who holds the delegation's voting right, leaving out the member
+    ``besides`` (the one whose seat changes), or None."""
+    query = (
+        select(col(User.name))
+        .join(Membership, col(Membership.user_id) == col(User.id))
+        .where(col(Membership.delegation_id) == delegation_id, col(Membership.is_head))
+    )
+    if besides is not None:
+        query = query.where(col(Membership.user_id) != besides)
+    name: str | None = session.execute(query).scalar_one_or_none()
+    return name
+
+
 def open_clauses(session: Session, version_id: int) -> list[str]:
     """The numbers of a version's clauses still open (bracketed), in order."""
     return list(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import CursorResult, Result, delete, func, select, text, update
 from sqlmodel import Session, col
 
 from consensus.accounts.identity import CurrentUser, GroupMembership
@@ -16,10 +16,11 @@ from consensus.accounts.passwords import hash_password, needs_rehash, password_p
 from consensus.audit import services as audit
 from consensus.audit.services import Actor
 from consensus.core.groupfile import MAX_PASSWORD_LENGTH
-from consensus.core.membership import Seat, head_problem
+from consensus.core.membership import Seat, head_refusal
 from consensus.db import utcnow, write_transaction
-from consensus.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from consensus.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, refusal_text
 from consensus.i18n import LANGUAGES, _, valid_time_zone
+from consensus.lookups import head_of_delegation
 from consensus.models import (
     ApiToken,
     AuthSession,
@@ -371,7 +372,9 @@ def token_state(expires_at: datetime, revoked_at: datetime | None, now: datetime
 
 
 def _user_by_email(session: Session, email: str) -> User:
-    user = session.execute(select(User).where(col(User.email) == normalise_email(email))).scalar_one_or_none()
+    user: User | None = session.execute(
+        select(User).where(col(User.email) == normalise_email(email))
+    ).scalar_one_or_none()
     if user is None:
         raise NotFound(_("There is no user with the e-mail address {email}.").format(email=email))
     return user
@@ -389,8 +392,9 @@ def create_api_token(
     token = new_token()
     with write_transaction(session):
         user = _user_by_email(session, email)
+        assert user.id is not None
         api_token = ApiToken(
-            user_id=user.id,  # type: ignore[arg-type]
+            user_id=user.id,
             token_hash=digest(token),
             label=label,
             expires_at=utcnow() + timedelta(days=days),
@@ -431,7 +435,8 @@ def tokens_of_email(session: Session, email: str) -> list[TokenRow]:
     """The bearer tokens of the account with this e-mail address (for the command line)."""
     user = _user_by_email(session, email)
     session.rollback()
-    return tokens_of(session, user.id)  # type: ignore[arg-type]
+    assert user.id is not None
+    return tokens_of(session, user.id)
 
 
 def revoke_api_token(session: Session, token_id: int, actor: Actor, *, owner_id: int | None = None) -> bool:
@@ -469,18 +474,26 @@ class Disabled:
     tokens: int
 
 
+def _rows_changed(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed (its result is a cursor's)."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
+
 def disable_user(session: Session, email: str, actor: Actor) -> Disabled:
     """Disable an account: it can no longer log in, and every session and token of it ends now."""
     with write_transaction(session):
         user = _user_by_email(session, email)
         user.is_active = False
         session.add(user)
-        sessions = session.execute(delete(AuthSession).where(col(AuthSession.user_id) == user.id)).rowcount
-        tokens = session.execute(
-            update(ApiToken)
-            .where(col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None))
-            .values(revoked_at=utcnow())
-        ).rowcount
+        sessions = _rows_changed(session.execute(delete(AuthSession).where(col(AuthSession.user_id) == user.id)))
+        tokens = _rows_changed(
+            session.execute(
+                update(ApiToken)
+                .where(col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None))
+                .values(revoked_at=utcnow())
+            )
+        )
         audit.record(
             session,
             actor,
@@ -568,7 +581,7 @@ def issue_invitation(
 
 
 def _usable_invitation(session: Session, raw_token: str) -> Invitation:
-    invitation = session.execute(
+    invitation: Invitation | None = session.execute(
         select(Invitation).where(col(Invitation.token_hash) == digest(raw_token))
     ).scalar_one_or_none()
     if invitation is None:
@@ -617,17 +630,12 @@ def _join(session: Session, invitation: Invitation, user: User) -> None:
     # (An invitation made before invitations carried their seat already has its membership.)
     if existing is None:
         if delegation is not None:
-            current_head = session.execute(
-                select(col(User.name))
-                .join(Membership, col(Membership.user_id) == col(User.id))
-                .where(col(Membership.delegation_id) == delegation.id, col(Membership.is_head))
-            ).scalar_one_or_none()
-            refusal = head_problem(
-                Seat(invitation.role, delegation.code, invitation.is_head), delegation.name, current_head
-            )
+            assert delegation.id is not None
+            seat = Seat(invitation.role, delegation.code, invitation.is_head)
+            refusal = head_refusal(seat, delegation.name, head_of_delegation(session, delegation.id))
             if refusal is not None:
                 raise Conflict(
-                    refusal.text(_) + " " + _("Ask the secretariat to change the invitation or the current head.")
+                    refusal_text(refusal) + " " + _("Ask the secretariat to change the invitation or the current head.")
                 )
         session.add(
             Membership(
@@ -696,8 +704,6 @@ def join_by_invitation(session: Session, raw_token: str, user: CurrentUser) -> s
 
 def identity_of(session: Session, email: str) -> CurrentUser:
     """The CurrentUser for an e-mail address (for commands and scripts acting as someone)."""
-    user = session.execute(select(User).where(col(User.email) == normalise_email(email))).scalar_one_or_none()
-    if user is None:
-        raise NotFound(_("There is no user with the e-mail address {email}.").format(email=email))
+    user = _user_by_email(session, email)
     assert user.id is not None
     return _current_user(session, user.id, user.email, user.name, None, user.language, user.time_zone)

@@ -7,10 +7,21 @@ a list of problems, each naming the entry and the field at fault.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from consensus.core.membership import (
+    DELEGATE_WITHOUT_DELEGATION,
+    GROUP_ROLE_WITH_DELEGATION,
+    HEAD_NOT_A_DELEGATE,
+    ROLES,
+    Seat,
+    head_refusal,
+    seat_refusals,
+)
+from consensus.core.refusal import Refusal
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 DELEGATION_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,15}$")
@@ -19,7 +30,6 @@ EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 VOTING_STATUSES = ("participating", "observing", "non_voting")
-ROLES = ("chair", "secretariat", "delegate", "observer")
 DOCUMENT_STATUSES = ("draft", "open", "adopted", "withdrawn")
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
@@ -122,7 +132,8 @@ def parse_weight(value: Any) -> Decimal | None:
         return None
     if not weight.is_finite() or weight <= 0:
         return None
-    if weight.as_tuple().exponent < -10 or weight.adjusted() >= 20:  # type: ignore[operator]
+    exponent = weight.as_tuple().exponent  # an int for a finite number ('n', 'N', 'F' otherwise)
+    if not isinstance(exponent, int) or exponent < -10 or weight.adjusted() >= 20:
         return None
     return weight
 
@@ -196,51 +207,63 @@ def _entry(section: str, index: int, label: str) -> str:
     return f"{section}[{index}]" + (f" ({label})" if label else "")
 
 
-def check_group_file(raw: Any, source: str = "group file") -> GroupFile:
-    """Check a loaded YAML document and return the group it describes, or raise ``GroupFileInvalid``."""
-    c = _Checker()
-    top = c.mapping(raw, "", {"group", "delegations", "users", "documents"})
-    if top is None:
-        raise GroupFileInvalid(source, c.problems)
+def _entries(
+    c: _Checker, items: list[Any], section: str, label_field: str, allowed: set[str]
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Each entry of a list that is a mapping, with its name for problems: ``users[1] (a@b.org)``."""
+    for index, item in enumerate(items):
+        label = str(item.get(label_field, "")) if isinstance(item, Mapping) else ""
+        entry = _entry(section, index, label)
+        fields = c.mapping(item, entry, allowed)
+        if fields is not None:
+            yield entry, fields
 
-    group = GroupSpec(slug="", name="")
-    group_raw = top.get("group")
-    if group_raw is None:
+
+def _slug(c: _Checker, data: Mapping[str, Any], entry: str) -> str:
+    slug = c.text(data, entry, "slug", max_length=64)
+    if slug and not SLUG.match(slug):
+        c.fail(entry, "slug", "must be lowercase letters, digits and hyphens")
+    return slug
+
+
+def _group(c: _Checker, raw: Any) -> GroupSpec:
+    """The ``group`` section: the forum's address, name and defaults."""
+    if raw is None:
         c.fail("group", "", "is missing")
-    else:
-        g = c.mapping(group_raw, "group", {"slug", "name", "description", "observers_may_comment"})
-        if g is not None:
-            slug = c.text(g, "group", "slug", max_length=64)
-            if slug and not SLUG.match(slug):
-                c.fail("group", "slug", "must be lowercase letters, digits and hyphens")
-            group = GroupSpec(
-                slug=slug,
-                name=c.text(g, "group", "name"),
-                description=c.text(g, "group", "description", required=False, max_length=2000),
-                observers_may_comment=c.flag(g, "group", "observers_may_comment"),
-            )
+        return GroupSpec(slug="", name="")
+    g = c.mapping(raw, "group", {"slug", "name", "description", "observers_may_comment"})
+    if g is None:
+        return GroupSpec(slug="", name="")
+    return GroupSpec(
+        slug=_slug(c, g, "group"),
+        name=c.text(g, "group", "name"),
+        description=c.text(g, "group", "description", required=False, max_length=2000),
+        observers_may_comment=c.flag(g, "group", "observers_may_comment"),
+    )
 
+
+def _weight(c: _Checker, d: Mapping[str, Any], entry: str) -> Decimal:
+    if "weight" not in d:
+        return Decimal(1)
+    weight = parse_weight(d["weight"])
+    if weight is None:
+        c.fail(entry, "weight", f"must be a positive number, got {d['weight']!r}")
+        return Decimal(1)
+    return weight
+
+
+def _delegations(c: _Checker, items: list[Any]) -> list[DelegationSpec]:
+    """The ``delegations`` section: codes unique, weights exact and positive."""
     delegations: list[DelegationSpec] = []
     codes: set[str] = set()
-    for i, d_raw in enumerate(c.sequence(top, "delegations", required=True)):
-        label = str(d_raw.get("code", "")) if isinstance(d_raw, Mapping) else ""
-        entry = _entry("delegations", i, label)
-        d = c.mapping(d_raw, entry, {"code", "name", "weight", "voting_status"})
-        if d is None:
-            continue
+    for entry, d in _entries(c, items, "delegations", "code", {"code", "name", "weight", "voting_status"}):
         code = c.text(d, entry, "code", max_length=16)
         if code and not DELEGATION_CODE.match(code):
             c.fail(entry, "code", "must be 1-16 capital letters, digits, '-' or '_'")
         elif code in codes:
             c.fail(entry, "code", f"duplicate delegation code {code}")
         codes.add(code)
-        weight = Decimal(1)
-        if "weight" in d:
-            parsed = parse_weight(d["weight"])
-            if parsed is None:
-                c.fail(entry, "weight", f"must be a positive number, got {d['weight']!r}")
-            else:
-                weight = parsed
+        weight = _weight(c, d, entry)
         delegations.append(
             DelegationSpec(
                 code=code,
@@ -249,94 +272,134 @@ def check_group_file(raw: Any, source: str = "group file") -> GroupFile:
                 voting_status=c.choice(d, entry, "voting_status", VOTING_STATUSES, "participating"),
             )
         )
+    return delegations
 
-    users: list[UserSpec] = []
-    emails: set[str] = set()
-    heads: dict[str, str] = {}
-    for i, u_raw in enumerate(c.sequence(top, "users", required=False)):
-        label = str(u_raw.get("email", "")) if isinstance(u_raw, Mapping) else ""
-        entry = _entry("users", i, label)
-        u = c.mapping(u_raw, entry, {"email", "name", "password", "role", "delegation", "head"})
-        if u is None:
-            continue
-        email = c.text(u, entry, "email", max_length=254).lower()
+
+FILE_WORDS = {
+    DELEGATE_WITHOUT_DELEGATION: "is missing: a delegate belongs to a delegation",
+    GROUP_ROLE_WITH_DELEGATION: "a {role} acts for the group, not for a delegation",
+    HEAD_NOT_A_DELEGATE: "only a delegate can hold the delegation's voting right",
+}
+"""The seat rules' refusals in a group file's words (the checker's problems are English, for the
+command line)."""
+
+
+class _Users:
+    """The ``users`` section, entry by entry: addresses unique, seats that the seat rules accept,
+    one head per delegation."""
+
+    def __init__(self, c: _Checker, codes: set[str]) -> None:
+        self.c, self.codes = c, codes
+        self.emails: set[str] = set()
+        self.heads: dict[str, str] = {}
+        """The e-mail address of each delegation's head so far."""
+
+    def email(self, u: Mapping[str, Any], entry: str) -> str:
+        email = self.c.text(u, entry, "email", max_length=254).lower()
         if email and not EMAIL.match(email):
-            c.fail(entry, "email", "is not an e-mail address")
-        elif email in emails:
-            c.fail(entry, "email", f"duplicate user {email}")
-        emails.add(email)
-        role = c.choice(u, entry, "role", ROLES, "") if "role" in u else ""
+            self.c.fail(entry, "email", "is not an e-mail address")
+        elif email in self.emails:
+            self.c.fail(entry, "email", f"duplicate user {email}")
+        self.emails.add(email)
+        return email
+
+    def role(self, u: Mapping[str, Any], entry: str) -> str:
         if "role" not in u:
-            c.fail(entry, "role", "is missing")
-        password = None
-        if "password" in u:
-            password = c.text(u, entry, "password", max_length=MAX_PASSWORD_LENGTH)
-            if password and len(password) < MIN_PASSWORD_LENGTH:
-                c.fail(entry, "password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
-        delegation = c.text(u, entry, "delegation", required=False, max_length=16) or None
-        if delegation and delegation not in codes:
-            c.fail(entry, "delegation", f"unknown delegation {delegation}")
-        if role == "delegate" and not delegation:
-            c.fail(entry, "delegation", "is missing: a delegate belongs to a delegation")
-        if role in ("chair", "secretariat") and delegation:
-            c.fail(entry, "delegation", f"a {role} acts for the group, not for a delegation")
-        head = c.flag(u, entry, "head")
-        if head and role != "delegate":
-            c.fail(entry, "head", "only a delegate can hold the delegation's voting right")
+            self.c.fail(entry, "role", "is missing")
+            return ""
+        return self.c.choice(u, entry, "role", ROLES, "")
+
+    def password(self, u: Mapping[str, Any], entry: str) -> str | None:
+        if "password" not in u:
+            return None
+        password = self.c.text(u, entry, "password", max_length=MAX_PASSWORD_LENGTH)
+        if password and len(password) < MIN_PASSWORD_LENGTH:
+            self.c.fail(entry, "password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
+        return password
+
+    def delegation(self, u: Mapping[str, Any], entry: str) -> str | None:
+        delegation = self.c.text(u, entry, "delegation", required=False, max_length=16) or None
+        if delegation and delegation not in self.codes:
+            self.c.fail(entry, "delegation", f"unknown delegation {delegation}")
+        return delegation
+
+    def seat(self, u: Mapping[str, Any], entry: str, email: str, role: str, delegation: str | None) -> bool:
+        """The seat's consistency and the one head per delegation (the rules of core/membership);
+        returns the head flag."""
+        refusals = seat_refusals(Seat(role, delegation or "", head=u.get("head") is True))
+        self._report(refusals, "delegation", entry, role)
+        head = self.c.flag(u, entry, "head")
+        self._report(refusals, "head", entry, role)
         if head and delegation:
-            if delegation in heads:
-                c.fail(entry, "head", f"{delegation} already has a head of delegation ({heads[delegation]})")
-            heads[delegation] = email
-        users.append(
-            UserSpec(
-                email=email,
-                name=c.text(u, entry, "name"),
-                role=role,
-                password=password,
-                delegation=delegation,
-                head=head,
-            )
+            if head_refusal(Seat(role, delegation, head), delegation, self.heads.get(delegation)):
+                self.c.fail(entry, "head", f"{delegation} already has a head of delegation ({self.heads[delegation]})")
+            self.heads[delegation] = email
+        return head
+
+    def _report(self, refusals: list[Refusal], name: str, entry: str, role: str) -> None:
+        for refusal in refusals:
+            if refusal.field == name:
+                self.c.fail(entry, name, FILE_WORDS[refusal.phrase.text].format(role=role))
+
+    def user(self, u: Mapping[str, Any], entry: str) -> UserSpec:
+        email = self.email(u, entry)
+        role = self.role(u, entry)
+        password = self.password(u, entry)
+        delegation = self.delegation(u, entry)
+        head = self.seat(u, entry, email, role, delegation)
+        return UserSpec(
+            email=email,
+            name=self.c.text(u, entry, "name"),
+            role=role,
+            password=password,
+            delegation=delegation,
+            head=head,
         )
 
+
+def _users(c: _Checker, items: list[Any], codes: set[str]) -> list[UserSpec]:
+    users = _Users(c, codes)
+    allowed = {"email", "name", "password", "role", "delegation", "head"}
+    return [users.user(u, entry) for entry, u in _entries(c, items, "users", "email", allowed)]
+
+
+def _clauses(c: _Checker, doc: Mapping[str, Any], entry: str) -> list[ClauseSpec]:
+    """A document's clauses: a non-empty list, numbers like 3.2 and unique."""
+    items = doc.get("clauses")
+    if not isinstance(items, list) or not items:
+        c.fail(entry, "clauses", "must be a non-empty list")
+        return []
+    clauses: list[ClauseSpec] = []
+    numbers: set[str] = set()
+    for cl_entry, cl in _entries(c, items, f"{entry} clauses", "number", {"number", "heading", "text"}):
+        number = c.text(cl, cl_entry, "number", max_length=32)
+        if number and not CLAUSE_NUMBER.match(number):
+            c.fail(cl_entry, "number", "must look like 3 or 3.2 (letters and digits, dot-separated)")
+        elif number in numbers:
+            c.fail(cl_entry, "number", f"duplicate clause number {number}")
+        numbers.add(number)
+        clauses.append(
+            ClauseSpec(
+                number=number,
+                heading=c.text(cl, cl_entry, "heading", required=False, max_length=300),
+                text=c.text(cl, cl_entry, "text", max_length=20_000),
+            )
+        )
+    return clauses
+
+
+def _documents(c: _Checker, items: list[Any]) -> list[DocumentSpec]:
+    """The ``documents`` section: slugs unique, each with its clauses."""
     documents: list[DocumentSpec] = []
     slugs: set[str] = set()
-    for i, doc_raw in enumerate(c.sequence(top, "documents", required=False)):
-        label = str(doc_raw.get("slug", "")) if isinstance(doc_raw, Mapping) else ""
-        entry = _entry("documents", i, label)
-        doc = c.mapping(doc_raw, entry, {"slug", "title", "status", "language", "clauses"})
-        if doc is None:
-            continue
+    for entry, doc in _entries(c, items, "documents", "slug", {"slug", "title", "status", "language", "clauses"}):
         slug = c.text(doc, entry, "slug", max_length=64)
         if slug and not SLUG.match(slug):
             c.fail(entry, "slug", "must be lowercase letters, digits and hyphens")
         elif slug in slugs:
             c.fail(entry, "slug", f"duplicate document {slug}")
         slugs.add(slug)
-        clauses: list[ClauseSpec] = []
-        numbers: set[str] = set()
-        clause_list = doc.get("clauses")
-        if not isinstance(clause_list, list) or not clause_list:
-            c.fail(entry, "clauses", "must be a non-empty list")
-            clause_list = []
-        for j, cl_raw in enumerate(clause_list):
-            cl_label = str(cl_raw.get("number", "")) if isinstance(cl_raw, Mapping) else ""
-            cl_entry = f"{entry} clauses[{j}]" + (f" ({cl_label})" if cl_label else "")
-            cl = c.mapping(cl_raw, cl_entry, {"number", "heading", "text"})
-            if cl is None:
-                continue
-            number = c.text(cl, cl_entry, "number", max_length=32)
-            if number and not CLAUSE_NUMBER.match(number):
-                c.fail(cl_entry, "number", "must look like 3 or 3.2 (letters and digits, dot-separated)")
-            elif number in numbers:
-                c.fail(cl_entry, "number", f"duplicate clause number {number}")
-            numbers.add(number)
-            clauses.append(
-                ClauseSpec(
-                    number=number,
-                    heading=c.text(cl, cl_entry, "heading", required=False, max_length=300),
-                    text=c.text(cl, cl_entry, "text", max_length=20_000),
-                )
-            )
+        clauses = _clauses(c, doc, entry)
         documents.append(
             DocumentSpec(
                 slug=slug,
@@ -346,7 +409,19 @@ def check_group_file(raw: Any, source: str = "group file") -> GroupFile:
                 language=_language_tag(c, doc, entry),
             )
         )
+    return documents
 
+
+def check_group_file(raw: Any, source: str = "group file") -> GroupFile:
+    """Check a loaded YAML document and return the group it describes, or raise ``GroupFileInvalid``."""
+    c = _Checker()
+    top = c.mapping(raw, "", {"group", "delegations", "users", "documents"})
+    if top is None:
+        raise GroupFileInvalid(source, c.problems)
+    group = _group(c, top.get("group"))
+    delegations = _delegations(c, c.sequence(top, "delegations", required=True))
+    users = _users(c, c.sequence(top, "users", required=False), {d.code for d in delegations})
+    documents = _documents(c, c.sequence(top, "documents", required=False))
     if c.problems:
         raise GroupFileInvalid(source, c.problems)
     return GroupFile(group, tuple(delegations), tuple(users), tuple(documents))

@@ -9,8 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 
 from consensus.api.schemas import InvitationOut, MemberIn
-from consensus.core.groupfile import ROLES
-from consensus.core.membership import Seat
+from consensus.core.membership import ROLES, Seat
 from consensus.errors import Conflict, Invalid
 from consensus.groups import services as groups
 from consensus.models import Role

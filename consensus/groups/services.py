@@ -16,18 +16,29 @@ from consensus.accounts.passwords import hash_password, password_problem
 from consensus.accounts.services import issue_invitation, normalise_email
 from consensus.audit import services as audit
 from consensus.audit.services import Actor
-from consensus.core.groupfile import CONTROL, EMAIL, ROLES, GroupFile
-from consensus.core.membership import (
-    Seat,
-    change_problems,
-    head_problem,
-    invitation_sets_password,
-    leaving_secretariat_problem,
-    seat_problems,
+from consensus.core.groupfile import (
+    CONTROL,
+    EMAIL,
+    ClauseSpec,
+    DelegationSpec,
+    DocumentSpec,
+    GroupFile,
+    GroupSpec,
+    UserSpec,
 )
+from consensus.core.membership import (
+    ROLES,
+    Seat,
+    change_refusals,
+    invitation_sets_password,
+    leaving_secretariat_refusal,
+)
+from consensus.core.refusal import Refusal
+from consensus.core.tally import Phrase
 from consensus.db import utcnow, write_transaction
-from consensus.errors import Conflict, Invalid, NotFound
-from consensus.i18n import _
+from consensus.errors import Conflict, Invalid, refusal_error, refusal_text
+from consensus.i18n import N_, _
+from consensus.lookups import group_by_slug, head_of_delegation, member_in_group
 from consensus.models import (
     Clause,
     Delegation,
@@ -58,18 +69,6 @@ class LoadReport:
         return any(self.created.values()) or any(self.updated.values())
 
 
-def _set(row: object, counts: dict[str, int], key: str, **values: object) -> None:
-    """Assign values to a row, counting an existing row as updated when anything differs."""
-    changed = False
-    for name, value in values.items():
-        if getattr(row, name, None) != value:
-            setattr(row, name, value)
-            changed = True
-    is_new = getattr(row, "id", None) is None
-    if changed and not is_new:
-        counts[key] = counts.get(key, 0) + 1
-
-
 def _password_hashes(session: Session, spec: GroupFile) -> dict[str, str]:
     """Hashes for the passwords of the accounts the file will create.
 
@@ -83,6 +82,192 @@ def _password_hashes(session: Session, spec: GroupFile) -> dict[str, str]:
     return {u.email: hash_password(u.password) for u in spec.users if u.password and u.email not in existing}
 
 
+class _Loading:
+    """One group file being written: the session, and what was created and updated so far."""
+
+    def __init__(self, session: Session, source: str) -> None:
+        self.session, self.source = session, source
+        self.created = {"groups": 0, "delegations": 0, "users": 0, "memberships": 0, "documents": 0, "versions": 0}
+        self.updated: dict[str, int] = {}
+
+    def new(self, kind: str) -> None:
+        self.created[kind] += 1
+
+    def set(self, row: object, kind: str, **values: object) -> None:
+        """Assign values to a row and add it, counting an existing row as updated when anything
+        differs."""
+        changed = False
+        for name, value in values.items():
+            if getattr(row, name, None) != value:
+                setattr(row, name, value)
+                changed = True
+        if changed and getattr(row, "id", None) is not None:
+            self.updated[kind] = self.updated.get(kind, 0) + 1
+        self.session.add(row)
+
+    def group(self, spec: GroupSpec) -> WorkingGroup:
+        group = self.session.execute(
+            select(WorkingGroup).where(col(WorkingGroup.slug) == spec.slug)
+        ).scalar_one_or_none()
+        if group is None:
+            group = WorkingGroup(slug=spec.slug, name=spec.name)
+            self.new("groups")
+        self.set(
+            group,
+            "groups",
+            name=spec.name,
+            description=spec.description,
+            observers_may_comment=spec.observers_may_comment,
+        )
+        self.session.flush()
+        return group
+
+    def delegations(self, group_id: int, specs: tuple[DelegationSpec, ...]) -> dict[str, Delegation]:
+        """The file's delegations by code, created or brought up to date."""
+        existing = {
+            d.code: d
+            for d in self.session.execute(select(Delegation).where(col(Delegation.group_id) == group_id)).scalars()
+        }
+        delegations: dict[str, Delegation] = {}
+        for spec in specs:
+            delegation = existing.get(spec.code)
+            if delegation is None:
+                delegation = Delegation(group_id=group_id, code=spec.code, name=spec.name)
+                self.new("delegations")
+            self.set(delegation, "delegations", name=spec.name, weight=spec.weight, voting_status=spec.voting_status)
+            delegations[spec.code] = delegation
+        self.session.flush()
+        return delegations
+
+    def users(self, specs: tuple[UserSpec, ...], hashes: dict[str, str]) -> tuple[dict[str, User], list[str]]:
+        """The file's accounts by e-mail address, and the existing ones for which the file gives a
+        password they do not get."""
+        users = {
+            u.email: u
+            for u in self.session.execute(select(User).where(col(User.email).in_([u.email for u in specs]))).scalars()
+        }
+        kept: list[str] = []
+        for spec in specs:
+            user = users.get(spec.email)
+            if user is None:
+                users[spec.email] = User(email=spec.email, name=spec.name, password_hash=hashes.get(spec.email))
+                self.session.add(users[spec.email])
+                self.new("users")
+                continue
+            # A file never changes the password of an account that exists: whoever holds the file
+            # (or wrote it for another group) must not be able to take the account over.
+            self.set(user, "users", name=spec.name)
+            if spec.password:
+                kept.append(spec.email)
+        self.session.flush()
+        return users, kept
+
+    def memberships(
+        self, group_id: int, specs: tuple[UserSpec, ...], users: dict[str, User], delegations: dict[str, Delegation]
+    ) -> None:
+        """Each listed account's seat in the group, as the file says."""
+        memberships = {
+            m.user_id: m
+            for m in self.session.execute(select(Membership).where(col(Membership.group_id) == group_id)).scalars()
+        }
+        self._clear_lost_heads(memberships, specs, users, delegations)
+        for spec in specs:
+            user = users[spec.email]
+            assert user.id is not None
+            membership = memberships.get(user.id)
+            if membership is None:
+                membership = Membership(group_id=group_id, user_id=user.id, role=spec.role)
+                self.new("memberships")
+            self.set(
+                membership,
+                "memberships",
+                role=spec.role,
+                delegation_id=delegations[spec.delegation].id if spec.delegation else None,
+                is_head=spec.head,
+            )
+        self.session.flush()
+
+    def _clear_lost_heads(
+        self,
+        memberships: dict[int, Membership],
+        specs: tuple[UserSpec, ...],
+        users: dict[str, User],
+        delegations: dict[str, Delegation],
+    ) -> None:
+        """Take away first the heads the file takes away, so a head moving between users never
+        trips the one-head-per-delegation index. Members the file does not mention keep their head
+        flag unless the file names another head for their delegation."""
+        spec_by_user = {users[u.email].id: u for u in specs}
+        claimed = {delegations[u.delegation].id for u in specs if u.head and u.delegation}
+        for membership in memberships.values():
+            listed = spec_by_user.get(membership.user_id)
+            loses = (listed is not None and not listed.head) or (listed is None and membership.delegation_id in claimed)
+            if membership.is_head and loses:
+                membership.is_head = False
+                self.session.add(membership)
+                self.updated["memberships"] = self.updated.get("memberships", 0) + 1
+        self.session.flush()
+
+    def document(self, group_id: int, spec: DocumentSpec) -> None:
+        """A document and, when the file's text differs from its latest version, the next version."""
+        document = self.session.execute(
+            select(Document).where(col(Document.group_id) == group_id, col(Document.slug) == spec.slug)
+        ).scalar_one_or_none()
+        if document is None:
+            document = Document(group_id=group_id, slug=spec.slug, title=spec.title)
+            self.new("documents")
+        self.set(document, "documents", title=spec.title, status=spec.status, language=spec.language)
+        self.session.flush()
+        assert document.id is not None
+        latest = self.session.execute(
+            select(Version).where(col(Version.document_id) == document.id).order_by(col(Version.number).desc()).limit(1)
+        ).scalar_one_or_none()
+        current = self._clauses(latest)
+        if [(c.number, c.heading, c.text) for c in current] != [(c.number, c.heading, c.text) for c in spec.clauses]:
+            self._next_version(document.id, latest, current, spec.clauses)
+
+    def _clauses(self, version: Version | None) -> list[Clause]:
+        if version is None:
+            return []
+        return list(
+            self.session.execute(
+                select(Clause).where(col(Clause.version_id) == version.id).order_by(col(Clause.position))
+            ).scalars()
+        )
+
+    def _next_version(
+        self, document_id: int, latest: Version | None, current: list[Clause], clauses: tuple[ClauseSpec, ...]
+    ) -> None:
+        """The file's text as the next version: clauses keep their lineage where the number is the
+        same."""
+        lineage_by_number = {c.number: c.lineage for c in current}
+        now = utcnow()
+        if latest is not None:
+            latest.superseded_at = now
+            self.session.add(latest)
+        version = Version(
+            document_id=document_id,
+            number=(latest.number + 1) if latest else 1,
+            note=_("Loaded from {source}").format(source=self.source),
+            created_at=now,
+        )
+        self.session.add(version)
+        self.session.flush()
+        assert version.id is not None
+        self.session.add_all(
+            Clause(
+                version_id=version.id,
+                position=position,
+                number=c.number,
+                heading=c.heading,
+                text=c.text,
+                lineage=lineage_by_number.get(c.number) or str(uuid.uuid4()),
+            )
+            for position, c in enumerate(clauses)
+        )
+        self.new("versions")
+
+
 def load_group_file(session: Session, spec: GroupFile, actor: Actor, source: str) -> LoadReport:
     """Create or bring up to date a whole group from a checked file, in one transaction.
 
@@ -90,159 +275,16 @@ def load_group_file(session: Session, spec: GroupFile, actor: Actor, source: str
     opens so the write lock is held briefly.
     """
     hashes = _password_hashes(session, spec)
-    created = {"groups": 0, "delegations": 0, "users": 0, "memberships": 0, "documents": 0, "versions": 0}
-    updated: dict[str, int] = {}
+    loading = _Loading(session, source)
     with write_transaction(session):
-        group = session.execute(
-            select(WorkingGroup).where(col(WorkingGroup.slug) == spec.group.slug)
-        ).scalar_one_or_none()
-        if group is None:
-            group = WorkingGroup(slug=spec.group.slug, name=spec.group.name)
-            created["groups"] += 1
-        _set(
-            group,
-            updated,
-            "groups",
-            name=spec.group.name,
-            description=spec.group.description,
-            observers_may_comment=spec.group.observers_may_comment,
-        )
-        session.add(group)
-        session.flush()
+        group = loading.group(spec.group)
         assert group.id is not None
-
-        existing_delegations = {
-            d.code: d for d in session.execute(select(Delegation).where(col(Delegation.group_id) == group.id)).scalars()
-        }
-        delegations: dict[str, Delegation] = {}
-        for d_spec in spec.delegations:
-            delegation = existing_delegations.get(d_spec.code)
-            if delegation is None:
-                delegation = Delegation(group_id=group.id, code=d_spec.code, name=d_spec.name)
-                created["delegations"] += 1
-            _set(
-                delegation,
-                updated,
-                "delegations",
-                name=d_spec.name,
-                weight=d_spec.weight,
-                voting_status=d_spec.voting_status,
-            )
-            session.add(delegation)
-            delegations[d_spec.code] = delegation
-        session.flush()
-
-        emails = [u.email for u in spec.users]
-        kept: list[str] = []
-        users = {u.email: u for u in session.execute(select(User).where(col(User.email).in_(emails))).scalars()}
-        memberships = {
-            m.user_id: m
-            for m in session.execute(select(Membership).where(col(Membership.group_id) == group.id)).scalars()
-        }
-        for u_spec in spec.users:
-            user = users.get(u_spec.email)
-            if user is None:
-                user = User(email=u_spec.email, name=u_spec.name, password_hash=hashes.get(u_spec.email))
-                created["users"] += 1
-                session.add(user)
-                users[u_spec.email] = user
-            else:
-                # A file never changes the password of an account that exists: whoever holds the
-                # file (or wrote it for another group) must not be able to take the account over.
-                _set(user, updated, "users", name=u_spec.name)
-                if u_spec.password:
-                    kept.append(u_spec.email)
-        session.flush()
-        # Heads that the file takes away are cleared first, so a head moving between users never
-        # trips the one-head-per-delegation index. Members the file does not mention keep their
-        # head flag unless the file names another head for their delegation.
-        spec_by_user = {users[u.email].id: u for u in spec.users}
-        claimed = {delegations[u.delegation].id for u in spec.users if u.head and u.delegation}
-        for membership in memberships.values():
-            listed = spec_by_user.get(membership.user_id)
-            loses = (listed is not None and not listed.head) or (listed is None and membership.delegation_id in claimed)
-            if membership.is_head and loses:
-                membership.is_head = False
-                session.add(membership)
-                updated["memberships"] = updated.get("memberships", 0) + 1
-        session.flush()
-        for u_spec in spec.users:
-            user = users[u_spec.email]
-            membership = memberships.get(user.id)
-            if membership is None:
-                membership = Membership(group_id=group.id, user_id=user.id, role=u_spec.role)
-                created["memberships"] += 1
-            delegation_id = delegations[u_spec.delegation].id if u_spec.delegation else None
-            _set(
-                membership,
-                updated,
-                "memberships",
-                role=u_spec.role,
-                delegation_id=delegation_id,
-                is_head=u_spec.head,
-            )
-            session.add(membership)
-        session.flush()
-
-        for doc_spec in spec.documents:
-            document = session.execute(
-                select(Document).where(col(Document.group_id) == group.id, col(Document.slug) == doc_spec.slug)
-            ).scalar_one_or_none()
-            if document is None:
-                document = Document(group_id=group.id, slug=doc_spec.slug, title=doc_spec.title)
-                created["documents"] += 1
-            _set(
-                document, updated, "documents", title=doc_spec.title, status=doc_spec.status, language=doc_spec.language
-            )
-            session.add(document)
-            session.flush()
-            latest = session.execute(
-                select(Version)
-                .where(col(Version.document_id) == document.id)
-                .order_by(col(Version.number).desc())
-                .limit(1)
-            ).scalar_one_or_none()
-            current = (
-                list(
-                    session.execute(
-                        select(Clause).where(col(Clause.version_id) == latest.id).order_by(col(Clause.position))
-                    ).scalars()
-                )
-                if latest
-                else []
-            )
-            wanted = [(c.number, c.heading, c.text) for c in doc_spec.clauses]
-            if [(c.number, c.heading, c.text) for c in current] == wanted:
-                continue
-            # The file's text differs from the latest version: it becomes the next version, and
-            # clauses keep their lineage where the number is the same.
-            lineage_by_number = {c.number: c.lineage for c in current}
-            now = utcnow()
-            if latest is not None:
-                latest.superseded_at = now
-                session.add(latest)
-            version = Version(
-                document_id=document.id,  # type: ignore[arg-type]
-                number=(latest.number + 1) if latest else 1,
-                note=_("Loaded from {source}").format(source=source),
-                created_at=now,
-            )
-            session.add(version)
-            session.flush()
-            session.add_all(
-                Clause(
-                    version_id=version.id,  # type: ignore[arg-type]
-                    position=position,
-                    number=c.number,
-                    heading=c.heading,
-                    text=c.text,
-                    lineage=lineage_by_number.get(c.number) or str(uuid.uuid4()),
-                )
-                for position, c in enumerate(doc_spec.clauses)
-            )
-            created["versions"] += 1
-
-        report = LoadReport(group=spec.group.slug, created=created, updated=updated, passwords_kept=tuple(kept))
+        delegations = loading.delegations(group.id, spec.delegations)
+        users, kept = loading.users(spec.users, hashes)
+        loading.memberships(group.id, spec.users, users, delegations)
+        for document in spec.documents:
+            loading.document(group.id, document)
+        report = LoadReport(spec.group.slug, loading.created, loading.updated, passwords_kept=tuple(kept))
         if report.changed:
             audit.record(
                 session,
@@ -251,14 +293,14 @@ def load_group_file(session: Session, spec: GroupFile, actor: Actor, source: str
                 "working_group",
                 group.slug,
                 group_id=group.id,
-                details={"source": source, "created": created, "updated": updated},
+                details={"source": source, "created": report.created, "updated": report.updated},
             )
     return report
 
 
 def group_is_empty(session: Session) -> bool:
     """Whether the database holds no working group yet."""
-    return session.execute(select(func.count()).select_from(WorkingGroup)).scalar_one() == 0
+    return _count(session, WorkingGroup) == 0
 
 
 # --- reading a group ------------------------------------------------------------------------------
@@ -340,13 +382,6 @@ def pending_invitations(session: Session, group_id: int) -> list[InvitationRow]:
     ]
 
 
-def _group(session: Session, slug: str) -> WorkingGroup:
-    group = session.execute(select(WorkingGroup).where(col(WorkingGroup.slug) == slug)).scalar_one_or_none()
-    if group is None:
-        raise NotFound(_("There is no working group {slug}.").format(slug=slug))
-    return group
-
-
 def documents_of(session: Session, group_ids: list[int]) -> dict[int, list[DocumentRow]]:
     """Documents of several groups with their latest version number and clause count (one query)."""
     latest = (
@@ -375,7 +410,7 @@ def documents_of(session: Session, group_ids: list[int]) -> dict[int, list[Docum
 
 def read_group(session: Session, slug: str) -> GroupView:
     """A group with its delegations, members by role and documents."""
-    group = _group(session, slug)
+    group = group_by_slug(session, slug)
     assert group.id is not None
     member_counts = dict(
         session.execute(
@@ -475,53 +510,64 @@ class PreparedInvitation:
     expires_at: datetime
 
 
-def _current_head(session: Session, delegation_id: int, *, besides: int | None = None) -> str | None:
-    """The name of the delegation's head of delegation, leaving out the member ``besides``."""
-    query = (
-        select(col(User.name))
-        .join(Membership, col(Membership.user_id) == col(User.id))
-        .where(col(Membership.delegation_id) == delegation_id, col(Membership.is_head))
-    )
-    if besides is not None:
-        query = query.where(col(Membership.user_id) != besides)
-    return session.execute(query).scalar_one_or_none()
-
-
-def _delegation(session: Session, group_id: int, code: str, errors: dict[str, str]) -> Delegation | None:
+def _delegation(session: Session, group_id: int, code: str) -> Delegation | None:
+    """The group's delegation with this code (None when no code is given or there is none such)."""
     if not code:
         return None
-    delegation = session.execute(
+    return session.execute(
         select(Delegation).where(col(Delegation.group_id) == group_id, col(Delegation.code) == code)
     ).scalar_one_or_none()
-    if delegation is None:
-        errors["delegation"] = _("There is no delegation {code} in this group.").format(code=code[:16])
-    return delegation
 
 
-def _seat_errors(
-    session: Session, group_id: int, seat: Seat, *, besides: int | None = None
-) -> tuple[dict[str, str], Delegation | None]:
-    """The problems of a seat in this group (consistency, delegation, head), field by field."""
-    errors: dict[str, str] = {}
-    delegation = _delegation(session, group_id, seat.delegation, errors)
-    for problem in seat_problems(seat):
-        errors.setdefault(problem.field, problem.text(_))
-    if delegation is not None and seat.head and "head" not in errors:
+@dataclass(frozen=True, slots=True)
+class _SeatInGroup:
+    """A seat asked for in a group: the delegation it names, and what stands in its way."""
+
+    delegation: Delegation | None
+    """None when the seat names no delegation, or one the group does not have."""
+    refusals: list[Refusal]
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """The refusals field by field, for the form (the first one of each field)."""
+        errors: dict[str, str] = {}
+        for refusal in self.refusals:
+            errors.setdefault(refusal.field, refusal_text(refusal))
+        return errors
+
+
+def _seat_in_group(
+    session: Session, group_id: int, seat: Seat, *, before: Seat | None = None, besides: int | None = None
+) -> _SeatInGroup:
+    """Load what the seat rules need to know of this group (the delegation, its head, the
+    secretariat) and ask them about a new seat (``before`` None) or a changed one. ``besides`` is
+    the member whose seat changes: their own voting right does not stand in the way."""
+    delegation = _delegation(session, group_id, seat.delegation)
+    refusals = []
+    if seat.delegation and delegation is None:
+        unknown = Phrase(N_("There is no delegation {code} in this group."), {"code": seat.delegation[:16]})
+        refusals.append(Refusal("invalid", unknown, "delegation"))
+    current_head = None
+    if delegation is not None and seat.head:
         assert delegation.id is not None
-        refusal = head_problem(seat, delegation.name, _current_head(session, delegation.id, besides=besides))
-        if refusal is not None:
-            errors["head"] = refusal.text(_)
-    return errors, delegation
+        current_head = head_of_delegation(session, delegation.id, besides=besides)
+    refusals += change_refusals(
+        before,
+        seat,
+        secretariat_members=_secretariat_members(session, group_id) if before is not None else 0,
+        delegation_name=delegation.name if delegation else "",
+        current_head=current_head,
+    )
+    return _SeatInGroup(delegation, refusals)
 
 
 def _count(session: Session, table: type[SQLModel], *conditions: Any) -> int:
     return int(session.execute(select(func.count()).select_from(table).where(*conditions)).scalar_one())
 
 
-def check_new_member(session: Session, group_id: int, member: NewMember) -> tuple[str, Delegation | None]:
-    """Validate a new member against the group; return the normalised e-mail and the delegation."""
-    email = normalise_email(member.email)
-    errors, delegation = _seat_errors(session, group_id, Seat(member.role, member.delegation, member.head))
+def _check_new_member(member: NewMember, email: str, seat: _SeatInGroup) -> None:
+    """Refuse a new member whose address, name or seat is wrong, naming every field at fault."""
+    errors = seat.errors
     if not EMAIL.match(email) or len(email) > 254:
         errors["email"] = _("Enter an e-mail address such as name@example.org.")
     if not member.name.strip():
@@ -532,7 +578,6 @@ def check_new_member(session: Session, group_id: int, member: NewMember) -> tupl
         errors["name"] = _("The name must be at most 200 characters long.")
     if errors:
         raise Invalid(errors)
-    return email, delegation
 
 
 def add_member(
@@ -550,9 +595,12 @@ def add_member(
         raise Invalid({"password": problem})
     password_hash = hash_password(member.password) if member.password else None
     with write_transaction(session):
-        group = _group(session, group_slug)
+        group = group_by_slug(session, group_slug)
         assert group.id is not None
-        email, delegation = check_new_member(session, group.id, member)
+        email = normalise_email(member.email)
+        seat = _seat_in_group(session, group.id, Seat(member.role, member.delegation, member.head))
+        _check_new_member(member, email, seat)
+        delegation = seat.delegation
         user = session.execute(select(User).where(col(User.email) == email)).scalar_one_or_none()
         if user is None:
             user = User(email=email, name=member.name.strip(), password_hash=password_hash)
@@ -629,21 +677,9 @@ class MemberView:
     delegation_code: str
     delegation_name: str
     is_head: bool
-    removal_refusal: str | None
-    """Why this member cannot be removed now (None: the button is shown)."""
-
-
-def _membership_in_group(session: Session, group_slug: str, user_id: int) -> tuple[WorkingGroup, Membership, User]:
-    """A member of this group, by their account's id (NotFound for anyone else)."""
-    row = session.execute(
-        select(WorkingGroup, Membership, User)
-        .join(Membership, col(Membership.group_id) == col(WorkingGroup.id))
-        .join(User, col(User.id) == col(Membership.user_id))
-        .where(col(WorkingGroup.slug) == group_slug, col(Membership.user_id) == user_id)
-    ).first()
-    if row is None:
-        raise NotFound(_("There is no member {id} in this group.").format(id=user_id))
-    return row[0], row[1], row[2]
+    removal_refusal: Refusal | None
+    """Why this member cannot be removed now (None: the button is shown); the same rule refuses
+    the removal itself."""
 
 
 def _seat_of(session: Session, membership: Membership) -> tuple[Seat, str]:
@@ -668,10 +704,9 @@ def _secretariat_members(session: Session, group_id: int) -> int:
 
 def read_member(session: Session, group_slug: str, user_id: int) -> MemberView:
     """One member of a group, for the page where the secretariat changes or removes them."""
-    group, membership, user = _membership_in_group(session, group_slug, user_id)
+    group, membership, user = member_in_group(session, group_slug, user_id)
     assert group.id is not None
     seat, delegation_name = _seat_of(session, membership)
-    refusal = leaving_secretariat_problem(seat, None, _secretariat_members(session, group.id))
     return MemberView(
         user_id=user_id,
         name=user.name,
@@ -680,7 +715,7 @@ def read_member(session: Session, group_slug: str, user_id: int) -> MemberView:
         delegation_code=seat.delegation,
         delegation_name=delegation_name,
         is_head=seat.head,
-        removal_refusal=refusal.text(_) if refusal else None,
+        removal_refusal=leaving_secretariat_refusal(seat, None, _secretariat_members(session, group.id)),
     )
 
 
@@ -688,18 +723,16 @@ def change_member(session: Session, group_slug: str, user_id: int, seat: Seat, a
     """Give a member another role, delegation or head flag; one transaction, audited. Their
     sessions see the new seat on their next request (memberships are read per request)."""
     with write_transaction(session):
-        group, membership, user = _membership_in_group(session, group_slug, user_id)
+        group, membership, user = member_in_group(session, group_slug, user_id)
         assert group.id is not None
         before, _name = _seat_of(session, membership)
-        errors, delegation = _seat_errors(session, group.id, seat, besides=user_id)
-        for problem in change_problems(before, seat, secretariat_members=_secretariat_members(session, group.id)):
-            errors.setdefault(problem.field, problem.text(_))
-        if errors:
-            raise Invalid(errors)
+        checked = _seat_in_group(session, group.id, seat, before=before, besides=user_id)
+        if checked.refusals:
+            raise Invalid(checked.errors)
         if before == seat:
             return
         membership.role = seat.role
-        membership.delegation_id = delegation.id if delegation else None
+        membership.delegation_id = checked.delegation.id if checked.delegation else None
         membership.is_head = seat.head
         session.add(membership)
         audit.record(
@@ -721,12 +754,12 @@ def remove_member(session: Session, group_slug: str, user_id: int, actor: Actor)
     """Take a member out of a group (their account, comments and past ballots stay); one
     transaction, audited. Their sessions lose the group's rights on their next request."""
     with write_transaction(session):
-        group, membership, user = _membership_in_group(session, group_slug, user_id)
+        group, membership, user = member_in_group(session, group_slug, user_id)
         assert group.id is not None
         before, _name = _seat_of(session, membership)
-        refusal = leaving_secretariat_problem(before, None, _secretariat_members(session, group.id))
+        refusal = leaving_secretariat_refusal(before, None, _secretariat_members(session, group.id))
         if refusal is not None:
-            raise Conflict(refusal.text(_))
+            raise refusal_error(refusal)
         audit.record(
             session,
             actor,
@@ -741,7 +774,7 @@ def remove_member(session: Session, group_slug: str, user_id: int, actor: Actor)
 
 def delegation_choices(session: Session, group_slug: str) -> list[tuple[str, str]]:
     """(code, name) of the group's delegations, for a form."""
-    group = _group(session, group_slug)
+    group = group_by_slug(session, group_slug)
     return [
         (d.code, d.name)
         for d in session.execute(

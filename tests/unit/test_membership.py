@@ -7,16 +7,18 @@ import pytest
 
 from consensus.core.membership import (
     Seat,
-    change_problems,
-    head_problem,
+    change_refusals,
+    head_refusal,
     invitation_sets_password,
-    leaving_secretariat_problem,
-    seat_problems,
+    leaving_secretariat_refusal,
+    seat_refusals,
 )
+from consensus.core.refusal import Refusal
+from consensus.core.tally import ENGLISH
 
 
-def fields(problems) -> set[str]:  # type: ignore[no-untyped-def]
-    return {problem.field for problem in problems}
+def fields(refusals: list[Refusal]) -> set[str]:
+    return {refusal.field for refusal in refusals}
 
 
 @pytest.mark.parametrize(
@@ -33,14 +35,15 @@ def fields(problems) -> set[str]:  # type: ignore[no-untyped-def]
     ],
 )
 def test_a_seat_names_what_is_inconsistent(seat: Seat, wrong: set[str]) -> None:
-    assert fields(seat_problems(seat)) == wrong
+    assert fields(seat_refusals(seat)) == wrong
 
 
 def test_a_delegation_has_one_head_and_the_refusal_names_them() -> None:
-    refusal = head_problem(Seat("delegate", "KEN", head=True), "Kenya", "Ms. A")
-    assert refusal is not None and refusal.text(lambda msgid: msgid) == "Kenya already has a head of delegation: Ms. A."
-    assert head_problem(Seat("delegate", "KEN", head=True), "Kenya", None) is None
-    assert head_problem(Seat("delegate", "KEN"), "Kenya", "Ms. A") is None
+    refusal = head_refusal(Seat("delegate", "KEN", head=True), "Kenya", "Ms. A")
+    assert refusal is not None and ENGLISH.phrase(refusal.phrase) == "Kenya already has a head of delegation: Ms. A."
+    assert refusal.field == "head"
+    assert head_refusal(Seat("delegate", "KEN", head=True), "Kenya", None) is None
+    assert head_refusal(Seat("delegate", "KEN"), "Kenya", "Ms. A") is None
 
 
 @pytest.mark.parametrize(
@@ -54,15 +57,15 @@ def test_a_delegation_has_one_head_and_the_refusal_names_them() -> None:
     ],
 )
 def test_the_last_member_of_the_secretariat_stays(after: Seat | None, members: int, refused: bool) -> None:
-    assert (leaving_secretariat_problem(Seat("secretariat"), after, members) is not None) is refused
-    assert leaving_secretariat_problem(Seat("observer"), after, 1) is None
+    assert (leaving_secretariat_refusal(Seat("secretariat"), after, members) is not None) is refused
+    assert leaving_secretariat_refusal(Seat("observer"), after, 1) is None
 
 
 def test_a_change_gathers_every_problem() -> None:
-    problems = change_problems(
+    refusals = change_refusals(
         Seat("secretariat"), Seat("delegate", "", head=True), secretariat_members=1, delegation_name="Kenya"
     )
-    assert fields(problems) == {"delegation", "role"}
+    assert fields(refusals) == {"delegation", "role"}
 
 
 @pytest.mark.parametrize(
