@@ -1,4 +1,7 @@
-"""Creating, opening, closing and cancelling rounds; casting ballots; reading rounds and results."""
+"""Creating, opening, closing and cancelling rounds; casting ballots; reading rounds and results.
+
+Each write loads the round, asks the rules of ``core.rounds`` (who may do what now, who is in the
+electorate), then writes; the round page asks the same rules for its flags."""
 
 from __future__ import annotations
 
@@ -22,6 +25,22 @@ from consensus.audit.services import Actor
 from consensus.core.audit import content_digest
 from consensus.core.disclosure import disclose, secrecy_warning
 from consensus.core.numbers import fraction_text
+from consensus.core.refusal import Refusal
+from consensus.core.rounds import (
+    ACTIONS,
+    Action,
+    Caster,
+    Elector,
+    Electorate,
+    RoundFacts,
+    action_refusal,
+    ballot_refusal,
+    caster_refusal,
+    chair_refusal,
+    electorate_under,
+    past_deadline,
+    status_refusal,
+)
 from consensus.core.sealing import SealedChoice, seal, unseal
 from consensus.core.tally import (
     Phrase,
@@ -33,7 +52,6 @@ from consensus.core.tally import (
     builtin_rule,
     custom_rule,
     dump_counts,
-    electorate_of,
     group_of,
     load_counts,
     parse_fraction,
@@ -42,10 +60,10 @@ from consensus.core.tally import (
     tally_counts,
 )
 from consensus.db import utcnow, write_transaction
-from consensus.errors import Conflict, Forbidden, Invalid, NotFound
+from consensus.errors import Conflict, Invalid, NotFound, refusal_error
 from consensus.i18n import _
-from consensus.labels import ROUND_STATUSES, in_sentence
-from consensus.lookups import clause_in_group, require_current, version_in_group
+from consensus.lookups import clause_in_group, group_by_slug, require_current, round_in_group, version_in_group
+from consensus.lookups import group_of_round as group_slug_of_round
 from consensus.models import (
     Adoption,
     Amendment,
@@ -56,22 +74,16 @@ from consensus.models import (
     Delegation,
     Document,
     Participation,
-    Role,
     Round,
     RoundElector,
     RoundStatus,
     SecretTally,
     Version,
-    WorkingGroup,
 )
 from consensus.validation import BODY_LIMIT, HEADING_LIMIT, Fields
 from consensus.voting import live
 
 DEADLINE = Actor(user_id=None, label="deadline")
-
-
-def _status(row: Round) -> str:
-    return in_sentence(row.status, ROUND_STATUSES)
 
 
 # --- rules ---------------------------------------------------------------------------------------------
@@ -83,11 +95,50 @@ def rule_of(row: Round) -> Rule:
     return builtin_rule(row.rule)
 
 
+def _refuse(refusal: Refusal | None) -> None:
+    """Raise the error for a refusal of one of the rules in ``core.rounds`` (nothing for None)."""
+    if refusal is not None:
+        raise refusal_error(refusal)
+
+
 def _chair(user: CurrentUser, group_slug: str) -> GroupMembership:
     membership = user.member_of(group_slug)
-    if membership.role != Role.chair:
-        raise Forbidden(_("Only the chair runs rounds."))
+    _refuse(chair_refusal(membership.role))
     return membership
+
+
+def _id(row: Round) -> int:
+    assert row.id is not None, "a stored round has an id"
+    return row.id
+
+
+def _facts(row: Round, session: Session | None = None) -> RoundFacts:
+    """The round as the rules in ``core.rounds`` ask about it; with ``session``, also whether its
+    version may still change (adopted or superseded)."""
+    if session is None:
+        return RoundFacts(_id(row), row.status, row.closes_at)
+    superseded_at, adoption_id = session.execute(
+        select(col(Version.superseded_at), col(Adoption.id))
+        .outerjoin(Adoption, col(Adoption.version_id) == col(Version.id))
+        .where(col(Version.id) == row.version_id)
+    ).one()
+    return RoundFacts(_id(row), row.status, row.closes_at, adoption_id is not None, superseded_at is not None)
+
+
+def _caster(membership: GroupMembership) -> Caster:
+    return Caster(membership.delegation_id, membership.delegation_name, membership.is_head)
+
+
+def _electorate(session: Session, row: Round, rule: Rule, delegation_id: int | None = None) -> Electorate:
+    """The round's electorate, as snapshotted when it opened, under its rule (only one delegation's
+    elector when ``delegation_id`` is given: all a ballot needs)."""
+    statement = select(RoundElector).where(col(RoundElector.round_id) == row.id)
+    if delegation_id is not None:
+        statement = statement.where(col(RoundElector.delegation_id) == delegation_id)
+    electors = session.execute(statement.order_by(col(RoundElector.name))).scalars()
+    return electorate_under(
+        rule, (Elector(e.delegation_id, e.code, e.name, e.weight, e.voting_status) for e in electors)
+    )
 
 
 # --- creating and running rounds -----------------------------------------------------------------------
@@ -112,75 +163,108 @@ class RoundInput:
     closes_at: datetime | None = None
 
 
-def _check_round(data: RoundInput) -> tuple[Rule, Fraction, str]:
+@dataclass(frozen=True, slots=True)
+class CheckedRound:
+    """A round asked for, every field checked."""
+
+    rule: Rule
+    quorum: Fraction
+    title: str
+
+
+def _check_round(data: RoundInput) -> CheckedRound:
     fields = Fields()
     title = fields.text("title", data.title, _("The title"), required=True, limit=HEADING_LIMIT)
-    rule: Rule | None = None
-    try:
-        if data.rule == "custom":
-            rule = custom_rule(data.threshold, data.comparison, data.base, data.weighted)
-        else:
-            rule = builtin_rule(data.rule)
-    except RuleError as problem:
-        name = problem.field if problem.field in ("threshold", "comparison", "base") else "rule"
-        fields.fail(name, _(problem.text).format(**problem.values))
-    quorum = Fraction(0)
-    try:
-        quorum = parse_fraction(data.quorum or "0")
-    except RuleError as problem:
-        fields.fail("quorum", _(problem.text).format(**problem.values))
-    if data.closes_at is not None:
-        if data.closes_at.tzinfo is None:
-            fields.fail("closes_at", _("Give the deadline with its time zone (for example 2026-12-01T17:00:00Z)."))
-        else:
-            try:
-                deadline = data.closes_at.astimezone(UTC)
-            except OverflowError:
-                deadline = None
-            if deadline is None or deadline.year > 2200:
-                fields.fail("closes_at", _("Give a deadline within the next two centuries."))
-            elif deadline <= utcnow():
-                fields.fail("closes_at", _("The deadline has already passed."))
+    rule = _checked_rule(fields, data)
+    quorum = _checked_quorum(fields, data.quorum)
+    _check_deadline(fields, data.closes_at)
     if rule is not None and rule.is_consensus and data.secret:
         fields.fail("secret", _("A consensus round is never secret: positions are stated openly."))
     fields.done()
     assert rule is not None
-    return rule, quorum, title
+    return CheckedRound(rule, quorum, title)
+
+
+def _checked_rule(fields: Fields, data: RoundInput) -> Rule | None:
+    try:
+        if data.rule == "custom":
+            return custom_rule(data.threshold, data.comparison, data.base, data.weighted)
+        return builtin_rule(data.rule)
+    except RuleError as problem:
+        name = problem.field if problem.field in ("threshold", "comparison", "base") else "rule"
+        fields.fail(name, _(problem.text).format(**problem.values))
+        return None
+
+
+def _checked_quorum(fields: Fields, quorum: str) -> Fraction:
+    try:
+        return parse_fraction(quorum or "0")
+    except RuleError as problem:
+        fields.fail("quorum", _(problem.text).format(**problem.values))
+        return Fraction(0)
+
+
+def _check_deadline(fields: Fields, closes_at: datetime | None) -> None:
+    if closes_at is None:
+        return
+    if closes_at.tzinfo is None:
+        fields.fail("closes_at", _("Give the deadline with its time zone (for example 2026-12-01T17:00:00Z)."))
+        return
+    try:
+        deadline: datetime | None = closes_at.astimezone(UTC)
+    except OverflowError:
+        deadline = None
+    if deadline is None or deadline.year > 2200:
+        fields.fail("closes_at", _("Give a deadline within the next two centuries."))
+    elif deadline <= utcnow():
+        fields.fail("closes_at", _("The deadline has already passed."))
+
+
+@dataclass(frozen=True, slots=True)
+class RoundSubject:
+    """What a new round is on, beyond its version: a clause, an amendment (and its clause), or
+    neither (the whole text)."""
+
+    clause_id: int | None = None
+    amendment_id: int | None = None
+
+
+def _new_subject(session: Session, group_slug: str, version_id: int, data: RoundInput) -> RoundSubject:
+    if data.amendment is not None:
+        amendment = session.execute(
+            select(Amendment).where(col(Amendment.id) == data.amendment, col(Amendment.version_id) == version_id)
+        ).scalar_one_or_none()
+        if amendment is None:
+            raise Invalid(
+                {"amendment": _("There is no amendment {id} to the current version.").format(id=data.amendment)}
+            )
+        if amendment.status != AmendmentStatus.proposed:
+            raise Invalid({"amendment": _("Amendment {id} is no longer proposed.").format(id=data.amendment)})
+        return RoundSubject(amendment.clause_id, amendment.id)
+    if data.clause:
+        try:
+            return RoundSubject(clause_in_group(session, group_slug, data.document, data.clause).clause_id)
+        except NotFound as missing:
+            raise Invalid({"clause": missing.message}) from None
+    return RoundSubject()
 
 
 def create_round(session: Session, user: CurrentUser, group_slug: str, data: RoundInput) -> int:
     """The chair prepares a round (a draft) on a version, a clause or an amendment."""
     _chair(user, group_slug)
-    rule, quorum, title = _check_round(data)
+    checked = _check_round(data)
+    rule, quorum = checked.rule, checked.quorum
     with write_transaction(session):
         ref = version_in_group(session, group_slug, data.document)
         require_current(ref)
-        clause_id = amendment_id = None
-        if data.amendment is not None:
-            amendment = session.execute(
-                select(Amendment).where(
-                    col(Amendment.id) == data.amendment, col(Amendment.version_id) == ref.version_id
-                )
-            ).scalar_one_or_none()
-            if amendment is None:
-                raise Invalid(
-                    {"amendment": _("There is no amendment {id} to the current version.").format(id=data.amendment)}
-                )
-            if amendment.status != AmendmentStatus.proposed:
-                raise Invalid({"amendment": _("Amendment {id} is no longer proposed.").format(id=data.amendment)})
-            amendment_id, clause_id = amendment.id, amendment.clause_id
-        elif data.clause:
-            try:
-                clause_id = clause_in_group(session, group_slug, data.document, data.clause).clause_id
-            except NotFound as missing:
-                raise Invalid({"clause": missing.message}) from None
+        subject = _new_subject(session, group_slug, ref.version_id, data)
         row = Round(
             group_id=ref.group_id,
             document_id=ref.document_id,
             version_id=ref.version_id,
-            clause_id=clause_id,
-            amendment_id=amendment_id,
-            title=title,
+            clause_id=subject.clause_id,
+            amendment_id=subject.amendment_id,
+            title=checked.title,
             rule=rule.kind,
             threshold=fraction_text(rule.threshold) if rule.threshold is not None else None,
             comparison=rule.comparison if rule.kind == "custom" else None,
@@ -200,78 +284,43 @@ def create_round(session: Session, user: CurrentUser, group_slug: str, data: Rou
             "round",
             row.id,
             group_id=ref.group_id,
-            details={"title": title, "rule": rule.kind, "quorum": fraction_text(quorum), "secret": data.secret},
+            details={"title": checked.title, "rule": rule.kind, "quorum": fraction_text(quorum), "secret": data.secret},
         )
-        assert row.id is not None
-        return row.id
+        return _id(row)
 
 
-def _round(session: Session, group_slug: str, round_id: int, *, lock: str | None = None) -> Round:
-    statement = (
-        select(Round)
-        .join(WorkingGroup, col(WorkingGroup.id) == col(Round.group_id))
-        .where(col(Round.id) == round_id, col(WorkingGroup.slug) == group_slug)
-    )
-    if lock == "update":
-        statement = statement.with_for_update()
-    elif lock == "share":
-        statement = statement.with_for_update(read=True)
-    row = session.execute(statement).scalar_one_or_none()
-    if row is None:
-        raise NotFound(_("There is no round {id} in this group.").format(id=round_id))
+def _held(session: Session, membership: GroupMembership, round_id: int, action: Action) -> Round:
+    """The round, locked for the chair's ``action``, once ``core.rounds`` allows that action now."""
+    row = round_in_group(session, membership.group_slug, round_id, lock="update")
+    facts = _facts(row, session) if action == "open" else _facts(row)
+    _refuse(action_refusal(membership.role, action, facts, utcnow()))
     return row
 
 
 def _changed(session: Session, row: Round) -> None:
-    """Announce a change of the round to every worker when the transaction commits. What changed is
-    in the audit chain, and the round's newest event is what live pages watch (``round_changes``)."""
+    """Announce a change of the round: every live page showing it is woken once the transaction
+    commits (``live.announce``). What changed is in the audit chain, and the round's newest event is
+    what live pages watch (``round_changes``)."""
     session.add(row)
-    live.announce(session, row.id)  # type: ignore[arg-type]
+    live.announce(session, _id(row))
 
 
 def group_of_round(session: Session, user: CurrentUser, round_id: int) -> str:
     """The slug of the group a round belongs to, if the user is a member."""
-    slug = session.execute(
-        select(col(WorkingGroup.slug))
-        .join(Round, col(Round.group_id) == col(WorkingGroup.id))
-        .where(col(Round.id) == round_id)
-    ).scalar_one_or_none()
+    slug = group_slug_of_round(session, round_id)
     if slug is None or user.membership(slug) is None:
         raise NotFound(_("There is no round {id}.").format(id=round_id))
     return slug
 
 
-def _require_unfrozen(session: Session, row: Round) -> None:
-    """Refuse work on a round whose version has been superseded or adopted."""
-    superseded = session.execute(
-        select(col(Version.superseded_at)).where(col(Version.id) == row.version_id)
-    ).scalar_one()
-    adopted = (
-        session.execute(select(col(Adoption.id)).where(col(Adoption.version_id) == row.version_id)).first() is not None
-    )
-    if adopted:
-        raise Conflict(_("The version this round is on has been adopted and is frozen."))
-    if superseded is not None:
-        raise Conflict(_("The version this round is on has been superseded."))
-
-
 def open_round(session: Session, user: CurrentUser, group_slug: str, round_id: int) -> None:
     """Open a draft round: its electorate (delegations, weights, voting status) is frozen now."""
-    _chair(user, group_slug)
+    membership = _chair(user, group_slug)
     with write_transaction(session):
-        row = _round(session, group_slug, round_id, lock="update")
-        if row.status != RoundStatus.draft:
-            raise Conflict(
-                _("Round {id} is {status}: only a draft can be opened.").format(id=round_id, status=_status(row))
-            )
-        if row.closes_at is not None and row.closes_at <= utcnow():
-            raise Conflict(
-                _("The deadline of round {id} has passed: set a new one before opening it.").format(id=round_id)
-            )
-        _require_unfrozen(session, row)
+        row = _held(session, membership, round_id, "open")
         session.add_all(
             RoundElector(
-                round_id=row.id,  # type: ignore[arg-type]
+                round_id=round_id,
                 delegation_id=delegation.id,
                 code=delegation.code,
                 name=delegation.name,
@@ -292,24 +341,14 @@ def open_round(session: Session, user: CurrentUser, group_slug: str, round_id: i
 
 def cancel_round(session: Session, user: CurrentUser, group_slug: str, round_id: int) -> None:
     """Cancel a draft or open round: no result is recorded."""
-    _chair(user, group_slug)
+    membership = _chair(user, group_slug)
     with write_transaction(session):
-        row = _round(session, group_slug, round_id, lock="update")
-        if row.status not in (RoundStatus.draft, RoundStatus.open):
-            raise Conflict(_("Round {id} is already {status}.").format(id=round_id, status=_status(row)))
+        row = _held(session, membership, round_id, "cancel")
         row.status = RoundStatus.cancelled.value
         row.closed_at = utcnow()
         row.closed_by_id = user.id
         _changed(session, row)
         audit.record(session, user.actor(group_slug), "round.cancel", "round", round_id, group_id=row.group_id)
-
-
-def _electorate(session: Session, round_id: int) -> list[RoundElector]:
-    return list(
-        session.execute(
-            select(RoundElector).where(col(RoundElector.round_id) == round_id).order_by(col(RoundElector.name))
-        ).scalars()
-    )
 
 
 def _secret_tally(session: Session, round_id: int, *, lock: bool = False) -> SecretTally:
@@ -331,13 +370,13 @@ class Counted:
     """The delegations of the electorate that took part (public, even in a secret round)."""
 
 
-def _count(session: Session, row: Round) -> Counted:
-    """The tally of the ballots cast so far. A secret round is counted from its counters: there is
-    nothing else."""
+def _count(session: Session, row: Round, electorate: Electorate | None = None) -> Counted:
+    """The tally of the ballots cast so far, over the round's electorate (loaded unless given). A
+    secret round is counted from its counters: there is nothing else."""
     rule = rule_of(row)
-    electors = _electorate(session, row.id)  # type: ignore[arg-type]
-    electorate = electorate_of(rule, [Voter(e.code, e.weight, e.voting_status, e.name) for e in electors])
-    code_of = {e.delegation_id: e.code for e in electors}
+    electorate = electorate or _electorate(session, row, rule)
+    voters = list(electorate.eligible)
+    code_of = {e.delegation_id: e.code for e in electorate.electors}
     if not row.secret:
         ballots = {
             code_of[delegation_id]: choice
@@ -345,17 +384,19 @@ def _count(session: Session, row: Round) -> Counted:
                 select(col(Ballot.delegation_id), col(Ballot.choice)).where(col(Ballot.round_id) == row.id)
             ).all()
         }
-        result = tally(rule, electorate, ballots, Fraction(row.quorum))
-        return Counted(result, electorate, [v for v in electorate if v.code in ballots])
-    took_part = {
-        code_of[delegation_id]
-        for delegation_id in session.execute(
-            select(col(Participation.delegation_id)).where(col(Participation.round_id) == row.id)
-        ).scalars()
-    }
-    counts = load_counts(_secret_tally(session, row.id).counts)  # type: ignore[arg-type]
-    result = tally_counts(rule, electorate, took_part, counts, Fraction(row.quorum))
-    return Counted(result, electorate, [v for v in electorate if v.code in took_part])
+        result = tally(rule, voters, ballots, Fraction(row.quorum))
+        return Counted(result, voters, [v for v in voters if v.code in ballots])
+    took_part = {code_of[delegation_id] for delegation_id in _participants(session, row)}
+    counts = load_counts(_secret_tally(session, _id(row)).counts)
+    result = tally_counts(rule, voters, took_part, counts, Fraction(row.quorum))
+    return Counted(result, voters, [v for v in voters if v.code in took_part])
+
+
+def _participants(session: Session, row: Round) -> set[int]:
+    """The delegations that have cast a ballot in the round (public, even in a secret round)."""
+    return set(
+        session.execute(select(col(Participation.delegation_id)).where(col(Participation.round_id) == row.id)).scalars()
+    )
 
 
 def running_tally(session: Session, row: Round) -> Result:
@@ -399,13 +440,9 @@ def _close(session: Session, row: Round, actor: Actor, user_id: int | None) -> N
 
 def close_round(session: Session, user: CurrentUser, group_slug: str, round_id: int) -> None:
     """Close an open round: the tally is taken and stored, once, with its reason."""
-    _chair(user, group_slug)
+    membership = _chair(user, group_slug)
     with write_transaction(session):
-        row = _round(session, group_slug, round_id, lock="update")
-        if row.status != RoundStatus.open:
-            raise Conflict(
-                _("Round {id} is {status}: only an open round can be closed.").format(id=round_id, status=_status(row))
-            )
+        row = _held(session, membership, round_id, "close")
         _close(session, row, user.actor(group_slug), user.id)
 
 
@@ -426,14 +463,10 @@ def _close_at_deadline(session: Session, round_id: int) -> bool:
     request got there first. True if this call closed it."""
     with write_transaction(session):
         row = session.execute(select(Round).where(col(Round.id) == round_id).with_for_update()).scalar_one()
-        if not _past_deadline(row):
+        if not past_deadline(_facts(row), utcnow()):
             return False
         _close(session, row, DEADLINE, None)
         return True
-
-
-def _past_deadline(row: Round) -> bool:
-    return row.status == RoundStatus.open and row.closes_at is not None and row.closes_at <= utcnow()
 
 
 # --- ballots -------------------------------------------------------------------------------------------------
@@ -469,8 +502,7 @@ def cast_ballot(
     receipt. One ballot per delegation per round is also a database constraint.
     """
     membership = user.member_of(group_slug)
-    if not membership.is_head or membership.delegation_id is None:
-        raise Forbidden(_("Only the head of a delegation casts its ballot."))
+    _refuse(caster_refusal(_caster(membership)))  # before any round is looked up, as ever
     for attempt in range(2):
         try:
             return _cast(session, user, membership, group_slug, round_id, choice, explanation, change_key)
@@ -495,11 +527,30 @@ def _cast(
     with write_transaction(session):
         # A shared lock: ballots of one round go ahead side by side, while closing (which locks the
         # round for update) waits for those under way, and ballots that come later wait for it.
-        row = _round(session, group_slug, round_id, lock="share")
-        if not _past_deadline(row):
+        row = round_in_group(session, group_slug, round_id, lock="share")
+        if not past_deadline(_facts(row), utcnow()):
             return _cast_into(session, user, membership, row, choice, explanation, change_key)
     _close_at_deadline(session, round_id)  # whoever gets there first closes it, once
     raise Conflict(_("The deadline of round {id} has passed: it is closed.").format(id=round_id))
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedBallot:
+    """A ballot's choice and explanation, checked against the round's rule."""
+
+    choice: str
+    explanation: str
+
+
+def _check_ballot(rule: Rule, choice: str, explanation: str) -> CheckedBallot:
+    fields = Fields()
+    choice = fields.choice("choice", choice, _("The choice"), list(rule.choices))
+    # A reservation or an objection is a position too, and a position of that kind says why.
+    needs_text = rule.is_consensus and choice in NEEDS_TEXT
+    label = _("The text of the reservation or objection") if needs_text else _("The explanation")
+    explanation = fields.text("explanation", explanation, label, required=needs_text, limit=BODY_LIMIT)
+    fields.done()
+    return CheckedBallot(choice, explanation)
 
 
 def _cast_into(
@@ -511,78 +562,63 @@ def _cast_into(
     explanation: str,
     change_key: str | None,
 ) -> BallotReceipt:
-    """The ballot, inside the caller's transaction (which holds the round)."""
-    round_id: int = row.id  # type: ignore[assignment]
-    group_slug = membership.group_slug
-    if row.status != RoundStatus.open:
-        raise Conflict(
-            _("Round {id} is {status}: ballots are taken only while it is open.").format(
-                id=round_id, status=_status(row)
-            )
-        )
-    _require_unfrozen(session, row)
+    """The ballot, inside the caller's transaction (which holds the round): load, decide, write."""
     rule = rule_of(row)
-    elector = session.execute(
-        select(RoundElector).where(
-            col(RoundElector.round_id) == round_id, col(RoundElector.delegation_id) == membership.delegation_id
-        )
-    ).scalar_one_or_none()
-    eligible = elector is not None and bool(
-        electorate_of(rule, [Voter(elector.code, elector.weight, elector.voting_status)])
-    )
-    if not eligible:
-        raise Forbidden(
-            _("{delegation} is not in the electorate of this round.").format(delegation=membership.delegation_name)
-        )
-    assert elector is not None
-    fields = Fields()
-    choice = fields.choice("choice", choice, _("The choice"), list(rule.choices))
-    # A reservation or an objection is a position too, and a position of that kind says why.
-    needs_text = rule.is_consensus and choice in NEEDS_TEXT
-    label = _("The text of the reservation or objection") if needs_text else _("The explanation")
-    explanation = fields.text("explanation", explanation, label, required=needs_text, limit=BODY_LIMIT)
-    fields.done()
+    electorate = _electorate(session, row, rule, membership.delegation_id)
+    _refuse(ballot_refusal(_caster(membership), _facts(row, session), electorate))
+    ballot = _check_ballot(rule, choice, explanation)
     now = utcnow()
     if row.secret:
-        result = _cast_secret(session, row, membership, elector, choice, change_key, now)
+        assert membership.delegation_id is not None, "ballot_refusal: the caster heads a delegation"
+        elector = electorate.by_delegation[membership.delegation_id]
+        result = _cast_secret(session, row, elector, ballot.choice, change_key, now)
     else:
-        result = _cast_recorded(session, row, user, membership, choice, explanation, now)
+        result = _cast_recorded(session, row, user, membership, ballot, now)
     if not result.changed and result.receipt and not result.change_key:
         return result
     _changed(session, row)
-    # A consensus ballot on a clause or the whole text is also the delegation's position on it
-    # (not on an amendment: objecting to an amendment is not objecting to the clause).
-    if rule.is_consensus and row.amendment_id is None:
-        record_position(
-            session,
-            document_id=row.document_id,
-            delegation_id=membership.delegation_id,  # type: ignore[arg-type]
-            version_id=row.version_id,
-            lineage=_lineage_of(session, row.clause_id),
-            clause_id=row.clause_id,
-            position=choice,
-            text=explanation,
-            user_id=user.id,
-            round_id=row.id,
-        )
+    _record_consensus_position(session, user, membership, row, rule, ballot)
     audit.record(
         session,
-        user.actor(group_slug),
+        user.actor(membership.group_slug),
         "ballot.cast",
         "round",
-        round_id,
+        _id(row),
         group_id=row.group_id,
         details={"secret": True}
         if row.secret
-        else {"choice": choice, "receipt": result.receipt, "explanation": content_digest(explanation)},
+        else {"choice": ballot.choice, "receipt": result.receipt, "explanation": content_digest(ballot.explanation)},
     )
     return result
+
+
+def _record_consensus_position(
+    session: Session, user: CurrentUser, membership: GroupMembership, row: Round, rule: Rule, ballot: CheckedBallot
+) -> None:
+    """A consensus ballot on a clause or the whole text is also the delegation's position on it
+    (not on an amendment: objecting to an amendment is not objecting to the clause)."""
+    if not rule.is_consensus or row.amendment_id is not None:
+        return
+    assert membership.delegation_id is not None, "ballot_refusal: the caster heads a delegation"
+    record_position(
+        session,
+        document_id=row.document_id,
+        delegation_id=membership.delegation_id,
+        version_id=row.version_id,
+        lineage=_lineage_of(session, row.clause_id),
+        clause_id=row.clause_id,
+        position=ballot.choice,
+        text=ballot.explanation,
+        user_id=user.id,
+        round_id=row.id,
+    )
 
 
 def _lineage_of(session: Session, clause_id: int | None) -> str | None:
     if clause_id is None:
         return None
-    return session.execute(select(col(Clause.lineage)).where(col(Clause.id) == clause_id)).scalar_one()
+    lineage: str = session.execute(select(col(Clause.lineage)).where(col(Clause.id) == clause_id)).scalar_one()
+    return lineage
 
 
 def _cast_recorded(
@@ -590,12 +626,14 @@ def _cast_recorded(
     row: Round,
     user: CurrentUser,
     membership: GroupMembership,
-    choice: str,
-    explanation: str,
+    ballot: CheckedBallot,
     now: datetime,
 ) -> BallotReceipt:
+    choice, explanation = ballot.choice, ballot.explanation
+    delegation_id = membership.delegation_id
+    assert delegation_id is not None, "ballot_refusal: the caster heads a delegation"
     existing = session.execute(
-        select(Ballot).where(col(Ballot.round_id) == row.id, col(Ballot.delegation_id) == membership.delegation_id)
+        select(Ballot).where(col(Ballot.round_id) == row.id, col(Ballot.delegation_id) == delegation_id)
     ).scalar_one_or_none()
     if existing is not None and existing.choice == choice and existing.explanation == explanation:
         return BallotReceipt(existing.receipt, choice, changed=False)
@@ -603,8 +641,8 @@ def _cast_recorded(
     if existing is None:
         session.add(
             Ballot(
-                round_id=row.id,  # type: ignore[arg-type]
-                delegation_id=membership.delegation_id,  # type: ignore[arg-type]
+                round_id=_id(row),
+                delegation_id=delegation_id,
                 choice=choice,
                 explanation=explanation,
                 cast_by_id=user.id,
@@ -612,7 +650,7 @@ def _cast_recorded(
                 receipt=receipt,
             )
         )
-        session.add(Participation(round_id=row.id, delegation_id=membership.delegation_id, first_at=now))  # type: ignore[arg-type]
+        session.add(Participation(round_id=_id(row), delegation_id=delegation_id, first_at=now))
     else:
         existing.choice, existing.explanation, existing.cast_by_id = choice, explanation, user.id
         existing.cast_at, existing.receipt = now, receipt
@@ -624,16 +662,14 @@ def _cast_recorded(
 def _cast_secret(
     session: Session,
     row: Round,
-    membership: GroupMembership,
-    elector: RoundElector,
+    elector: Elector,
     choice: str,
     change_key: str | None,
     now: datetime,
 ) -> BallotReceipt:
     """Count a secret ballot into the round's counters. What the delegation chose is kept only
     sealed under its change key, so that it alone can change it."""
-    round_id: int = row.id  # type: ignore[assignment]
-    delegation_id: int = membership.delegation_id  # type: ignore[assignment]
+    round_id, delegation_id = _id(row), elector.delegation_id
     rule = rule_of(row)
     took_part = session.execute(
         select(Participation).where(
@@ -724,8 +760,11 @@ class RoundView:
     my_explanation: str = ""
     my_receipt: str | None = None
     can_vote: bool = False
-    why_not: str = ""
+    why_not: Phrase | None = None
+    """Why the viewer's delegation may not vote now (``core.rounds.ballot_refusal``, as the page says it)."""
     is_chair: bool = False
+    actions: frozenset[str] = frozenset()
+    """What the chair may do with the round in its status: open, close, cancel."""
     live: Result | None = None
     secrecy_warning: Phrase | None = None
     """For the chair of a secret round not yet closed: why its outcome alone may give ballots away."""
@@ -740,7 +779,28 @@ class RoundView:
 
     @property
     def not_voted(self) -> list[RollCallEntry]:
-        return [e for e in self.electorate if e.eligible and e.code not in self.participated]
+        participated = set(self.participated)
+        return [e for e in self.electorate if e.eligible and e.code not in participated]
+
+
+@dataclass(frozen=True, slots=True)
+class RoundPlace:
+    """Where a round stands: its document and version (and whether that version may still change),
+    and the clause it is on."""
+
+    document_slug: str
+    document_title: str
+    version: int
+    clause_number: str | None
+    version_adopted: bool
+    version_superseded: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedBallot:
+    choice: str
+    explanation: str
+    receipt: str
 
 
 def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id: int) -> RoundView:
@@ -748,13 +808,46 @@ def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id:
     a head sees its own ballot; everyone sees the result and (recorded rounds) the roll-call once
     it closes. A round past its deadline is closed first."""
     membership = viewer.member_of(group_slug)
-    row = _round(session, group_slug, round_id)
-    if _past_deadline(row):  # before the deadline loop noticed
+    row = _current_round(session, group_slug, round_id)
+    place = _place_of(session, row)
+    rule = rule_of(row)
+    facts = RoundFacts(_id(row), row.status, row.closes_at, place.version_adopted, place.version_superseded)
+    view = _view(row, rule, place, group_slug)
+    view.is_chair = chair_refusal(membership.role) is None
+    if view.is_chair:
+        view.actions = frozenset(action for action in ACTIONS if status_refusal(action, facts) is None)
+    electorate = Electorate() if row.status == RoundStatus.draft else _electorate(session, row, rule)
+    refusal = ballot_refusal(_caster(membership), facts, electorate, on_page=True)
+    view.can_vote, view.why_not = refusal is None, refusal.phrase if refusal is not None else None
+    if row.status == RoundStatus.draft:
+        if row.secret and view.is_chair:
+            view.secrecy_warning = secrecy_warning(rule, _delegations_now(session, row), Fraction(row.quorum))
+        return view
+    if row.secret and row.status == RoundStatus.open and view.is_chair:
+        view.secrecy_warning = secrecy_warning(rule, list(electorate.eligible), Fraction(row.quorum))
+    _fill_roll_call(session, view, row, electorate, membership)
+    # A secret round shows no running tally: ballots arriving one by one would name their voters.
+    if row.status == RoundStatus.open and membership.sees_the_running_tally and not row.secret:
+        view.live = _count(session, row, electorate).result
+    return view
+
+
+def _current_round(session: Session, group_slug: str, round_id: int) -> Round:
+    """The round, closed first if its deadline has passed before the deadline loop noticed."""
+    row = round_in_group(session, group_slug, round_id)
+    if past_deadline(_facts(row), utcnow()):
         _close_at_deadline(session, round_id)
-        row = _round(session, group_slug, round_id)
-    details = session.execute(
-        select(col(Document.slug), col(Document.title), col(Version.number))
+        row = round_in_group(session, group_slug, round_id)
+    return row
+
+
+def _place_of(session: Session, row: Round) -> RoundPlace:
+    slug, title, number, superseded_at, adoption_id = session.execute(
+        select(
+            col(Document.slug), col(Document.title), col(Version.number), col(Version.superseded_at), col(Adoption.id)
+        )
         .join(Version, col(Version.document_id) == col(Document.id))
+        .outerjoin(Adoption, col(Adoption.version_id) == col(Version.id))
         .where(col(Version.id) == row.version_id)
     ).one()
     clause_number = (
@@ -762,9 +855,13 @@ def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id:
         if row.clause_id
         else None
     )
-    rule = rule_of(row)
-    view = RoundView(
-        id=row.id,  # type: ignore[arg-type]
+    return RoundPlace(slug, title, number, clause_number, adoption_id is not None, superseded_at is not None)
+
+
+def _view(row: Round, rule: Rule, place: RoundPlace, group_slug: str) -> RoundView:
+    """What every member sees of a round."""
+    return RoundView(
+        id=_id(row),
         title=row.title,
         status=row.status,
         rule=rule,
@@ -775,85 +872,66 @@ def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id:
         opened_at=row.opened_at,
         closed_at=row.closed_at,
         closed_by_deadline=row.status == RoundStatus.closed and row.closed_by_id is None,
-        document_slug=details[0],
-        document_title=details[1],
-        version=details[2],
-        clause_number=clause_number,
+        document_slug=place.document_slug,
+        document_title=place.document_title,
+        version=place.version,
+        clause_number=place.clause_number,
         amendment_id=row.amendment_id,
         group_slug=group_slug,
         result=json.loads(row.result) if row.result else None,
         audit_head=row.audit_head,
         audit_seq=row.audit_seq,
-        is_chair=membership.role == Role.chair,
     )
-    if row.status == RoundStatus.draft:
-        view.why_not = _("The round has not been opened yet.")
-        if row.secret and membership.role == Role.chair:
-            delegations = session.execute(
-                select(col(Delegation.code), col(Delegation.weight), col(Delegation.voting_status)).where(
-                    col(Delegation.group_id) == row.group_id
-                )
-            ).all()
-            view.secrecy_warning = secrecy_warning(rule, [Voter(*d) for d in delegations], Fraction(row.quorum))
-        return view
-    electors = _electorate(session, row.id)  # type: ignore[arg-type]
-    if row.secret and row.status == RoundStatus.open and membership.role == Role.chair:
-        view.secrecy_warning = secrecy_warning(
-            rule, [Voter(e.code, e.weight, e.voting_status) for e in electors], Fraction(row.quorum)
-        )
-    eligible_codes = {v.code for v in electorate_of(rule, [Voter(e.code, e.weight, e.voting_status) for e in electors])}
-    participated_ids = set(
-        session.execute(select(col(Participation.delegation_id)).where(col(Participation.round_id) == row.id)).scalars()
-    )
-    view.participated = [e.code for e in electors if e.delegation_id in participated_ids]
-    recorded: dict[int, tuple[str, str]] = {}
-    if not row.secret:
-        recorded = {
-            d: (c, x)
-            for d, c, x in session.execute(
-                select(col(Ballot.delegation_id), col(Ballot.choice), col(Ballot.explanation)).where(
-                    col(Ballot.round_id) == row.id
-                )
-            ).all()
-        }
-    show_choices = not row.secret and (row.status == RoundStatus.closed or membership.sees_the_running_tally)
-    view.electorate = [
-        RollCallEntry(
-            e.code,
-            e.name,
-            e.weight,
-            e.voting_status,
-            recorded.get(e.delegation_id, (None, ""))[0] if show_choices else None,
-            recorded.get(e.delegation_id, (None, ""))[1] if show_choices else "",
-            e.code in eligible_codes,
-        )
-        for e in electors
+
+
+def _delegations_now(session: Session, row: Round) -> list[Voter]:
+    """The group's delegations as they stand (a draft round has no electorate yet)."""
+    return [
+        Voter(*delegation)
+        for delegation in session.execute(
+            select(col(Delegation.code), col(Delegation.weight), col(Delegation.voting_status)).where(
+                col(Delegation.group_id) == row.group_id
+            )
+        ).all()
     ]
-    if membership.delegation_id is not None:
-        mine = None
-        if not row.secret:
-            mine = session.execute(
-                select(Ballot).where(
-                    col(Ballot.round_id) == row.id, col(Ballot.delegation_id) == membership.delegation_id
-                )
-            ).scalar_one_or_none()
-        if mine is not None:
-            view.my_choice, view.my_explanation, view.my_receipt = mine.choice, mine.explanation, mine.receipt
-        mine_eligible = any(e.delegation_id == membership.delegation_id and e.code in eligible_codes for e in electors)
-        if row.status != RoundStatus.open:
-            view.why_not = _("The round is {status}.").format(status=_status(row))
-        elif not membership.is_head:
-            view.why_not = _("Only the head of your delegation casts its ballot.")
-        elif not mine_eligible:
-            view.why_not = _("Your delegation is not in the electorate of this round.")
-        else:
-            view.can_vote = True
-    else:
-        view.why_not = _("Ballots are cast by heads of delegation.")
-    # A secret round shows no running tally: ballots arriving one by one would name their voters.
-    if row.status == RoundStatus.open and membership.sees_the_running_tally and not row.secret:
-        view.live = running_tally(session, row)
-    return view
+
+
+def _fill_roll_call(
+    session: Session, view: RoundView, row: Round, electorate: Electorate, membership: GroupMembership
+) -> None:
+    """Who has voted, the roll-call (choices shown once a recorded round closes, or to those who see
+    the running tally), and the viewer's own recorded ballot."""
+    participated = _participants(session, row)
+    view.participated = [e.code for e in electorate.electors if e.delegation_id in participated]
+    recorded = {} if row.secret else _recorded_ballots(session, row)
+    show_choices = not row.secret and (row.status == RoundStatus.closed or membership.sees_the_running_tally)
+    for e in electorate.electors:
+        shown = recorded.get(e.delegation_id) if show_choices else None
+        view.electorate.append(
+            RollCallEntry(
+                e.code,
+                e.name,
+                e.weight,
+                e.voting_status,
+                shown.choice if shown is not None else None,
+                shown.explanation if shown is not None else "",
+                electorate.includes(e.delegation_id),
+            )
+        )
+    mine = recorded.get(membership.delegation_id) if membership.delegation_id is not None else None
+    if mine is not None:
+        view.my_choice, view.my_explanation, view.my_receipt = mine.choice, mine.explanation, mine.receipt
+
+
+def _recorded_ballots(session: Session, row: Round) -> dict[int, RecordedBallot]:
+    return {
+        delegation_id: RecordedBallot(choice, explanation, receipt)
+        for delegation_id, choice, explanation, receipt in session.execute(
+            select(col(Ballot.delegation_id), col(Ballot.choice), col(Ballot.explanation), col(Ballot.receipt)).where(
+                col(Ballot.round_id) == row.id
+            )
+        ).all()
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -871,12 +949,12 @@ class RoundSummary:
 
 def list_rounds(session: Session, group_slug: str) -> list[RoundSummary]:
     """Every round of the group, newest first."""
+    group = group_by_slug(session, group_slug)
     rows = session.execute(
         select(Round, col(Document.title), col(Clause.number))
-        .join(WorkingGroup, col(WorkingGroup.id) == col(Round.group_id))
         .join(Document, col(Document.id) == col(Round.document_id))
         .outerjoin(Clause, col(Clause.id) == col(Round.clause_id))
-        .where(col(WorkingGroup.slug) == group_slug)
+        .where(col(Round.group_id) == group.id)
         .order_by(col(Round.id).desc())
     ).all()
     summaries = []
@@ -917,7 +995,7 @@ def round_changes(session: Session, round_id: int) -> tuple[int, str] | None:
 
 def receipts(session: Session, group_slug: str, round_id: int) -> list[str]:
     """Every receipt of a closed round, so a delegation can check its ballot was counted."""
-    row = _round(session, group_slug, round_id)
+    row = round_in_group(session, group_slug, round_id)
     if row.status != RoundStatus.closed:
         return []
     if row.secret:
