@@ -52,6 +52,19 @@ class SecuritySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PasswordHashing:
+    """The cost of argon2id for new password hashes (PASSWORD_HASH_TIME_COST, PASSWORD_HASH_MEMORY_KIB,
+    PASSWORD_HASH_PARALLELISM). The defaults are RFC 9106's low-memory profile (argon2-cffi's own):
+    keep them in production. The tests lower them, where hashing was most of what a login cost. A
+    hash carries its own parameters, so it verifies whatever the current ones are, and a login
+    rehashes a password hashed with others."""
+
+    time_cost: int = 3
+    memory_kib: int = 65536
+    parallelism: int = 4
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the application needs, read once from the environment."""
 
@@ -146,6 +159,18 @@ def read_settings() -> Settings:
         debug=_flag("DEBUG"),
         live_poll_seconds=float(os.environ["LIVE_POLL_SECONDS"]) if os.environ.get("LIVE_POLL_SECONDS") else None,
         audit_key_file=Path(os.environ["AUDIT_KEY_FILE"]).resolve() if os.environ.get("AUDIT_KEY_FILE") else None,
+    )
+
+
+@lru_cache(maxsize=1)
+def password_hashing() -> PasswordHashing:
+    """The password hashing cost of this process, read from the environment on first use (apart
+    from the other settings: hashing needs neither a data folder nor a secret key)."""
+    default = PasswordHashing()
+    return PasswordHashing(
+        time_cost=int(os.environ.get("PASSWORD_HASH_TIME_COST", default.time_cost)),
+        memory_kib=int(os.environ.get("PASSWORD_HASH_MEMORY_KIB", default.memory_kib)),
+        parallelism=int(os.environ.get("PASSWORD_HASH_PARALLELISM", default.parallelism)),
     )
 
 

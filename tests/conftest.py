@@ -41,6 +41,13 @@ AUDIT_KEY = Path(tempfile.mkdtemp(prefix="consensus-test-audit-")) / "audit-key.
 and every server and command the tests start (they inherit AUDIT_KEY_FILE) sign with it."""
 os.environ["AUDIT_KEY_FILE"] = str(AUDIT_KEY)
 
+# argon2id at production cost was most of what a login cost the tests (half a second here): they
+# hash cheaply, and so do the servers and commands they start, which inherit the environment. The
+# production default is tested in tests/unit/test_passwords.py.
+os.environ.setdefault("PASSWORD_HASH_TIME_COST", "1")
+os.environ.setdefault("PASSWORD_HASH_MEMORY_KIB", "64")
+os.environ.setdefault("PASSWORD_HASH_PARALLELISM", "1")
+
 DEMO_FILE = PROJECT_ROOT / "fixtures" / "demo.yaml"
 DEMO_PASSWORD = "consensus-demo"
 GROUP = "oewg-ict"
@@ -68,7 +75,7 @@ def catalogues() -> None:
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
-    """A database migrated and loaded with the demo once per test run (hashing passwords is slow)."""
+    """A database migrated and loaded with the demo once per test run."""
     template = empty_database(tmp_path_factory.mktemp("template"))
     upgrade(template.url)
     engine = make_engine(DatabaseSettings(url=template.url))

@@ -9,9 +9,17 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from consensus.core.groupfile import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from consensus.i18n import _
+from consensus.settings import password_hashing
 
-# argon2-cffi's defaults are RFC 9106's low-memory profile; we name the type explicitly.
-HASHER = PasswordHasher(type=Type.ID)
+
+@lru_cache(maxsize=1)
+def hasher() -> PasswordHasher:
+    """argon2id at the configured cost (``settings.PasswordHashing``: RFC 9106's low-memory profile
+    unless the environment lowers it, as the tests do)."""
+    cost = password_hashing()
+    return PasswordHasher(
+        time_cost=cost.time_cost, memory_cost=cost.memory_kib, parallelism=cost.parallelism, type=Type.ID
+    )
 
 
 class PasswordTooLong(ValueError):
@@ -27,12 +35,13 @@ def hash_password(password: str) -> str:
     """An argon2id hash of the password (callers check the length first; this refuses again)."""
     if too_long(password):
         raise PasswordTooLong(_("The password must be at most {n} characters long.").format(n=MAX_PASSWORD_LENGTH))
-    return HASHER.hash(password)
+    return hasher().hash(password)
 
 
 @lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    return HASHER.hash("a password nobody has; verifying it costs what a real check costs")
+def _dummy_hash(current: PasswordHasher) -> str:
+    """A hash made with the current parameters, which no password matches (one per hasher)."""
+    return current.hash("a password nobody has; verifying it costs what a real check costs")
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
@@ -43,7 +52,7 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
     if too_long(password):
         return False
     try:
-        return HASHER.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
+        return hasher().verify(stored_hash or _dummy_hash(hasher()), password) and stored_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
@@ -51,7 +60,7 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
 def needs_rehash(stored_hash: str) -> bool:
     """Whether the hash was made with other parameters than the current ones."""
     try:
-        return HASHER.check_needs_rehash(stored_hash)
+        return hasher().check_needs_rehash(stored_hash)
     except InvalidHashError:
         return True
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from argon2 import PasswordHasher, Type
 from litestar.testing import TestClient
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
+from consensus.accounts.passwords import hasher
 from consensus.accounts.services import digest
 from consensus.models import AuthSession, User
+from consensus.settings import password_hashing
 from consensus.web.middleware import SESSION_COOKIE
 from tests.conftest import DEMO_PASSWORD, csrf_token, login, q
 
@@ -111,6 +116,20 @@ def test_an_idle_session_expires(client: TestClient, db: Session) -> None:
     assert db.execute(select(func.count()).select_from(AuthSession)).scalar_one() == 0
 
 
+@pytest.fixture
+def production_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """argon2id at its production cost for this test (the others hash cheaply: see conftest)."""
+    for name in ("PASSWORD_HASH_TIME_COST", "PASSWORD_HASH_MEMORY_KIB", "PASSWORD_HASH_PARALLELISM"):
+        monkeypatch.delenv(name, raising=False)
+    password_hashing.cache_clear()
+    hasher.cache_clear()
+    yield
+    monkeypatch.undo()
+    password_hashing.cache_clear()
+    hasher.cache_clear()
+
+
+@pytest.mark.usefixtures("production_hashing")
 def test_a_password_hashed_with_old_parameters_is_rehashed_at_login(client: TestClient, db: Session) -> None:
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1, type=Type.ID).hash(DEMO_PASSWORD)
     db.execute(update(User).where(User.email == HEAD).values(password_hash=weak))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from argon2 import PasswordHasher, Type
+from argon2.profiles import RFC_9106_LOW_MEMORY
 
-from consensus.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
+from consensus.accounts.passwords import hash_password, hasher, needs_rehash, password_problem, verify_password
+from consensus.settings import PasswordHashing, password_hashing
 
 
 def test_passwords_are_hashed_with_argon2id() -> None:
@@ -42,3 +45,25 @@ def test_an_over_long_password_is_never_hashed_nor_verified() -> None:
     # Refused without running argon2 (which would accept and pre-hash any length).
     assert not verify_password(hash_password("x" * 1024), huge)
     assert "at most 1024" in (password_problem(huge) or "")
+
+
+def test_production_hashes_with_rfc_9106s_low_memory_profile() -> None:
+    profile = RFC_9106_LOW_MEMORY
+    assert PasswordHashing() == PasswordHashing(profile.time_cost, profile.memory_cost, profile.parallelism)
+
+
+def test_the_hashing_cost_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PASSWORD_HASH_TIME_COST", "2")
+    monkeypatch.setenv("PASSWORD_HASH_MEMORY_KIB", "256")
+    monkeypatch.setenv("PASSWORD_HASH_PARALLELISM", "2")
+    password_hashing.cache_clear()
+    hasher.cache_clear()
+    try:
+        digest = hash_password("correct horse battery")
+        assert digest.startswith("$argon2id$v=19$m=256,t=2,p=2$")
+        assert verify_password(digest, "correct horse battery") and not needs_rehash(digest)
+    finally:
+        monkeypatch.undo()
+        password_hashing.cache_clear()
+        hasher.cache_clear()
+    assert needs_rehash(digest)  # made with other parameters than the tests' own
