@@ -1,4 +1,5 @@
-"""The ``consensus`` command: serve, migrate, load group files, users, tokens, audit."""
+"""The ``consensus`` command: serve, migrate, load group files, invite and disable users, API tokens,
+export a published text, back up and restore, verify the audit chain."""
 
 from __future__ import annotations
 
@@ -6,46 +7,93 @@ import argparse
 import copy
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import yaml
+from sqlalchemy import Engine
 from sqlmodel import Session
 
-from consensus.settings import get_settings
+from consensus.accounts.passwords import password_problem
+from consensus.accounts.services import (
+    create_api_token,
+    disable_user,
+    enable_user,
+    revoke_api_token,
+    tokens_of_email,
+)
+from consensus.audit.keys import AuditKeyError, load_public, public_path, sign_with, signature_check
+from consensus.audit.services import Actor, verify
+from consensus.backup import BackupError, backup, restore
+from consensus.core.audit import Checkpoint
+from consensus.core.groupfile import GroupFile, GroupFileInvalid, check_group_file
+from consensus.db import make_engine
+from consensus.errors import DomainError, Invalid
+from consensus.groups.services import (
+    LoadReport,
+    NewMember,
+    PreparedInvitation,
+    add_member,
+    group_is_empty,
+    load_group_file,
+)
+from consensus.migrations import SchemaBehind, check_schema, current_revision, head_revision, upgrade
+from consensus.settings import Settings, get_settings
 
 
-def _engine():  # type: ignore[no-untyped-def]
-    """The database, with the audit key that signs what this command writes."""
-    from consensus.audit.keys import sign_with
-    from consensus.db import make_engine
+class CommandFailed(Exception):
+    """Stops a command: ``main`` prints each line after ``consensus:`` on stderr and exits with
+    ``status`` (1: refused or bad input; 2: the database or a key file is not usable)."""
 
+    def __init__(self, status: int, *lines: str) -> None:
+        super().__init__(*lines)
+        self.status, self.lines = status, lines
+
+
+@contextmanager
+def database(*, signed: bool = True) -> Iterator[Engine]:
+    """The configured database, at the current schema (else the command stops with status 2,
+    naming the command that upgrades it); disposed afterwards. With ``signed`` (the default),
+    what the command writes to the audit chain is signed with the deployment's audit key."""
     settings = get_settings()
     engine = make_engine(settings.database)
-    sign_with(engine, settings.audit_key)
-    return engine
-
-
-def _require_current_schema(engine) -> bool:  # type: ignore[no-untyped-def]
-    from consensus.migrations import SchemaBehind, check_schema
-
     try:
-        check_schema(engine)
-    except SchemaBehind as behind:
-        print(f"consensus: {behind}", file=sys.stderr)
-        return False
-    return True
+        if signed:
+            sign_with(engine, settings.audit_key)
+        try:
+            check_schema(engine)
+        except SchemaBehind as behind:
+            raise CommandFailed(2, str(behind)) from None
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def session(*, signed: bool = True, about: str = "") -> Iterator[Session]:
+    """A session on the database (see ``database``); a service's refusal stops the command with
+    status 1 in the service's words (field by field for bad input), followed by ``about`` when
+    given."""
+    with database(signed=signed) as engine, Session(engine, expire_on_commit=False) as opened:
+        try:
+            yield opened
+        except Invalid as invalid:
+            if about:
+                raise CommandFailed(1, f"{invalid.message} ({about})") from None
+            raise CommandFailed(1, *(f"{name}: {problem}" for name, problem in invalid.errors.items())) from None
+        except DomainError as refusal:
+            raise CommandFailed(1, refusal.message + (f" ({about})" if about else "")) from None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    import uvicorn  # only this command needs the server
     import uvicorn.config
 
     settings = get_settings()
-    engine = _engine()
-    ok = _require_current_schema(engine)
-    engine.dispose()
-    if not ok:
-        return 2
+    with database():  # a database that is behind is refused before any worker starts
+        pass
     host = args.host or settings.server.host
     port = args.port or settings.server.port
     print(f"Consensus is serving at http://{host}:{port} (Ctrl-C stops it)", flush=True)
@@ -68,65 +116,58 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from consensus.migrations import current_revision, head_revision, upgrade
-
     upgrade()
-    engine = _engine()
-    print(f"Database is at revision {current_revision(engine)} (newest: {head_revision()}).")
-    engine.dispose()
+    with database() as engine:
+        print(f"Database is at revision {current_revision(engine)} (newest: {head_revision()}).")
     return 0
 
 
-def cmd_load(args: argparse.Namespace) -> int:
-    from consensus.audit.services import Actor
-    from consensus.core.groupfile import GroupFileInvalid, check_group_file
-    from consensus.groups.services import group_is_empty, load_group_file
-
-    path = Path(args.file)
-    source = args.file
+def read_group_file(source: str) -> GroupFile:
+    """The group a YAML file describes, checked (else the command stops, naming every problem)."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(Path(source).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        print(f"consensus: {source}: no such file", file=sys.stderr)
-        return 1
+        raise CommandFailed(1, f"{source}: no such file") from None
     except yaml.YAMLError as problem:
-        print(f"consensus: {source} is not valid YAML: {problem}", file=sys.stderr)
-        return 1
+        raise CommandFailed(1, f"{source} is not valid YAML: {problem}") from None
     try:
-        spec = check_group_file(raw, source)
+        return check_group_file(raw, source)
     except GroupFileInvalid as invalid:
-        print(f"consensus: {invalid}", file=sys.stderr)
-        return 1
-    engine = _engine()
-    if not _require_current_schema(engine):
-        return 2
+        raise CommandFailed(1, str(invalid)) from None
+
+
+def _print_load_report(source: str, report: LoadReport) -> None:
+    if report.changed:
+        created = ", ".join(f"{n} {k}" for k, n in report.created.items() if n) or "nothing new"
+        updated = ", ".join(f"{n} {k}" for k, n in report.updated.items() if n)
+        print(
+            f"Loaded {source} into group {report.group}: created {created}"
+            + (f"; updated {updated}" if updated else "")
+            + "."
+        )
+    else:
+        print(f"{source} is already loaded into group {report.group}: nothing changed.")
+    if report.passwords_kept:
+        print("These accounts already existed and keep their own passwords (the file's were not applied):")
+        for email in report.passwords_kept:
+            print(f"  {email}")
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    spec = read_group_file(args.file)
     report = None
-    with Session(engine, expire_on_commit=False) as session:
-        if args.if_empty and not group_is_empty(session):
+    with session() as db:
+        if args.if_empty and not group_is_empty(db):
             print("The database already holds working groups; the demo was not loaded again.")
         else:
-            report = load_group_file(session, spec, Actor.command_line(), source)
-            if report.changed:
-                created = ", ".join(f"{n} {k}" for k, n in report.created.items() if n) or "nothing new"
-                updated = ", ".join(f"{n} {k}" for k, n in report.updated.items() if n)
-                print(
-                    f"Loaded {source} into group {report.group}: created {created}"
-                    + (f"; updated {updated}" if updated else "")
-                    + "."
-                )
-            else:
-                print(f"{source} is already loaded into group {report.group}: nothing changed.")
-            if report.passwords_kept:
-                print("These accounts already existed and keep their own passwords (the file's were not applied):")
-                for email in report.passwords_kept:
-                    print(f"  {email}")
-    engine.dispose()
+            report = load_group_file(db, spec, Actor.command_line(), args.file)
+            _print_load_report(args.file, report)
     if args.show_accounts:
         _print_accounts(spec, set(report.passwords_kept) if report else set())
     return 0
 
 
-def _print_accounts(spec, kept: set[str]) -> None:  # type: ignore[no-untyped-def]
+def _print_accounts(spec: GroupFile, kept: set[str]) -> None:
     print()
     print(f"Accounts of {spec.group.name} ({spec.group.slug}):")
     width = max((len(u.email) for u in spec.users), default=10)
@@ -142,23 +183,13 @@ def _print_accounts(spec, kept: set[str]) -> None:  # type: ignore[no-untyped-de
 
 
 def cmd_user_create(args: argparse.Namespace) -> int:
-    from consensus.audit.services import Actor
-    from consensus.errors import DomainError, Invalid
-    from consensus.groups.services import NewMember, add_member
-
     password = None
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
-        from consensus.accounts.passwords import password_problem
-
         problem = password_problem(password)
         if problem:
-            print(f"consensus: password: {problem}", file=sys.stderr)
-            return 1
+            raise CommandFailed(1, f"password: {problem}")
     settings = get_settings()
-    engine = _engine()
-    if not _require_current_schema(engine):
-        return 2
     member = NewMember(
         email=args.email,
         name=args.name,
@@ -167,28 +198,15 @@ def cmd_user_create(args: argparse.Namespace) -> int:
         head=args.head,
         password=password,
     )
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            added = add_member(
-                session,
-                args.group,
-                member,
-                Actor.command_line(),
-                invitation_days=settings.security.invitation_days,
-            )
-        except Invalid as invalid:
-            for name, problem in invalid.errors.items():
-                print(f"consensus: {name}: {problem}", file=sys.stderr)
-            return 1
-        except DomainError as refusal:
-            print(f"consensus: {refusal.message}", file=sys.stderr)
-            return 1
-    engine.dispose()
+    with session() as db:
+        added = add_member(
+            db, args.group, member, Actor.command_line(), invitation_days=settings.security.invitation_days
+        )
     _print_invitation(args, settings, added)
     return 0
 
 
-def _print_invitation(args: argparse.Namespace, settings, prepared) -> None:  # type: ignore[no-untyped-def]
+def _print_invitation(args: argparse.Namespace, settings: Settings, prepared: PreparedInvitation) -> None:
     """The same lines whether or not the address already had an account."""
     print(
         f"An invitation was prepared for {prepared.email} to join {args.group} as {prepared.role}"
@@ -202,148 +220,64 @@ def _print_invitation(args: argparse.Namespace, settings, prepared) -> None:  # 
     print(f"{base.rstrip('/')}/invitations/{prepared.token}")
 
 
-def _current_engine():  # type: ignore[no-untyped-def]
-    """An engine on a database at the current schema, or None (the reason printed)."""
-    engine = _engine()
-    if not _require_current_schema(engine):
-        engine.dispose()
-        return None
-    return engine
-
-
-def _refused(refusal) -> int:  # type: ignore[no-untyped-def]
-    from consensus.errors import Invalid
-
-    if isinstance(refusal, Invalid):
-        for name, problem in refusal.errors.items():
-            print(f"consensus: {name}: {problem}", file=sys.stderr)
-    else:
-        print(f"consensus: {refusal.message}", file=sys.stderr)
-    return 1
-
-
 def cmd_token_create(args: argparse.Namespace) -> int:
-    from consensus.accounts.services import create_api_token
-    from consensus.errors import DomainError
-
-    engine = _current_engine()
-    if engine is None:
-        return 2
-    with Session(engine) as session:
-        try:
-            token = create_api_token(session, args.email, args.label or "", days=args.days)
-        except DomainError as refusal:
-            return _refused(refusal)
-    engine.dispose()
+    with session() as db:
+        token = create_api_token(db, args.email, args.label or "", days=args.days)
     print(f"Bearer token for {args.email}, valid {args.days} days (shown once; only its hash is kept):")
     print(token)
     return 0
 
 
-def cmd_token_list(args: argparse.Namespace) -> int:
-    from consensus.accounts.services import tokens_of_email
-    from consensus.errors import DomainError
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"
 
-    engine = _current_engine()
-    if engine is None:
-        return 2
-    with Session(engine) as session:
-        try:
-            tokens = tokens_of_email(session, args.email)
-        except DomainError as refusal:
-            return _refused(refusal)
-    engine.dispose()
+
+def cmd_token_list(args: argparse.Namespace) -> int:
+    with session() as db:
+        tokens = tokens_of_email(db, args.email)
     if not tokens:
         print(f"{args.email} has no API tokens.")
         return 0
     print(f"API tokens of {args.email}:")
     print(f"  {'id':>5}  {'state':<8}  {'created':<16}  {'last used':<16}  {'expires':<16}  label")
-
-    def when(moment) -> str:  # type: ignore[no-untyped-def]
-        return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"
-
     for t in tokens:
         print(
-            f"  {t.id:>5}  {t.state:<8}  {when(t.created_at):<16}  {when(t.last_used_at):<16}  "
-            f"{when(t.expires_at):<16}  {t.label}"
+            f"  {t.id:>5}  {t.state:<8}  {_when(t.created_at):<16}  {_when(t.last_used_at):<16}  "
+            f"{_when(t.expires_at):<16}  {t.label}"
         )
     return 0
 
 
 def cmd_token_revoke(args: argparse.Namespace) -> int:
-    from consensus.accounts.services import revoke_api_token
-    from consensus.audit.services import Actor
-    from consensus.errors import DomainError
-
-    engine = _current_engine()
-    if engine is None:
-        return 2
-    with Session(engine) as session:
-        try:
-            changed = revoke_api_token(session, args.id, Actor.command_line())
-        except DomainError as refusal:
-            return _refused(refusal)
-    engine.dispose()
+    with session() as db:
+        changed = revoke_api_token(db, args.id, Actor.command_line())
     print(f"Token {args.id} is revoked." if changed else f"Token {args.id} was already revoked.")
     return 0
 
 
 def cmd_user_disable(args: argparse.Namespace) -> int:
-    from consensus.accounts.services import disable_user
-    from consensus.audit.services import Actor
-    from consensus.errors import DomainError
-
-    engine = _current_engine()
-    if engine is None:
-        return 2
-    with Session(engine) as session:
-        try:
-            disabled = disable_user(session, args.email, Actor.command_line())
-        except DomainError as refusal:
-            return _refused(refusal)
-    engine.dispose()
+    with session() as db:
+        disabled = disable_user(db, args.email, Actor.command_line())
     print(f"{disabled.email} is disabled: {disabled.sessions} session(s) ended, {disabled.tokens} token(s) revoked.")
     return 0
 
 
 def cmd_user_enable(args: argparse.Namespace) -> int:
-    from consensus.accounts.services import enable_user
-    from consensus.audit.services import Actor
-    from consensus.errors import DomainError
-
-    engine = _current_engine()
-    if engine is None:
-        return 2
-    with Session(engine) as session:
-        try:
-            email = enable_user(session, args.email, Actor.command_line())
-        except DomainError as refusal:
-            return _refused(refusal)
-    engine.dispose()
+    with session() as db:
+        email = enable_user(db, args.email, Actor.command_line())
     print(f"{email} may log in again (its revoked tokens stay revoked).")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from consensus.errors import DomainError
+    # The renderers (WeasyPrint, python-docx) take seconds to import: only this command needs them.
     from consensus.publishing.formats import FORMATS, render
     from consensus.publishing.services import published_text
     from consensus.web.templating import make_environment
 
     settings = get_settings()
-    engine = _engine()
-    if not _require_current_schema(engine):
-        return 2
-    with Session(engine) as session:
-        try:
-            text = published_text(session, args.group, args.document, args.version)
-        except DomainError as refusal:
-            print(
-                f"consensus: {refusal.message} ({args.group}/{args.document}, version {args.version or 'latest'})",
-                file=sys.stderr,
-            )
-            return 1
-    engine.dispose()
+    with session(about=f"{args.group}/{args.document}, version {args.version or 'latest'}") as db:
+        text = published_text(db, args.group, args.document, args.version)
     body = render(text, args.format, make_environment(settings.templates_dir))
     out = Path(args.out) if args.out else Path(f"{text.file_stem}.{args.format}")
     out.write_bytes(body)
@@ -352,33 +286,25 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from consensus.backup import BackupError, backup
-
     try:
         backup(get_settings().database, Path(args.file))
     except BackupError as problem:
-        print(f"consensus: {problem}", file=sys.stderr)
-        return 1
+        raise CommandFailed(1, str(problem)) from None
     print(f"Backed up the database to {args.file}.")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from consensus.backup import BackupError, restore
-
     try:
         restore(get_settings().database, Path(args.file))
     except BackupError as problem:
-        print(f"consensus: {problem}", file=sys.stderr)
-        return 1
+        raise CommandFailed(1, str(problem)) from None
     print(f"Restored the database from {args.file}. Run `consensus audit verify` to check its record.")
     return 0
 
 
-def _checkpoints(path: str) -> list:  # type: ignore[type-arg]
+def _checkpoints(path: str) -> list[Checkpoint]:
     """Checkpoints from a JSON file: a list of {"seq", "hash"} (such as /p/{group}/checkpoints.json)."""
-    from consensus.core.audit import Checkpoint
-
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as problem:
@@ -398,30 +324,21 @@ def _checkpoints(path: str) -> list:  # type: ignore[type-arg]
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    from consensus.audit.keys import AuditKeyError, load_public, public_path, signature_check
-    from consensus.audit.services import verify
-
     settings = get_settings()
     default = public_path(settings.audit_key)
     key_files = [Path(k) for k in args.key] if args.key else [default if default.exists() else settings.audit_key]
     try:
         checks = [signature_check(load_public(path)) for path in key_files]
         checkpoints = _checkpoints(args.checkpoints) if args.checkpoints else []
-    except (AuditKeyError, ValueError) as problem:
-        print(f"consensus: {problem}", file=sys.stderr)
-        return 2
+    except (AuditKeyError, ValueError) as unusable:
+        raise CommandFailed(2, str(unusable)) from None
 
     def signed_by_a_key(event_hash: str, signature: str) -> bool:
         return any(check(event_hash, signature) for check in checks)
 
-    from consensus.db import make_engine
-
-    engine = make_engine(settings.database)
-    if not _require_current_schema(engine):
-        return 2
-    with Session(engine) as session:
-        report = verify(session, signed_by_a_key, checkpoints)
-    engine.dispose()
+    # Verifying writes nothing: it signs nothing, and never makes a key.
+    with session(signed=False) as db:
+        report = verify(db, signed_by_a_key, checkpoints)
     if report.ok:
         held = f", {len(checkpoints)} checkpoints held" if checkpoints else ""
         before = (
@@ -531,8 +448,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit status (argparse exits with 2 itself on a command line it cannot read)."""
     args = build_parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except CommandFailed as failed:
+        for line in failed.lines:
+            print(f"consensus: {line}", file=sys.stderr)
+        return failed.status
 
 
 if __name__ == "__main__":

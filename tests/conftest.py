@@ -3,6 +3,8 @@ by Alembic and loaded with the demo, the real app over HTTP, and real server pro
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import os
 import re
@@ -12,16 +14,17 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import yaml
 from litestar.testing import TestClient
 from sqlmodel import Session
 
-from consensus import PROJECT_ROOT
+from consensus import PROJECT_ROOT, cli
 from consensus.app import create_app
 from consensus.audit.keys import sign_with
 from consensus.audit.services import Actor
@@ -30,7 +33,7 @@ from consensus.db import make_engine
 from consensus.groups.services import load_group_file
 from consensus.i18n import compile_catalogues
 from consensus.migrations import upgrade
-from consensus.settings import DatabaseSettings, SecuritySettings, ServerSettings, Settings
+from consensus.settings import DatabaseSettings, SecuritySettings, ServerSettings, Settings, get_settings
 from tests.databases import BACKEND, TestDatabase, copy_sqlite, empty_database, sqlite_url  # noqa: F401
 
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -229,10 +232,30 @@ def q(db: Session) -> Session:
     return db
 
 
+def wait_until(condition: Callable[[], object], what: str, seconds: float = 30) -> None:
+    """Wait for ``condition`` to hold, checking it often; fail saying ``what`` was expected if it
+    does not hold within ``seconds`` (tests wait on what they need, not for a fixed time)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def port_is_free(port: int) -> bool:
+    """Whether a server could listen on this port now (as uvicorn binds: with SO_REUSEADDR)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 class ServerProcess:
@@ -287,6 +310,29 @@ class ServerProcess:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def run_command(*args: str, env: Mapping[str, str | None], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """``consensus ARGS`` run in this process through ``consensus.cli.main``, as its entry point runs
+    it, with these environment variables set (None: removed) and ``stdin`` as its standard input: its
+    exit status and what it printed. (Starting a Python process per command cost seconds a call.)"""
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        mock.patch.dict(os.environ, {name: value for name, value in env.items() if value is not None}),
+        mock.patch.object(sys, "stdin", io.StringIO(stdin)),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        for name in (name for name, value in env.items() if value is None):
+            os.environ.pop(name, None)
+        get_settings.cache_clear()  # the command reads the environment, as a new process would
+        try:
+            status = cli.main(list(args))
+        except SystemExit as exit:  # argparse, on a command line it cannot read
+            status = exit.code if isinstance(exit.code, int) else 1
+        finally:
+            get_settings.cache_clear()
+    return subprocess.CompletedProcess(["consensus", *args], status, out.getvalue(), err.getvalue())
 
 
 @contextmanager

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 
 import httpx
@@ -14,27 +11,16 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
-from consensus import PROJECT_ROOT
 from consensus.accounts.services import create_api_token
 from consensus.audit.services import verify
 from consensus.db import make_engine
 from consensus.models import AuditEvent, AuditHead, Comment
-from tests.conftest import BACKEND, TestDatabase, make_settings, running_server
+from tests.conftest import BACKEND, TestDatabase, make_settings, run_command, running_server, wait_until
 
 
 def consensus(data_dir: Path, *args: str, database_url: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CONSENSUS_DATA_DIR": str(data_dir), "SECRET_KEY": "backup-test"}
-    env.pop("DATABASE_URL", None)
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return subprocess.run(
-        [sys.executable, "-m", "consensus.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=PROJECT_ROOT,
-        timeout=120,
-    )
+    env = {"CONSENSUS_DATA_DIR": str(data_dir), "SECRET_KEY": "backup-test", "DATABASE_URL": database_url}
+    return run_command(*args, env=env)
 
 
 def test_a_backup_under_load_restores_with_its_record_intact(
@@ -62,9 +48,10 @@ def test_a_backup_under_load_restores_with_its_record_intact(
         writers = [threading.Thread(target=load, args=(url, token)) for token in tokens]
         for writer in writers:
             writer.start()
-        time.sleep(1.0)
+        wait_until(lambda: written > 10, "the server should be writing before the backup")
         made = consensus(served, "backup", str(backup_file), database_url=test_database.url)
-        time.sleep(0.5)
+        after_backup = written
+        wait_until(lambda: written > after_backup + 10, "the server should go on writing after the backup")
         stop.set()
         for writer in writers:
             writer.join()

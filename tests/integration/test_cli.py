@@ -1,7 +1,10 @@
-"""The ``consensus`` command, run as a real process against a real database."""
+"""The ``consensus`` command against a real database: run in this process through
+``consensus.cli.main`` as its entry point runs it (with the data folder's environment, standard input
+and output), and once as the installed program in a process of its own."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -19,26 +22,17 @@ from consensus.accounts.passwords import verify_password
 from consensus.app import create_app
 from consensus.db import make_engine
 from consensus.models import AuditEvent, Clause, Delegation, Membership, User, Version, WorkingGroup
-from tests.conftest import DEMO_FILE, TestDatabase, empty_database, make_settings
+from tests.conftest import DEMO_FILE, TestDatabase, empty_database, make_settings, run_command
 
 DATABASES: dict[Path, TestDatabase] = {}
 """The database each data folder's commands use (a file in it on SQLite; its own PostgreSQL database)."""
 
 
 def consensus(data_dir: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CONSENSUS_DATA_DIR": str(data_dir), "SECRET_KEY": "cli-test-secret"}
-    env.pop("DATABASE_URL", None)
-    if data_dir in DATABASES:
-        env["DATABASE_URL"] = DATABASES[data_dir].url
-    return subprocess.run(
-        [sys.executable, "-m", "consensus.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        input=stdin,
-        cwd=PROJECT_ROOT,
-        timeout=120,
-    )
+    """``consensus ARGS`` with the environment a deployment on ``data_dir`` gives it."""
+    database = DATABASES[data_dir].url if data_dir in DATABASES else None
+    env = {"CONSENSUS_DATA_DIR": str(data_dir), "SECRET_KEY": "cli-test-secret", "DATABASE_URL": database}
+    return run_command(*args, env=env, stdin=stdin or "")
 
 
 @pytest.fixture
@@ -56,8 +50,12 @@ def migrated(data_dir: Path) -> Path:
     return data_dir
 
 
-def session_for(data_dir: Path) -> Session:
-    return Session(make_engine(make_settings(data_dir, DATABASES[data_dir].url).database))
+@contextlib.contextmanager
+def session_for(data_dir: Path) -> Iterator[Session]:
+    engine = make_engine(make_settings(data_dir, DATABASES[data_dir].url).database)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
 
 
 def counts(data_dir: Path) -> dict[str, int]:
@@ -299,14 +297,15 @@ def test_every_command_refuses_a_database_that_is_behind(data_dir: Path) -> None
         assert "consensus migrate" in result.stderr
 
 
-def test_the_commands_obey_database_url(tmp_path: Path) -> None:
+def test_the_installed_command_runs_and_obeys_database_url(tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere.db"
     env_dir = tmp_path / "data"
     env = {**os.environ, "CONSENSUS_DATA_DIR": str(env_dir), "DATABASE_URL": f"sqlite:///{elsewhere}"}
-    result = subprocess.run(
-        [sys.executable, "-m", "consensus.cli", "migrate"], capture_output=True, text=True, env=env, cwd=PROJECT_ROOT
-    )
+    program = shutil.which("consensus", path=str(Path(sys.executable).parent))
+    assert program is not None, "the consensus entry point is installed next to this Python"
+    result = subprocess.run([program, "migrate"], capture_output=True, text=True, env=env, cwd=PROJECT_ROOT)
     assert result.returncode == 0, result.stderr
+    assert "Database is at revision" in result.stdout
     assert elsewhere.exists()
     assert not (env_dir / "consensus.db").exists()
 
