@@ -73,8 +73,13 @@ async def storm(url: str, tokens: dict[str, str], chair: str) -> dict:  # type: 
         await client.post(f"/api/v1/rounds/{rid}/open", headers=headers)
         acknowledged: dict[str, set[str]] = {code: set() for code in tokens}
         statuses: set[int] = set()
+        casts = [(code, choice) for code in tokens for choice in ("yes", "yes", "no")]
+        random.Random(7).shuffle(casts)
+        midway = asyncio.Event()
+        answered = 0
 
         async def cast(code: str, choice: str) -> None:
+            nonlocal answered
             response = await client.put(
                 f"/api/v1/rounds/{rid}/ballot",
                 json={"choice": choice},
@@ -83,13 +88,15 @@ async def storm(url: str, tokens: dict[str, str], chair: str) -> dict:  # type: 
             statuses.add(response.status_code)
             if response.status_code == 200:
                 acknowledged[code].add(response.json()["receipt"])
+            answered += 1
+            if answered * 3 >= len(casts):
+                midway.set()
 
         async def close_midway() -> None:
-            await asyncio.sleep(0.15)
+            # Once a third of the storm has been answered: the rest is still arriving.
+            await asyncio.wait_for(midway.wait(), timeout=60)
             response = await client.post(f"/api/v1/rounds/{rid}/close", headers=headers)
             assert response.status_code == 200, response.text
 
-        casts = [cast(code, choice) for code in tokens for choice in ("yes", "yes", "no")]
-        random.Random(7).shuffle(casts)
-        await asyncio.gather(*casts, close_midway())
+        await asyncio.gather(*(cast(code, choice) for code, choice in casts), close_midway())
         return {"round": rid, "acknowledged": acknowledged, "statuses": statuses}
