@@ -10,6 +10,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from litestar.testing import TestClient
+from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from consensus.app import create_app
@@ -30,12 +31,18 @@ def test_the_migrations_build_exactly_the_models(tmp_path: Path, blank_database:
 
 def test_downgrade_to_nothing_and_up_again(tmp_path: Path, blank_database: TestDatabase) -> None:
     url = blank_database.url
+    engine = make_engine(make_settings(tmp_path, url).database)
     upgrade(url)
     command.downgrade(alembic_config(url), "base")
+    left = set(inspect(engine).get_table_names()) - {"alembic_version"}
+    assert left == set(), f"the downgrade left tables behind: {sorted(left)}"
     upgrade(url)
-    engine = make_engine(make_settings(tmp_path, url).database)
+    assert set(inspect(engine).get_table_names()) >= set(SQLModel.metadata.tables)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     check_schema(engine)
     engine.dispose()
+    assert differences == []
 
 
 def test_the_app_refuses_to_serve_an_unmigrated_database_and_names_the_fix(

@@ -120,8 +120,30 @@ def test_only_heads_of_eligible_delegations_vote(browsers, db: Session, account,
 
 
 def test_observing_delegations_vote_under_the_iso_rule(browsers, db: Session) -> None:  # type: ignore[no-untyped-def]
-    rid = opened(browsers, rule="iso")
-    assert vote(browsers("vat.head"), rid, "no").status_code == 303
+    iso = opened(browsers, rule="iso")
+    assert vote(browsers("ken.head"), iso, "yes").status_code == 303
+    assert vote(browsers("vat.head"), iso, "no").status_code == 303  # the Holy See observes
+    cast = (
+        q(db)
+        .execute(
+            select(Delegation.code, Ballot.choice)
+            .join(Delegation, Delegation.id == Ballot.delegation_id)
+            .where(Ballot.round_id == iso)
+        )
+        .all()
+    )
+    assert sorted(cast) == [("KEN", "yes"), ("VAT", "no")]
+    assert act(browsers("chair"), iso, "close").status_code == 303
+    result = json.loads(q(db).get(Round, iso).result or "{}")  # type: ignore[union-attr]
+    # The observer's no counts among all members voting, not among the participating members.
+    assert "participating members: 1 yes ≥ 2/3 of 1" in result["reason"]
+    assert "all members voting: 1 no > 1/4 of 2" in result["reason"]
+    assert result["passed"] is False and result["participated"] == 2
+    # Under any other rule an observing delegation is not in the electorate.
+    other = opened(browsers, rule="simple_majority")
+    refused = vote(browsers("vat.head"), other, "no")
+    assert refused.status_code == 403 and "not in the electorate" in refused.text
+    assert q(db).execute(select(func.count()).select_from(Ballot).where(Ballot.round_id == other)).scalar_one() == 0
 
 
 def test_ballots_outside_an_open_round_or_the_rule_are_refused(browsers, db: Session) -> None:  # type: ignore[no-untyped-def]
