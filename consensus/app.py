@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from consensus.accounts.api import ACCOUNT_API_ROUTES
 from consensus.accounts.controllers import ACCOUNT_ROUTES
 from consensus.agreement.controllers import AGREEMENT_ROUTES
 from consensus.amendments.controllers import AMENDMENT_ROUTES
@@ -28,6 +29,7 @@ from consensus.audit.services import start_signing
 from consensus.comments.controllers import COMMENT_ROUTES
 from consensus.db import make_engine
 from consensus.documents.controllers import DOCUMENT_ROUTES
+from consensus.groups.api import GROUP_API_ROUTES
 from consensus.groups.controllers import GROUP_ROUTES
 from consensus.migrations import check_schema
 from consensus.publishing.controllers import PUBLISHING_ROUTES
@@ -158,6 +160,8 @@ def create_app(
                     *AGREEMENT_ROUTES,
                     *VOTING_ROUTES,
                     *PUBLISHING_ROUTES,
+                    *ACCOUNT_API_ROUTES,
+                    *GROUP_API_ROUTES,
                     *API_ROUTES,
                 ],
             ),

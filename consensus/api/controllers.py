@@ -30,11 +30,7 @@ from consensus.api.schemas import (
     Created,
     CustomRuleIn,
     DecisionIn,
-    DelegationOut,
     DocumentOut,
-    GroupOut,
-    MembershipOut,
-    MeOut,
     PositionIn,
     PositionOut,
     PublicationOut,
@@ -47,40 +43,12 @@ from consensus.api.schemas import (
 from consensus.comments import services as comments
 from consensus.documents import services as documents
 from consensus.documents import versions
-from consensus.groups import services as groups
 from consensus.publishing import services as publishing
 from consensus.voting import services as voting
 from consensus.web.access import MEMBER, SIGNED_IN
 from consensus.web.deps import MAX_ID, Db, Id, Me, VersionNumber
 from consensus.web.routing import action, page, replace
 from consensus.web.templating import interface_words
-
-
-@page(f"{API}/me", name="api_me", access=SIGNED_IN, tags=["accounts"])
-def me(user: Me) -> MeOut:
-    """Who the token or session belongs to, and their memberships."""
-    return MeOut(
-        email=user.email,
-        name=user.name,
-        memberships=[
-            MembershipOut(m.group_slug, m.role, m.delegation_code or None, m.is_head)
-            for m in sorted(user.memberships.values(), key=lambda m: m.group_slug)
-        ],
-    )
-
-
-@page(f"{API}/groups/{{group:str}}", name="api_group", access=MEMBER, tags=["groups"])
-def group_detail(db: Db, group: FromPath[str]) -> GroupOut:
-    """A working group with its delegations (weights as exact decimal strings)."""
-    view = groups.read_group(db, group)
-    return GroupOut(
-        slug=view.slug,
-        name=view.name,
-        delegations=[
-            DelegationOut(d.code, d.name, format(d.weight.normalize(), "f"), d.voting_status)
-            for d in sorted(view.delegations, key=lambda d: d.code)
-        ],
-    )
 
 
 @page(
@@ -107,7 +75,7 @@ def document_detail(
     )
 
 
-API_ROUTES = [me, group_detail, document_detail]
+API_ROUTES = [document_detail]
 
 
 # --- deliberation ----------------------------------------------------------------------------------

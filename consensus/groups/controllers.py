@@ -1,14 +1,13 @@
-"""The dashboard, the group page, and adding members."""
+"""The dashboard, the group page, and adding, changing and removing members."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from litestar import Request, Response
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from consensus.api.schemas import InvitationOut, MemberIn
 from consensus.core.membership import ROLES, Seat
 from consensus.errors import Conflict, Invalid
 from consensus.groups import services as groups
@@ -175,35 +174,6 @@ def member_remove(
     return Redirect(request.app.route_reverse("group", group=group) + "?removed=1", status_code=303)
 
 
-@action(
-    "/api/v1/groups/{group:str}/members",
-    name="api_member_add",
-    access=roles(Role.secretariat),
-    tags=["groups"],
-    status_code=201,
-)
-def api_member_add(
-    request: Request[Any, Any, Any],
-    db: Db,
-    user: Me,
-    settings: AppSettings,
-    group: FromPath[str],
-    data: JSONBody[MemberIn],
-) -> InvitationOut:
-    """Invite someone to a seat (secretariat). Nobody becomes a member until the invitation is
-    accepted; the answer does not say whether the address already had an account."""
-    new = groups.NewMember(email=data.email, name=data.name, role=data.role, delegation=data.delegation, head=data.head)
-    prepared = groups.add_member(db, group, new, user.actor(group), invitation_days=settings.security.invitation_days)
-    return InvitationOut(
-        email=prepared.email,
-        role=prepared.role,
-        delegation=new.delegation or None,
-        head=prepared.head,
-        invitation_url=invitation_link(request, prepared.token),
-        expires_at=prepared.expires_at,
-    )
-
-
 GROUP_ROUTES = [
     dashboard,
     group_page,
@@ -212,5 +182,4 @@ GROUP_ROUTES = [
     member_page,
     member_change,
     member_remove,
-    api_member_add,
 ]
