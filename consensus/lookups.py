@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from consensus.core.refusal import Refusal
 from consensus.core.versions import frozen_refusal
 from consensus.errors import NotFound, refusal_error
 from consensus.i18n import _
@@ -70,6 +71,11 @@ class VersionRef:
     def frozen(self) -> bool:
         """Superseded (read-only) or adopted (frozen): nothing in it may change."""
         return self.superseded or self.adopted
+
+    @property
+    def frozen_refusal(self) -> Refusal | None:
+        """Why nothing in it may change (``core.versions.frozen_refusal``), or None while it may."""
+        return frozen_refusal(self.number, self.latest_number, self.superseded, self.adopted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +153,7 @@ def version_in_group(session: Session, group_slug: str, document_slug: str, vers
 
 def require_current(version: VersionRef) -> None:
     """Refuse changes to a superseded version (read-only) or an adopted one (frozen)."""
-    refusal = frozen_refusal(version.number, version.latest_number, version.superseded, version.adopted)
+    refusal = version.frozen_refusal
     if refusal is not None:
         raise refusal_error(refusal)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -11,13 +12,14 @@ from sqlmodel import Session, col
 
 from consensus.accounts.identity import CurrentUser, GroupMembership
 from consensus.audit import services as audit
-from consensus.core.positions import on_the_same_text
+from consensus.core.positions import clause_status_refusal, on_the_same_text, position_refusal
+from consensus.core.refusal import Refusal
 from consensus.core.spreadsheet import csv_table
 from consensus.db import write_transaction
-from consensus.errors import Conflict, Forbidden
+from consensus.errors import refusal_error
 from consensus.i18n import _
-from consensus.lookups import VersionRef, clause_in_group, require_current, version_in_group
-from consensus.models import Clause, ClauseStatus, Delegation, Position, PositionKind, Role, User, Version
+from consensus.lookups import VersionRef, clause_in_group, version_in_group
+from consensus.models import Clause, ClauseStatus, Delegation, Position, PositionKind, User, Version
 from consensus.validation import BODY_LIMIT, Fields
 
 POSITIONS = [p.value for p in PositionKind]
@@ -25,14 +27,18 @@ NEEDS_TEXT = {PositionKind.reservation.value, PositionKind.objection.value}
 CLAUSE_STATUSES = [ClauseStatus.open.value, ClauseStatus.agreed_ad_ref.value]
 
 
-def _head(user: CurrentUser, group_slug: str) -> GroupMembership:
-    membership = user.member_of(group_slug)
-    if not membership.is_head or membership.delegation_id is None:
-        raise Forbidden(_("Only the head of a delegation states its position."))
-    return membership
+def is_head(membership: GroupMembership | None) -> bool:
+    """Whether a member holds their delegation's voting right (and so states its positions)."""
+    return membership is not None and membership.is_head and membership.delegation_id is not None
+
+
+def _refuse(refusal: Refusal | None) -> None:
+    if refusal is not None:
+        raise refusal_error(refusal)
 
 
 def check_position(position: str, text: str) -> tuple[str, str]:
+    """The position chosen and its text (required for a reservation or an objection)."""
     fields = Fields()
     chosen = fields.choice("position", position, _("The position"), POSITIONS)
     required = chosen in NEEDS_TEXT
@@ -84,19 +90,20 @@ def state_position(
 ) -> int:
     """The head of a delegation states its position on a clause of the current version (or, with
     no clause number, on the whole document)."""
-    membership = _head(user, group_slug)
-    chosen, written = check_position(position, text)
+    membership = user.member_of(group_slug)
     with write_transaction(session):
         if number:
             clause = clause_in_group(session, group_slug, document_slug, number)
             ref, lineage, clause_id = clause.version, clause.lineage, clause.clause_id
         else:
             ref, lineage, clause_id = version_in_group(session, group_slug, document_slug), None, None
-        require_current(ref)
+        _refuse(position_refusal(is_head(membership), ref.frozen_refusal))
+        assert membership.delegation_id is not None, "a head acts for a delegation"
+        chosen, written = check_position(position, text)
         row = record_position(
             session,
             document_id=ref.document_id,
-            delegation_id=membership.delegation_id,  # type: ignore[arg-type]
+            delegation_id=membership.delegation_id,
             version_id=ref.version_id,
             lineage=lineage,
             clause_id=clause_id,
@@ -122,16 +129,12 @@ def set_clause_status(
 ) -> str:
     """The chair marks a clause agreed ad referendum, or reopens it."""
     membership = user.member_of(group_slug)
-    if membership.role != Role.chair:
-        raise Forbidden(_("Only the chair marks clauses agreed or reopens them."))
-    fields = Fields()
-    status = fields.choice("status", status, _("The status"), CLAUSE_STATUSES)
-    fields.done()
     with write_transaction(session):
         clause = clause_in_group(session, group_slug, document_slug, number)
-        require_current(clause.version)
-        if clause.status == ClauseStatus.adopted:
-            raise Conflict(_("Clause {n} has been adopted with the whole text.").format(n=number))
+        _refuse(clause_status_refusal(membership.role, clause.number, clause.status, clause.version.frozen_refusal))
+        fields = Fields()
+        status = fields.choice("status", status, _("The status"), CLAUSE_STATUSES)
+        fields.done()
         if clause.status == status:
             return status
         row = session.get(Clause, clause.clause_id)
@@ -168,6 +171,8 @@ class ClauseSummary:
     heading: str
     status: str
     lineage: str
+    text: str = ""
+    """The clause's words now: positions stated on other words are stale."""
     counts: Counter[str] = field(default_factory=Counter)
     objecting: list[str] = field(default_factory=list)
     reserving: list[str] = field(default_factory=list)
@@ -215,28 +220,11 @@ def _latest_positions(session: Session, document_id: int) -> list[tuple[Position
     return [(position, text, number) for position, text, number in rows]
 
 
-def agreement_matrix(
-    session: Session, group_slug: str, document_slug: str, *, contested_only: bool = False, silent_only: bool = False
-) -> Matrix:
-    """Delegations down, clauses of the current version across, the latest position in each cell;
-    positions stated on text that has since changed are marked stale."""
-    ref = version_in_group(session, group_slug, document_slug)
-    clause_rows = session.execute(
-        select(col(Clause.number), col(Clause.heading), col(Clause.status), col(Clause.lineage), col(Clause.text))
-        .where(col(Clause.version_id) == ref.version_id)
-        .order_by(col(Clause.position))
-    ).all()
-    current_text = {lineage: text for _n, _h, _s, lineage, text in clause_rows}
-    summaries = {
-        lineage: ClauseSummary(number, heading, status, lineage) for number, heading, status, lineage, _t in clause_rows
-    }
-    document_summary = ClauseSummary("", _("The whole document"), "", "")
-    delegations = session.execute(
-        select(col(Delegation.id), col(Delegation.code), col(Delegation.name), col(Delegation.voting_status))
-        .where(col(Delegation.group_id) == ref.group_id)
-        .order_by(col(Delegation.name))
-    ).all()
-    cells: dict[int, dict[str, Cell]] = {d_id: {} for d_id, *_ in delegations}
+def _cells(session: Session, ref: VersionRef, current_text: Mapping[str, str]) -> dict[int, dict[str, Cell]]:
+    """The latest position of each delegation (by id) on each clause of ``ref`` (by lineage, with
+    ``current_text``) and on the whole document (``""``), marked stale where it was stated on other
+    text; positions on clauses deleted since are left out."""
+    cells: dict[int, dict[str, Cell]] = defaultdict(dict)
     for position, stated_text, stated_version in _latest_positions(session, ref.document_id):
         key = position.lineage or ""
         if key and key not in current_text:
@@ -245,18 +233,53 @@ def agreement_matrix(
         cells[position.delegation_id][key] = Cell(
             position.position, position.text, stale, position.stated_at, position.round_id is not None
         )
-    for d_id, _code, name, _status in delegations:
+    return cells
+
+
+def _summaries(session: Session, version_id: int) -> dict[str, ClauseSummary]:
+    """A summary, nothing counted yet, of each clause of the version, by lineage and in order."""
+    return {
+        lineage: ClauseSummary(number, heading, status, lineage, text)
+        for number, heading, status, lineage, text in session.execute(
+            select(col(Clause.number), col(Clause.heading), col(Clause.status), col(Clause.lineage), col(Clause.text))
+            .where(col(Clause.version_id) == version_id)
+            .order_by(col(Clause.position))
+        ).all()
+    }
+
+
+def _count(summary: ClauseSummary, delegation: str, cell: Cell | None) -> None:
+    """Count one delegation's position (or its silence) into a summary."""
+    if cell is None:
+        summary.silent += 1
+        return
+    summary.counts[cell.position] += 1
+    if cell.position == PositionKind.objection:
+        summary.objecting.append(delegation)
+    elif cell.position == PositionKind.reservation:
+        summary.reserving.append(delegation)
+
+
+def agreement_matrix(
+    session: Session, group_slug: str, document_slug: str, *, contested_only: bool = False, silent_only: bool = False
+) -> Matrix:
+    """Delegations down, clauses of the current version across, the latest position in each cell;
+    positions stated on text that has since changed are marked stale."""
+    ref = version_in_group(session, group_slug, document_slug)
+    summaries = _summaries(session, ref.version_id)
+    document_summary = ClauseSummary("", _("The whole document"), "", "")
+    delegations = session.execute(
+        select(col(Delegation.id), col(Delegation.code), col(Delegation.name), col(Delegation.voting_status))
+        .where(col(Delegation.group_id) == ref.group_id)
+        .order_by(col(Delegation.name))
+    ).all()
+    cells = _cells(session, ref, {lineage: summary.text for lineage, summary in summaries.items()})
+    rows = []
+    for d_id, code, name, status in delegations:
+        mine = cells.get(d_id, {})
         for key, summary in [*summaries.items(), ("", document_summary)]:
-            cell = cells[d_id].get(key)
-            if cell is None:
-                summary.silent += 1
-                continue
-            summary.counts[cell.position] += 1
-            if cell.position == PositionKind.objection:
-                summary.objecting.append(name)
-            elif cell.position == PositionKind.reservation:
-                summary.reserving.append(name)
-    rows = [MatrixRow(code, name, status, cells[d_id]) for d_id, code, name, status in delegations]
+            _count(summary, name, mine.get(key))
+        rows.append(MatrixRow(code, name, status, mine))
     clauses = list(summaries.values())
     if contested_only:
         clauses = [c for c in clauses if c.contested]
@@ -300,21 +323,12 @@ def my_positions(
     if membership.delegation_id is None:
         return {}
     ref = ref if ref is not None and not ref.superseded else version_in_group(session, group_slug, document_slug)
-    current = dict(
+    current_text = dict(
         session.execute(
             select(col(Clause.lineage), col(Clause.text)).where(col(Clause.version_id) == ref.version_id)
         ).all()
     )
-    found: dict[str, Cell] = {}
-    for position, stated_text, stated_version in _latest_positions(session, ref.document_id):
-        if position.delegation_id != membership.delegation_id:
-            continue
-        key = position.lineage or ""
-        if key and key not in current:
-            continue
-        stale = not on_the_same_text(stated_version, stated_text, ref.number, current[key] if key else None)
-        found[key] = Cell(position.position, position.text, stale, position.stated_at, position.round_id is not None)
-    return found
+    return _cells(session, ref, current_text).get(membership.delegation_id, {})
 
 
 def position_history(

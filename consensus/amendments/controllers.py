@@ -233,12 +233,12 @@ def amendment_list(
 ) -> Template:
     """Amendments to a document, filterable by status, delegation, clause and version."""
     filters = amendments.AmendmentFilters(status or "", delegation or "", clause or "", version)
-    ref, rows = amendments.list_amendments(db, user, group, document, filters)
+    found = amendments.list_amendments(db, user, group, document, filters)
     return Template(
         "amendments/list.html",
         context={
-            "version": ref,
-            "amendments": rows,
+            "version": found.version,
+            "amendments": found.amendments,
             "filters": filters,
             "statuses": amendments.STATUSES,
             "delegations": delegation_choices(db, group),

@@ -6,18 +6,35 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, Row, delete, func, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from consensus.accounts.identity import CurrentUser, GroupMembership
 from consensus.audit import services as audit
-from consensus.core.amendment import DecidedAmendment, reopen_refusal
+from consensus.core.amendment import (
+    AmendmentFacts,
+    Member,
+    decide_refusal,
+    propose_refusal,
+    reopen_refusal,
+    sponsor_refusal,
+    withdraw_refusal,
+)
 from consensus.core.diff import TextDiff, word_diff
+from consensus.core.refusal import Refusal
+from consensus.core.versions import frozen_refusal
 from consensus.db import utcnow, write_transaction
-from consensus.errors import Conflict, Forbidden, Invalid, NotFound, refusal_error
+from consensus.errors import Invalid, NotFound, refusal_error
 from consensus.i18n import _
-from consensus.labels import AMENDMENT_STATUSES, in_sentence
-from consensus.lookups import ClauseRef, VersionRef, clause_in_group, require_current, version_in_group
+from consensus.lookups import (
+    ClauseRef,
+    VersionRef,
+    amendment_in_group,
+    clause_in_group,
+    group_of_amendment,
+    version_in_group,
+)
 from consensus.models import (
     Adoption,
     Amendment,
@@ -27,10 +44,8 @@ from consensus.models import (
     Clause,
     Delegation,
     Document,
-    Role,
     User,
     Version,
-    WorkingGroup,
 )
 from consensus.validation import BODY_LIMIT, CLAUSE_TEXT_LIMIT, HEADING_LIMIT, Fields
 
@@ -85,6 +100,7 @@ class AmendmentView:
     applied_in_version: int | None
     sponsors: list[tuple[str, str]] = field(default_factory=list)
     diff: TextDiff | None = None
+    # What the viewer may do with it: each flag asks the rule in core.amendment the write path asks.
     can_withdraw: bool = False
     can_sponsor: bool = False
     can_unsponsor: bool = False
@@ -97,11 +113,22 @@ class AmendmentView:
         return self.status == AmendmentStatus.proposed and self.version != self.latest_version
 
 
-def _delegate(user: CurrentUser, group_slug: str, doing: str) -> GroupMembership:
-    membership = user.member_of(group_slug)
-    if membership.role != Role.delegate or membership.delegation_id is None:
-        raise Forbidden(_("Only delegates {doing}, for their own delegation.").format(doing=doing))
-    return membership
+def _member(membership: GroupMembership | None) -> Member:
+    """Who asks, as the rules in ``core.amendment`` see them."""
+    if membership is None:
+        return Member("")
+    return Member(membership.role, membership.delegation_id)
+
+
+def _refuse(refusal: Refusal | None) -> None:
+    if refusal is not None:
+        raise refusal_error(refusal)
+
+
+def _delegation_of(member: Member) -> int:
+    """The delegation a delegate acts for (the rules have refused anyone else)."""
+    assert member.delegation_id is not None, "only a delegate acting for a delegation gets here"
+    return member.delegation_id
 
 
 def check_amendment(clause: ClauseRef, data: AmendmentInput) -> AmendmentInput:
@@ -169,16 +196,16 @@ def propose(
     version: int | None = None,
 ) -> int:
     """A delegation proposes an amendment to a clause of the current version."""
-    membership = _delegate(user, group_slug, _("propose amendments"))
+    member = _member(user.member_of(group_slug))
     with write_transaction(session):
         clause = clause_in_group(session, group_slug, document_slug, number, version)
-        require_current(clause.version)
+        _refuse(propose_refusal(member, clause.version.frozen_refusal))
         checked = check_amendment(clause, data)
         amendment = Amendment(
             clause_id=clause.clause_id,
             version_id=clause.version.version_id,
             lineage=clause.lineage,
-            delegation_id=membership.delegation_id,  # type: ignore[arg-type]
+            delegation_id=_delegation_of(member),
             author_id=user.id,
             kind=checked.kind,
             heading=checked.heading,
@@ -205,59 +232,35 @@ def propose(
         return amendment.id
 
 
-def _amendment(session: Session, group_slug: str, amendment_id: int) -> tuple[Amendment, VersionRef]:
-    row = session.execute(
-        select(Amendment, col(Version.number), col(Document.slug))
-        .join(Version, col(Version.id) == col(Amendment.version_id))
-        .join(Document, col(Document.id) == col(Version.document_id))
-        .join(WorkingGroup, col(WorkingGroup.id) == col(Document.group_id))
-        .where(col(Amendment.id) == amendment_id, col(WorkingGroup.slug) == group_slug)
-    ).first()
-    if row is None:
-        raise NotFound(_("There is no amendment {id} in this group.").format(id=amendment_id))
-    amendment, version_number, document_slug = row
-    return amendment, version_in_group(session, group_slug, document_slug, version_number)
-
-
-def _group_of_amendment(session: Session, amendment_id: int) -> str:
-    slug = session.execute(
-        select(col(WorkingGroup.slug))
-        .join(Document, col(Document.group_id) == col(WorkingGroup.id))
-        .join(Version, col(Version.document_id) == col(Document.id))
-        .join(Amendment, col(Amendment.version_id) == col(Version.id))
-        .where(col(Amendment.id) == amendment_id)
-    ).scalar_one_or_none()
-    if slug is None:
-        raise NotFound(_("There is no amendment {id}.").format(id=amendment_id))
-    return slug
-
-
 def group_of(session: Session, user: CurrentUser, amendment_id: int) -> str:
     """The slug of the group an amendment belongs to, if the user is a member of it."""
-    slug = _group_of_amendment(session, amendment_id)
-    if user.membership(slug) is None:
+    slug = group_of_amendment(session, amendment_id)
+    if slug is None or user.membership(slug) is None:
         raise NotFound(_("There is no amendment {id}.").format(id=amendment_id))
     return slug
 
 
-def _proposed(amendment: Amendment, ref: VersionRef) -> None:
-    if amendment.status != AmendmentStatus.proposed:
-        raise Conflict(
-            _("Amendment {id} is {status}: it can no longer change.").format(
-                id=amendment.id, status=in_sentence(amendment.status, AMENDMENT_STATUSES)
-            )
-        )
-    require_current(ref)
+def _facts(session: Session, amendment: Amendment, ref: VersionRef) -> AmendmentFacts:
+    """What the rules in ``core.amendment`` ask about an amendment loaded with its version."""
+    assert amendment.id is not None
+    applied = (
+        session.execute(
+            select(col(Version.number)).where(col(Version.id) == amendment.applied_in_version_id)
+        ).scalar_one()
+        if amendment.applied_in_version_id
+        else None
+    )
+    return AmendmentFacts(
+        amendment.id, amendment.status, ref.number, ref.frozen_refusal, applied, amendment.delegation_id
+    )
 
 
 def withdraw(session: Session, user: CurrentUser, group_slug: str, amendment_id: int) -> None:
     """The proposing delegation withdraws its amendment."""
-    membership = _delegate(user, group_slug, _("withdraw amendments"))
+    member = _member(user.member_of(group_slug))
     with write_transaction(session):
-        amendment, ref = _amendment(session, group_slug, amendment_id)
-        if amendment.delegation_id != membership.delegation_id:
-            raise Forbidden(_("Only the proposing delegation can withdraw amendment {id}.").format(id=amendment_id))
-        _proposed(amendment, ref)
+        amendment, ref = amendment_in_group(session, group_slug, amendment_id)
+        _refuse(withdraw_refusal(member, _facts(session, amendment, ref)))
         amendment.status = AmendmentStatus.withdrawn.value
         amendment.withdrawn_at = utcnow()
         session.add(amendment)
@@ -268,24 +271,19 @@ def withdraw(session: Session, user: CurrentUser, group_slug: str, amendment_id:
 
 def sponsor(session: Session, user: CurrentUser, group_slug: str, amendment_id: int, *, join: bool = True) -> None:
     """Co-sponsor another delegation's amendment (or stop co-sponsoring it). Doing it twice is harmless."""
-    membership = _delegate(user, group_slug, _("co-sponsor amendments"))
+    member = _member(user.member_of(group_slug))
     with write_transaction(session):
-        amendment, ref = _amendment(session, group_slug, amendment_id)
-        if amendment.delegation_id == membership.delegation_id:
-            raise Conflict(
-                _("Your delegation proposed amendment {id}: it cannot also co-sponsor it.").format(id=amendment_id)
-            )
-        _proposed(amendment, ref)
+        amendment, ref = amendment_in_group(session, group_slug, amendment_id)
+        _refuse(sponsor_refusal(member, _facts(session, amendment, ref)))
+        delegation_id = _delegation_of(member)
         existing = session.execute(
             select(AmendmentSponsor).where(
                 col(AmendmentSponsor.amendment_id) == amendment_id,
-                col(AmendmentSponsor.delegation_id) == membership.delegation_id,
+                col(AmendmentSponsor.delegation_id) == delegation_id,
             )
         ).scalar_one_or_none()
         if join and existing is None:
-            session.add(
-                AmendmentSponsor(amendment_id=amendment_id, delegation_id=membership.delegation_id, user_id=user.id)  # type: ignore[arg-type]
-            )
+            session.add(AmendmentSponsor(amendment_id=amendment_id, delegation_id=delegation_id, user_id=user.id))
         elif not join and existing is not None:
             session.execute(delete(AmendmentSponsor).where(col(AmendmentSponsor.id) == existing.id))
         else:
@@ -300,20 +298,23 @@ def sponsor(session: Session, user: CurrentUser, group_slug: str, amendment_id: 
         )
 
 
-def decide(session: Session, user: CurrentUser, group_slug: str, amendment_id: int, decision: str, reason: str) -> str:
-    """The chair accepts or rejects a proposed amendment, with a reason (required to reject)."""
-    membership = user.member_of(group_slug)
-    if membership.role != Role.chair:
-        raise Forbidden(_("Only the chair decides on amendments."))
+def _check_decision(decision: str, reason: str) -> tuple[str, str]:
     fields = Fields()
     decision = fields.choice("decision", decision, _("The decision"), DECISIONS)
     reason = fields.text(
         "reason", reason, _("The reason"), required=decision == AmendmentStatus.rejected, limit=BODY_LIMIT
     )
     fields.done()
+    return decision, reason
+
+
+def decide(session: Session, user: CurrentUser, group_slug: str, amendment_id: int, decision: str, reason: str) -> str:
+    """The chair accepts or rejects a proposed amendment, with a reason (required to reject)."""
+    membership = user.member_of(group_slug)
     with write_transaction(session):
-        amendment, ref = _amendment(session, group_slug, amendment_id)
-        _proposed(amendment, ref)
+        amendment, ref = amendment_in_group(session, group_slug, amendment_id)
+        _refuse(decide_refusal(membership.role, _facts(session, amendment, ref)))
+        decision, reason = _check_decision(decision, reason)
         amendment.status = decision
         amendment.decision_reason = reason
         amendment.decided_by_id = user.id
@@ -331,30 +332,17 @@ def decide(session: Session, user: CurrentUser, group_slug: str, amendment_id: i
     return decision
 
 
-def _decided(session: Session, amendment: Amendment, ref: VersionRef) -> DecidedAmendment:
-    applied = (
-        session.execute(
-            select(col(Version.number)).where(col(Version.id) == amendment.applied_in_version_id)
-        ).scalar_one()
-        if amendment.applied_in_version_id
-        else None
-    )
-    return DecidedAmendment(amendment.id, amendment.status, ref.number, ref.frozen, applied)  # type: ignore[arg-type]
-
-
 def reopen(session: Session, user: CurrentUser, group_slug: str, amendment_id: int, reason: str = "") -> None:
     """The chair reopens an accepted amendment not yet consolidated: it is proposed again, to be
     decided anew (``core.amendment.reopen_refusal`` says when). The decision it undoes is kept in
     the audit event."""
     membership = user.member_of(group_slug)
-    fields = Fields()
-    reason = fields.text("reason", reason, _("The reason"), required=False, limit=BODY_LIMIT)
-    fields.done()
     with write_transaction(session):
-        amendment, ref = _amendment(session, group_slug, amendment_id)
-        refusal = reopen_refusal(membership.role, _decided(session, amendment, ref))
-        if refusal is not None:
-            raise refusal_error(refusal)
+        amendment, ref = amendment_in_group(session, group_slug, amendment_id)
+        _refuse(reopen_refusal(membership.role, _facts(session, amendment, ref)))
+        fields = Fields()
+        reason = fields.text("reason", reason, _("The reason"), required=False, limit=BODY_LIMIT)
+        fields.done()
         undone = {
             "decision": amendment.status,
             "decided_by": amendment.decided_by_id,
@@ -388,146 +376,183 @@ class AmendmentFilters:
     version: int | None = None
 
 
-def _views(
-    session: Session,
-    conditions: list,
-    viewer: CurrentUser,
-    group_slug: str,
-    *,
-    with_diff: bool,
-) -> list[AmendmentView]:
-    membership = viewer.membership(group_slug)
-    decider = User.__table__.alias("decider")
-    rows = session.execute(
-        select(
-            Amendment,
-            col(Clause.number),
-            col(Clause.heading),
-            col(Clause.text),
-            col(Version.number),
-            col(Document.slug),
-            col(Document.title),
-            col(Delegation.code),
-            col(Delegation.name),
-            col(User.name),
-            decider.c.name,
-        )
-        .join(Clause, col(Clause.id) == col(Amendment.clause_id))
-        .join(Version, col(Version.id) == col(Amendment.version_id))
-        .join(Document, col(Document.id) == col(Version.document_id))
-        .join(Delegation, col(Delegation.id) == col(Amendment.delegation_id))
-        .join(User, col(User.id) == col(Amendment.author_id))
-        .outerjoin(decider, decider.c.id == col(Amendment.decided_by_id))
-        .where(*conditions)
-        .order_by(col(Version.number), col(Clause.position), col(Amendment.id))
-    ).all()
-    if not rows:
-        return []
-    ids = [row[0].id for row in rows]
+@dataclass(frozen=True, slots=True)
+class AmendmentList:
+    """The amendments to a document that the filters keep, and the version the list is read at."""
+
+    version: VersionRef
+    amendments: list[AmendmentView]
+
+
+AmendmentRow = Row[Amendment, str, str, str, int, str, str, str, str, str, str | None]
+"""An amendment with its clause (number, heading, text), version number, document (slug, title),
+delegation (code, name), author's name and the name of whoever decided on it."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Versions:
+    """Where the amendments' versions stand: what the flags and the lapsed mark depend on."""
+
+    latest: dict[int, int]
+    """The latest version number of the document of each version (by version id)."""
+    applied: dict[int, int]
+    """The number of each version an amendment was consolidated into (by version id)."""
+    adopted: set[int]
+    """The ids of the adopted versions."""
+
+    def frozen(self, version_id: int, number: int) -> Refusal | None:
+        latest = self.latest.get(version_id, number)
+        return frozen_refusal(number, latest, number != latest, version_id in self.adopted)
+
+
+def _amendment_rows(session: Session, conditions: list[ColumnElement[bool]]) -> list[AmendmentRow]:
+    decider = aliased(User, name="decider")
+    return list(
+        session.execute(
+            select(
+                Amendment,
+                col(Clause.number),
+                col(Clause.heading),
+                col(Clause.text),
+                col(Version.number),
+                col(Document.slug),
+                col(Document.title),
+                col(Delegation.code),
+                col(Delegation.name),
+                col(User.name),
+                col(decider.name),
+            )
+            .join(Clause, col(Clause.id) == col(Amendment.clause_id))
+            .join(Version, col(Version.id) == col(Amendment.version_id))
+            .join(Document, col(Document.id) == col(Version.document_id))
+            .join(Delegation, col(Delegation.id) == col(Amendment.delegation_id))
+            .join(User, col(User.id) == col(Amendment.author_id))
+            .outerjoin(decider, col(decider.id) == col(Amendment.decided_by_id))
+            .where(*conditions)
+            .order_by(col(Version.number), col(Clause.position), col(Amendment.id))
+        ).all()
+    )
+
+
+def _sponsors(session: Session, amendment_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """The co-sponsoring delegations (code, name) of each amendment, by name."""
     sponsors: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for amendment_id, code, name in session.execute(
         select(col(AmendmentSponsor.amendment_id), col(Delegation.code), col(Delegation.name))
         .join(Delegation, col(Delegation.id) == col(AmendmentSponsor.delegation_id))
-        .where(col(AmendmentSponsor.amendment_id).in_(ids))
+        .where(col(AmendmentSponsor.amendment_id).in_(amendment_ids))
         .order_by(col(Delegation.name))
     ).all():
         sponsors[amendment_id].append((code, name))
-    version_ids = {row[0].version_id for row in rows}
+    return sponsors
+
+
+def _versions(session: Session, amendments: list[Amendment]) -> _Versions:
+    version_ids = {amendment.version_id for amendment in amendments}
     document_of_version = dict(
         session.execute(select(col(Version.id), col(Version.document_id)).where(col(Version.id).in_(version_ids))).all()
     )
-    latest = dict(
+    latest_of_document = dict(
         session.execute(
             select(col(Version.document_id), func.max(col(Version.number)))
             .where(col(Version.document_id).in_(set(document_of_version.values())))
             .group_by(col(Version.document_id))
         ).all()
     )
+    applied_ids = {a.applied_in_version_id for a in amendments if a.applied_in_version_id is not None}
     applied = dict(
-        session.execute(
-            select(col(Version.id), col(Version.number)).where(
-                col(Version.id).in_({row[0].applied_in_version_id for row in rows if row[0].applied_in_version_id})
-            )
-        ).all()
+        session.execute(select(col(Version.id), col(Version.number)).where(col(Version.id).in_(applied_ids))).all()
     )
     adopted = set(
         session.execute(select(col(Adoption.version_id)).where(col(Adoption.version_id).in_(version_ids))).scalars()
     )
-    views = []
-    for (
-        amendment,
-        number,
-        clause_heading,
-        clause_text,
+    latest = {version_id: latest_of_document[document_id] for version_id, document_id in document_of_version.items()}
+    return _Versions(latest, applied, adopted)
+
+
+def _view(
+    row: AmendmentRow,
+    sponsors: list[tuple[str, str]],
+    versions: _Versions,
+    membership: GroupMembership | None,
+    *,
+    with_diff: bool,
+) -> AmendmentView:
+    (amendment, number, clause_heading, clause_text, version, slug, title, code, name, author, decided_by) = row
+    assert amendment.id is not None
+    applied = versions.applied.get(amendment.applied_in_version_id) if amendment.applied_in_version_id else None
+    facts = AmendmentFacts(
+        amendment.id,
+        amendment.status,
         version,
-        doc_slug,
-        doc_title,
-        code,
-        name,
-        author,
-        decided_by,
-    ) in rows:
-        latest_version = latest.get(document_of_version[amendment.version_id], version)
-        current = version == latest_version
-        proposed = amendment.status == AmendmentStatus.proposed and current
-        own = membership is not None and membership.delegation_id == amendment.delegation_id
-        is_delegate = (
-            membership is not None and membership.role == Role.delegate and membership.delegation_id is not None
-        )
-        sponsoring = membership is not None and any(c == membership.delegation_code for c, _n in sponsors[amendment.id])
-        views.append(
-            AmendmentView(
-                id=amendment.id,
-                kind=amendment.kind,
-                status=amendment.status,
-                document_slug=doc_slug,
-                document_title=doc_title,
-                version=version,
-                latest_version=latest_version,
-                clause_number=number,
-                clause_heading=clause_heading,
-                clause_text=clause_text,
-                heading=amendment.heading,
-                text=amendment.text,
-                rationale=amendment.rationale,
-                delegation_code=code,
-                delegation_name=name,
-                author_name=author,
-                created_at=amendment.created_at,
-                decided_at=amendment.decided_at,
-                decision_reason=amendment.decision_reason,
-                decided_by=decided_by or "",
-                applied_in_version=applied.get(amendment.applied_in_version_id),
-                sponsors=sponsors[amendment.id],
-                diff=_diff_for(amendment.kind, clause_text, amendment.text) if with_diff else None,
-                can_withdraw=proposed and is_delegate and own,
-                can_sponsor=proposed and is_delegate and not own and not sponsoring,
-                can_unsponsor=proposed and is_delegate and sponsoring,
-                can_decide=proposed and membership is not None and membership.role == Role.chair,
-                can_reopen=membership is not None
-                and reopen_refusal(
-                    membership.role,
-                    DecidedAmendment(
-                        amendment.id,
-                        amendment.status,
-                        version,
-                        not current or amendment.version_id in adopted,
-                        applied.get(amendment.applied_in_version_id),
-                    ),
-                )
-                is None,
-            )
-        )
-    return views
+        versions.frozen(amendment.version_id, version),
+        applied,
+        amendment.delegation_id,
+    )
+    member = _member(membership)
+    may_sponsor = sponsor_refusal(member, facts) is None
+    sponsoring = membership is not None and any(c == membership.delegation_code for c, _n in sponsors)
+    return AmendmentView(
+        id=amendment.id,
+        kind=amendment.kind,
+        status=amendment.status,
+        document_slug=slug,
+        document_title=title,
+        version=version,
+        latest_version=versions.latest.get(amendment.version_id, version),
+        clause_number=number,
+        clause_heading=clause_heading,
+        clause_text=clause_text,
+        heading=amendment.heading,
+        text=amendment.text,
+        rationale=amendment.rationale,
+        delegation_code=code,
+        delegation_name=name,
+        author_name=author,
+        created_at=amendment.created_at,
+        decided_at=amendment.decided_at,
+        decision_reason=amendment.decision_reason,
+        decided_by=decided_by or "",
+        applied_in_version=applied,
+        sponsors=sponsors,
+        diff=_diff_for(amendment.kind, clause_text, amendment.text) if with_diff else None,
+        can_withdraw=withdraw_refusal(member, facts) is None,
+        can_sponsor=may_sponsor and not sponsoring,
+        can_unsponsor=may_sponsor and sponsoring,
+        can_decide=decide_refusal(member.role, facts) is None,
+        can_reopen=reopen_refusal(member.role, facts) is None,
+    )
+
+
+def _views(
+    session: Session,
+    conditions: list[ColumnElement[bool]],
+    viewer: CurrentUser,
+    group_slug: str,
+    *,
+    with_diff: bool,
+) -> list[AmendmentView]:
+    """The amendments the conditions select, each with what the viewer may do with it."""
+    rows = _amendment_rows(session, conditions)
+    if not rows:
+        return []
+    amendments = [row[0] for row in rows]
+    sponsors = _sponsors(session, [amendment.id for amendment in amendments if amendment.id is not None])
+    versions = _versions(session, amendments)
+    membership = viewer.membership(group_slug)
+    return [
+        _view(row, sponsors[row[0].id] if row[0].id else [], versions, membership, with_diff=with_diff) for row in rows
+    ]
 
 
 def read_amendment(session: Session, viewer: CurrentUser, group_slug: str, amendment_id: int) -> AmendmentView:
     """One amendment with its diff, sponsors, decision, and what the viewer may do with it."""
-    _amendment(session, group_slug, amendment_id)
+    amendment_in_group(session, group_slug, amendment_id)
     return _views(session, [col(Amendment.id) == amendment_id], viewer, group_slug, with_diff=True)[0]
 
 
 def check_filters(filters: AmendmentFilters) -> None:
+    """Refuse a status the list does not know, naming the field."""
     fields = Fields()
     if filters.status:
         fields.choice("status", filters.status, _("The status"), STATUSES)
@@ -536,7 +561,7 @@ def check_filters(filters: AmendmentFilters) -> None:
 
 def list_amendments(
     session: Session, viewer: CurrentUser, group_slug: str, document_slug: str, filters: AmendmentFilters
-) -> tuple[VersionRef, list[AmendmentView]]:
+) -> AmendmentList:
     """Amendments to a document (all versions unless one is asked for), filtered."""
     check_filters(filters)
     ref = version_in_group(session, group_slug, document_slug, filters.version)
@@ -549,7 +574,7 @@ def list_amendments(
         conditions.append(col(Delegation.code) == filters.delegation)
     if filters.clause:
         conditions.append(col(Clause.number) == filters.clause)
-    return ref, _views(session, conditions, viewer, group_slug, with_diff=True)
+    return AmendmentList(ref, _views(session, conditions, viewer, group_slug, with_diff=True))
 
 
 def clause_amendments(session: Session, viewer: CurrentUser, group_slug: str, clause: ClauseRef) -> list[AmendmentView]:

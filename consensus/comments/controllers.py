@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from consensus.agreement import services as agreement
 from consensus.amendments import services as amendments
 from consensus.comments import services as comments
+from consensus.documents import services as documents
 from consensus.errors import Forbidden, Invalid
 from consensus.i18n import _
 from consensus.models import Role
@@ -62,7 +63,10 @@ def _thread_response(
         return Template("comments/_thread.html", context=context, status_code=status_code)
     context["amendments"] = amendments.clause_amendments(db, user, group, thread.clause)
     current = not thread.clause.version.frozen
-    context["membership"] = user.membership(group)
+    context["membership"] = membership = user.membership(group)
+    context["actions"] = documents.page_actions(
+        membership, thread.clause.version, [(thread.clause.number, thread.clause.status)]
+    )
     context["my_position"] = (
         agreement.my_positions(db, user, group, document).get(thread.clause.lineage) if current else None
     )
@@ -118,8 +122,14 @@ def comment_create(
 
 
 def _back_to_comment(request: Request[Any, Any, Any], db: Db, group: str, comment_id: int) -> str:
-    document, version, number = comments.comment_location(db, group, comment_id)
-    url = request.app.route_reverse("clause", group=group, document=document, version=version, number=number)
+    clause = comments.comment_location(db, group, comment_id)
+    url = request.app.route_reverse(
+        "clause",
+        group=group,
+        document=clause.version.document_slug,
+        version=clause.version.number,
+        number=clause.number,
+    )
     return f"{url}#comment-{comment_id}"
 
 

@@ -6,18 +6,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, func, select
 from sqlmodel import Session, col
 
 from consensus import labels
-from consensus.accounts.identity import CurrentUser, GroupMembership
+from consensus.accounts.identity import CurrentUser
 from consensus.audit import services as audit
 from consensus.core.audit import content_digest
+from consensus.core.comment import CommentFacts, change_refusal, comment_refusal, dispose_refusal
+from consensus.core.refusal import Refusal
 from consensus.core.spreadsheet import csv_table
+from consensus.core.versions import frozen_refusal
 from consensus.db import utcnow, write_transaction
-from consensus.errors import Conflict, Forbidden, NotFound
+from consensus.errors import Conflict, NotFound, refusal_error, refusal_text
 from consensus.i18n import _
-from consensus.lookups import ClauseRef, VersionRef, clause_in_group, require_current, version_in_group
+from consensus.lookups import ClauseRef, VersionRef, clause_in_group, comment_in_group, version_in_group
 from consensus.models import (
     Clause,
     Comment,
@@ -25,8 +28,6 @@ from consensus.models import (
     CommentRevision,
     Delegation,
     Disposition,
-    Document,
-    Role,
     User,
     Version,
     WorkingGroup,
@@ -79,11 +80,12 @@ class CommentView:
     disposed_at: datetime | None
     version: int
     clause_number: str
-    mine: bool = False
     replies: list[CommentView] = field(default_factory=list)
     revisions: list[RevisionView] = field(default_factory=list)
     can_edit: bool = False
+    """The viewer may edit or withdraw it (``core.comment.change_refusal``)."""
     can_dispose: bool = False
+    """The viewer may dispose of it (``core.comment.dispose_refusal``)."""
 
     @property
     def anchor(self) -> str:
@@ -92,7 +94,7 @@ class CommentView:
     @property
     def by(self) -> str:
         """Who it is from, as a delegation or a function (Chair, Secretariat)."""
-        return self.delegation_name or _(self.role.capitalize())
+        return self.delegation_name or labels.label(self.role, labels.ROLES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,14 +114,21 @@ class ThreadView:
     count: int
 
 
-# --- rules ----------------------------------------------------------------------------------------
+# --- the facts the rules in core.comment ask about ---------------------------------------------------
 
 
-def comment_refusal(membership: GroupMembership, observers_may_comment: bool) -> str:
-    """Why this member may not comment ('' when they may)."""
-    if membership.role == Role.observer and not observers_may_comment:
-        return _("Observers may read but not comment in this group.")
-    return ""
+def _facts(comment: Comment) -> CommentFacts:
+    return CommentFacts(
+        comment.author_id,
+        reply=comment.parent_id is not None,
+        withdrawn=comment.withdrawn_at is not None,
+        disposed=comment.disposition is not None,
+    )
+
+
+def _refuse(refusal: Refusal | None) -> None:
+    if refusal is not None:
+        raise refusal_error(refusal)
 
 
 def _observers_may_comment(session: Session, group_id: int) -> bool:
@@ -158,10 +167,8 @@ def post_comment(
     membership = user.member_of(group_slug)
     with write_transaction(session):
         clause = clause_in_group(session, group_slug, document_slug, number, version)
-        refusal = comment_refusal(membership, _observers_may_comment(session, clause.version.group_id))
-        if refusal:
-            raise Forbidden(refusal)
-        require_current(clause.version)
+        observers_may_comment = _observers_may_comment(session, clause.version.group_id)
+        _refuse(comment_refusal(membership.role, observers_may_comment, clause.version.frozen_refusal))
         parent_id = None
         if data.parent_id is not None:
             parent = session.get(Comment, data.parent_id)
@@ -207,31 +214,10 @@ def post_comment(
 
 
 def _own_comment(session: Session, user: CurrentUser, group_slug: str, comment_id: int) -> tuple[Comment, VersionRef]:
-    comment, ref = _comment_in_group(session, group_slug, comment_id)
-    if comment.author_id != user.id:
-        raise Forbidden(_("Only the author of a comment can change or withdraw it."))
-    if comment.withdrawn_at is not None:
-        raise Conflict(_("This comment has been withdrawn."))
-    if comment.disposition is not None:
-        raise Conflict(_("The secretariat has disposed of this comment: it can no longer be changed."))
-    require_current(ref)
+    """The user's own comment, loaded for a change that ``core.comment.change_refusal`` allows."""
+    comment, ref = comment_in_group(session, group_slug, comment_id)
+    _refuse(change_refusal(user.id, _facts(comment), ref.frozen_refusal))
     return comment, ref
-
-
-def _comment_in_group(session: Session, group_slug: str, comment_id: int) -> tuple[Comment, VersionRef]:
-    """A comment of this group with the version it was made on (NotFound for other groups)."""
-    found = session.execute(
-        select(Comment, col(Version.number), col(Document.slug))
-        .join(Clause, col(Clause.id) == col(Comment.clause_id))
-        .join(Version, col(Version.id) == col(Clause.version_id))
-        .join(Document, col(Document.id) == col(Version.document_id))
-        .join(WorkingGroup, col(WorkingGroup.id) == col(Document.group_id))
-        .where(col(Comment.id) == comment_id, col(WorkingGroup.slug) == group_slug)
-    ).first()
-    if found is None:
-        raise NotFound(_("There is no comment {id} in this group.").format(id=comment_id))
-    comment, version_number, document_slug = found
-    return comment, version_in_group(session, group_slug, document_slug, version_number)
 
 
 def edit_comment(session: Session, user: CurrentUser, group_slug: str, comment_id: int, data: CommentInput) -> None:
@@ -288,22 +274,10 @@ def dispose_comment(
 ) -> None:
     """The secretariat's decision on a comment, with its observation."""
     membership = user.member_of(group_slug)
-    if membership.role != Role.secretariat:
-        raise Forbidden(_("Only the secretariat disposes of comments."))
-    fields = Fields()
-    decision = fields.choice("disposition", disposition, _("The disposition"), DISPOSITIONS)
-    text = fields.text("observation", observation, _("The observation"), required=False, limit=BODY_LIMIT)
-    if decision in (Disposition.rejected, Disposition.accepted_in_principle) and not text:
-        fields.fail("observation", _("Say why: an observation is required for this disposition."))
-    fields.done()
     with write_transaction(session):
-        comment, ref = _comment_in_group(session, group_slug, comment_id)
-        if ref.adopted:
-            raise Conflict(_("Version {n} has been adopted and is frozen.").format(n=ref.number))
-        if comment.parent_id is not None:
-            raise Conflict(_("Replies are discussion: dispose of the comment they answer."))
-        if comment.withdrawn_at is not None:
-            raise Conflict(_("This comment has been withdrawn by its author."))
+        comment, ref = comment_in_group(session, group_slug, comment_id)
+        _refuse(dispose_refusal(membership.role, _facts(comment), ref.number, ref.adopted))
+        decision, text = _check_disposition(disposition, observation)
         previous = comment.disposition
         comment.disposition, comment.observation = decision, text
         comment.disposed_by_id, comment.disposed_at = user.id, utcnow()
@@ -319,10 +293,24 @@ def dispose_comment(
         )
 
 
+def _check_disposition(disposition: str, observation: str) -> tuple[str, str]:
+    fields = Fields()
+    decision = fields.choice("disposition", disposition, _("The disposition"), DISPOSITIONS)
+    text = fields.text("observation", observation, _("The observation"), required=False, limit=BODY_LIMIT)
+    if decision in (Disposition.rejected, Disposition.accepted_in_principle) and not text:
+        fields.fail("observation", _("Say why: an observation is required for this disposition."))
+    fields.done()
+    return decision, text
+
+
 # --- reading -------------------------------------------------------------------------------------------
 
 
-def _comment_rows(session: Session, condition: object) -> Select:  # type: ignore[type-arg]
+def _comment_rows(
+    condition: ColumnElement[bool],
+) -> Select[Comment, str, str | None, str | None, str, int]:
+    """Comments with their author's name, delegation (code, name: none for the chair and the
+    secretariat), clause number and version number, in the order they were made."""
     return (
         select(
             Comment, col(User.name), col(Delegation.code), col(Delegation.name), col(Clause.number), col(Version.number)
@@ -331,63 +319,89 @@ def _comment_rows(session: Session, condition: object) -> Select:  # type: ignor
         .outerjoin(Delegation, col(Delegation.id) == col(Comment.delegation_id))
         .join(Clause, col(Clause.id) == col(Comment.clause_id))
         .join(Version, col(Version.id) == col(Clause.version_id))
-        .where(condition)  # type: ignore[arg-type]
+        .where(condition)
         .order_by(col(Comment.created_at), col(Comment.id))
     )
 
 
 def _views(
-    session: Session, statement: Select, viewer: CurrentUser | None, group_slug: str, current: bool
+    session: Session,
+    statement: Select[Comment, str, str | None, str | None, str, int],
+    viewer: CurrentUser,
+    group_slug: str,
+    ref: VersionRef,
 ) -> list[CommentView]:
-    """Threads (top-level comments with their replies) from a statement made by ``_comment_rows``."""
-    membership = viewer.membership(group_slug) if viewer else None
-    secretariat = membership is not None and membership.role == Role.secretariat
-    flat: list[CommentView] = []
-    for comment, author, code, delegation, clause_number, version_number in session.execute(statement).all():
-        withdrawn = comment.withdrawn_at is not None
-        mine = viewer is not None and comment.author_id == viewer.id
-        flat.append(
-            CommentView(
-                id=comment.id,
-                parent_id=comment.parent_id,
-                author_name=author,
-                role=comment.role,
-                delegation_code=code or "",
-                delegation_name=delegation or "",
-                kind=comment.kind,
-                paragraph=comment.paragraph,
-                body="" if withdrawn else comment.body,
-                proposed_change="" if withdrawn else comment.proposed_change,
-                created_at=comment.created_at,
-                edited_at=comment.edited_at,
-                withdrawn=withdrawn,
-                disposition=comment.disposition,
-                observation=comment.observation,
-                disposed_at=comment.disposed_at,
-                version=version_number,
-                clause_number=clause_number,
-                mine=mine,
-                can_edit=mine and current and not withdrawn and comment.disposition is None,
-                can_dispose=secretariat and comment.parent_id is None and not withdrawn,
+    """Threads (top-level comments with their replies) from a statement made by ``_comment_rows``
+    on version ``ref`` or earlier ones, each with what the viewer may do with it."""
+    membership = viewer.membership(group_slug)
+    role = membership.role if membership is not None else ""
+    flat = [_view(row, viewer.id, role, ref) for row in session.execute(statement).all()]
+    _add_revisions(session, flat)
+    return _threads(flat)
+
+
+def _frozen_on(ref: VersionRef, number: int) -> Refusal | None:
+    """Why version ``number`` of the document may no longer change: ``ref`` itself, or an earlier
+    version (superseded by the versions after it)."""
+    if number == ref.number:
+        return ref.frozen_refusal
+    return frozen_refusal(number, ref.latest_number, True, False)
+
+
+def _view(
+    row: Row[Comment, str, str | None, str | None, str, int], viewer_id: int, role: str, ref: VersionRef
+) -> CommentView:
+    comment, author, code, delegation, clause_number, version_number = row
+    assert comment.id is not None
+    facts = _facts(comment)
+    adopted = ref.adopted and version_number == ref.number
+    return CommentView(
+        id=comment.id,
+        parent_id=comment.parent_id,
+        author_name=author,
+        role=comment.role,
+        delegation_code=code or "",
+        delegation_name=delegation or "",
+        kind=comment.kind,
+        paragraph=comment.paragraph,
+        body="" if facts.withdrawn else comment.body,
+        proposed_change="" if facts.withdrawn else comment.proposed_change,
+        created_at=comment.created_at,
+        edited_at=comment.edited_at,
+        withdrawn=facts.withdrawn,
+        disposition=comment.disposition,
+        observation=comment.observation,
+        disposed_at=comment.disposed_at,
+        version=version_number,
+        clause_number=clause_number,
+        can_edit=change_refusal(viewer_id, facts, _frozen_on(ref, version_number)) is None,
+        can_dispose=dispose_refusal(role, facts, version_number, adopted) is None,
+    )
+
+
+def _add_revisions(session: Session, views: list[CommentView]) -> None:
+    """The earlier texts of each comment still standing, oldest first."""
+    standing = [view.id for view in views if not view.withdrawn]
+    if not standing:
+        return
+    revisions: dict[int, list[RevisionView]] = defaultdict(list)
+    for revision in session.execute(
+        select(CommentRevision).where(col(CommentRevision.comment_id).in_(standing)).order_by(col(CommentRevision.id))
+    ).scalars():
+        revisions[revision.comment_id].append(
+            RevisionView(
+                revision.kind, revision.paragraph, revision.body, revision.proposed_change, revision.written_at
             )
         )
-    if flat:
-        revisions: dict[int, list[RevisionView]] = defaultdict(list)
-        for revision in session.execute(
-            select(CommentRevision)
-            .where(col(CommentRevision.comment_id).in_([c.id for c in flat if not c.withdrawn]))
-            .order_by(col(CommentRevision.id))
-        ).scalars():
-            revisions[revision.comment_id].append(
-                RevisionView(
-                    revision.kind, revision.paragraph, revision.body, revision.proposed_change, revision.written_at
-                )
-            )
-        for view in flat:
-            view.revisions = revisions.get(view.id, [])
-    by_id = {c.id: c for c in flat}
+    for view in views:
+        view.revisions = revisions.get(view.id, [])
+
+
+def _threads(views: list[CommentView]) -> list[CommentView]:
+    """Top-level comments, each with its replies under it."""
+    by_id = {view.id: view for view in views}
     threads: list[CommentView] = []
-    for view in flat:
+    for view in views:
         parent = by_id.get(view.parent_id) if view.parent_id else None
         if parent is not None:
             parent.replies.append(view)
@@ -396,71 +410,67 @@ def _views(
     return threads
 
 
+def _earlier_threads(session: Session, viewer: CurrentUser, group_slug: str, clause: ClauseRef) -> list[EarlierThread]:
+    """What was said about the same clause (its lineage) in earlier versions, the latest first."""
+    rows = _comment_rows(
+        (col(Comment.lineage) == clause.lineage)
+        & (col(Version.document_id) == clause.version.document_id)
+        & (col(Version.number) < clause.version.number)
+    )
+    earlier: dict[tuple[int, str], list[CommentView]] = defaultdict(list)
+    for view in _views(session, rows, viewer, group_slug, clause.version):
+        earlier[(view.version, view.clause_number)].append(view)
+    return [EarlierThread(v, n, views) for (v, n), views in sorted(earlier.items(), reverse=True)]
+
+
+def _why_not(refusal: Refusal | None, ref: VersionRef) -> str:
+    """Why the thread offers no form to comment: the rule's words for who may not, the page's own
+    (shorter than the write path's) for a version that may no longer change."""
+    if refusal is None:
+        return ""
+    if refusal.kind == "forbidden":
+        return refusal_text(refusal)
+    if ref.adopted:
+        return _("This version has been adopted and is frozen.")
+    return _("This version is superseded and read-only.")
+
+
 def read_thread(
     session: Session, viewer: CurrentUser, group_slug: str, document_slug: str, number: str, version: int | None = None
 ) -> ThreadView:
     """A clause with its comment threads, and what was said about its text in earlier versions."""
     membership = viewer.member_of(group_slug)
     clause = clause_in_group(session, group_slug, document_slug, number, version)
-    current = not clause.version.frozen
     comments = _views(
-        session, _comment_rows(session, col(Comment.clause_id) == clause.clause_id), viewer, group_slug, current
+        session, _comment_rows(col(Comment.clause_id) == clause.clause_id), viewer, group_slug, clause.version
     )
-    earlier_rows = _comment_rows(
-        session,
-        (col(Comment.lineage) == clause.lineage)
-        & (col(Version.document_id) == clause.version.document_id)
-        & (col(Version.number) < clause.version.number),
-    )
-    earlier: dict[tuple[int, str], list[CommentView]] = defaultdict(list)
-    for view in _views(session, earlier_rows, viewer, group_slug, False):
-        view.can_edit = False
-        earlier[(view.version, view.clause_number)].append(view)
-    refusal = comment_refusal(membership, _observers_may_comment(session, clause.version.group_id))
-    if not refusal and not current:
-        refusal = (
-            _("This version has been adopted and is frozen.")
-            if clause.version.adopted
-            else _("This version is superseded and read-only.")
-        )
+    observers_may_comment = _observers_may_comment(session, clause.version.group_id)
+    refusal = comment_refusal(membership.role, observers_may_comment, clause.version.frozen_refusal)
     count = sum(1 + len([r for r in c.replies if not r.withdrawn]) for c in comments if not c.withdrawn)
     return ThreadView(
         clause=clause,
         comments=comments,
-        earlier=[EarlierThread(v, n, views) for (v, n), views in sorted(earlier.items(), reverse=True)],
-        can_comment=not refusal,
-        why_not=refusal,
+        earlier=_earlier_threads(session, viewer, group_slug, clause),
+        can_comment=refusal is None,
+        why_not=_why_not(refusal, clause.version),
         count=count,
     )
 
 
 def read_comment(session: Session, viewer: CurrentUser, group_slug: str, comment_id: int) -> CommentView:
     """One comment (with its replies) as the viewer sees it."""
-    comment, ref = _comment_in_group(session, group_slug, comment_id)
+    comment, ref = comment_in_group(session, group_slug, comment_id)
     top = comment.parent_id or comment.id
-    views = _views(
-        session,
-        _comment_rows(session, (col(Comment.id) == top) | (col(Comment.parent_id) == top)),
-        viewer,
-        group_slug,
-        not ref.frozen,
-    )
-    return views[0]
+    rows = _comment_rows((col(Comment.id) == top) | (col(Comment.parent_id) == top))
+    return _views(session, rows, viewer, group_slug, ref)[0]
 
 
-def comment_location(session: Session, group_slug: str, comment_id: int) -> tuple[str, int, str]:
-    """(document slug, version number, clause number) of a comment."""
-    row = session.execute(
-        select(col(Document.slug), col(Version.number), col(Clause.number))
-        .join(Version, col(Version.document_id) == col(Document.id))
-        .join(Clause, col(Clause.version_id) == col(Version.id))
-        .join(Comment, col(Comment.clause_id) == col(Clause.id))
-        .join(WorkingGroup, col(WorkingGroup.id) == col(Document.group_id))
-        .where(col(Comment.id) == comment_id, col(WorkingGroup.slug) == group_slug)
-    ).first()
-    if row is None:
-        raise NotFound(_("There is no comment {id} in this group.").format(id=comment_id))
-    return row[0], row[1], row[2]
+def comment_location(session: Session, group_slug: str, comment_id: int) -> ClauseRef:
+    """The clause (of its version) a comment of this group was made on."""
+    comment, ref = comment_in_group(session, group_slug, comment_id)
+    clause = session.get(Clause, comment.clause_id)
+    assert clause is not None and clause.id is not None, "a comment is deleted with its clause"
+    return ClauseRef(ref, clause.id, clause.lineage, clause.number, clause.heading, clause.text, clause.status)
 
 
 # --- the comment table (ISO commenting template) ------------------------------------------------------
@@ -505,7 +515,8 @@ class CommentTable:
     clauses: list[str]
 
 
-def _table_query(ref: VersionRef, filters: TableFilters):  # type: ignore[no-untyped-def]
+def _table_conditions(ref: VersionRef, filters: TableFilters) -> list[ColumnElement[bool]]:
+    """Which comments of the document the filters keep: top-level ones still standing."""
     conditions = [
         col(Version.document_id) == ref.document_id,
         col(Comment.parent_id).is_(None),
@@ -541,7 +552,7 @@ def comment_table(
     """Top-level comments of a document in the ISO template's columns, filtered and paged."""
     _check_filters(filters)
     ref = version_in_group(session, group_slug, document_slug, filters.version)
-    conditions = _table_query(ref, filters)
+    conditions = _table_conditions(ref, filters)
     base = (
         select(col(Comment.id))
         .join(Clause, col(Clause.id) == col(Comment.clause_id))
@@ -569,7 +580,9 @@ def comment_table(
     return CommentTable(ref, filters, rows, total, page, pages, delegations, clauses)
 
 
-def _table_rows(session: Session, conditions: list, limit: int | None = None, offset: int = 0) -> list[TableRow]:  # type: ignore[type-arg]
+def _table_rows(
+    session: Session, conditions: list[ColumnElement[bool]], limit: int | None = None, offset: int = 0
+) -> list[TableRow]:
     # Plain columns: the CSV can hold thousands of rows, and ORM objects cost ten times more.
     statement = (
         select(
@@ -617,8 +630,8 @@ def _table_rows(session: Session, conditions: list, limit: int | None = None, of
             TableRow(
                 id=comment_id,
                 version=version,
-                delegation=code or role.capitalize(),
-                delegation_name=name or _(role.capitalize()),
+                delegation=code or labels.english(role, labels.ROLES),
+                delegation_name=name or labels.label(role, labels.ROLES),
                 clause=clause,
                 paragraph=paragraph,
                 kind=kind,
@@ -650,7 +663,7 @@ def table_rows(session: Session, group_slug: str, document_slug: str, filters: T
     """Every row of the filtered comment table (no paging)."""
     _check_filters(filters)
     ref = version_in_group(session, group_slug, document_slug, filters.version)
-    return _table_rows(session, _table_query(ref, filters))
+    return _table_rows(session, _table_conditions(ref, filters))
 
 
 def comment_csv(session: Session, group_slug: str, document_slug: str, filters: TableFilters) -> str:

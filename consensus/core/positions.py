@@ -1,6 +1,17 @@
-"""Whether a stated position still speaks of the text in front of the reader."""
+"""Positions and clause status: who may state a delegation's position or change a clause's status
+now, and whether a stated position still speaks of the text in front of the reader.
+
+Pure: the write paths and the pages' forms ask the same functions. ``frozen`` is what
+``core.versions.frozen_refusal`` says of the version (None while it may change).
+"""
 
 from __future__ import annotations
+
+from consensus.core.refusal import Refusal
+from consensus.core.tally import Phrase
+from consensus.i18n import N_
+
+CHAIR, ADOPTED = "chair", "adopted"
 
 
 def on_the_same_text(
@@ -15,3 +26,23 @@ def on_the_same_text(
     if clause_text is None:
         return stated_version == version
     return stated_clause_text == clause_text
+
+
+def position_refusal(head: bool, frozen: Refusal | None) -> Refusal | None:
+    """Why a member may not state their delegation's position now, or None: the head of a
+    delegation (who holds its voting right) may, on a version that may still change."""
+    if not head:
+        return Refusal("forbidden", Phrase(N_("Only the head of a delegation states its position.")))
+    return frozen
+
+
+def clause_status_refusal(role: str, number: str, status: str, frozen: Refusal | None) -> Refusal | None:
+    """Why ``role`` may not mark clause ``number`` (now ``status``) agreed ad referendum or reopen
+    it, or None: the chair may, until the clause is adopted with the whole text."""
+    if role != CHAIR:
+        return Refusal("forbidden", Phrase(N_("Only the chair marks clauses agreed or reopens them.")))
+    if frozen is not None:
+        return frozen
+    if status == ADOPTED:
+        return Refusal("conflict", Phrase(N_("Clause {n} has been adopted with the whole text."), {"n": number}))
+    return None

@@ -34,11 +34,12 @@ def document_page(
     and the viewer's delegation's position on each."""
     view = documents.read_document(db, group, document, version)
     mine = agreement.my_positions(db, user, group, document, view.ref) if not view.frozen else {}
+    membership = user.membership(group)
     return Template(
         "documents/document.html",
         context={
             "document": view,
-            "membership": user.membership(group),
+            "actions": documents.page_actions(membership, view.ref, [(c.number, c.status) for c in view.clauses]),
             "mine": mine,
             "positions": agreement.POSITIONS,
             "errors": {},

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from consensus.accounts.identity import GroupMembership
+from consensus.agreement.services import is_head
+from consensus.core.amendment import Member, propose_refusal
+from consensus.core.positions import clause_status_refusal, position_refusal
 from consensus.lookups import VersionRef, VersionSummary, version_in_group
 from consensus.models import (
     Amendment,
@@ -56,10 +61,10 @@ class DocumentView:
     superseded: bool
     clauses: list[ClauseView]
     versions: list[VersionSummary]
+    ref: VersionRef
     note: str = ""
     adopted: bool = False
     published: bool = False
-    ref: VersionRef | None = None
     language: str = "en"
     """The language the text is written in."""
 
@@ -143,4 +148,35 @@ def read_document(session: Session, group_slug: str, document_slug: str, version
         published=ref.published,
         ref=ref,
         language=ref.document_language,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PageActions:
+    """What the viewer may do from a version's pages (the document, a clause): the forms and links
+    shown are those the rules, asked by the write paths too, allow."""
+
+    propose: bool = False
+    """Propose amendments to its clauses (``core.amendment.propose_refusal``)."""
+    state_position: bool = False
+    """State their delegation's position (``core.positions.position_refusal``)."""
+    mark: frozenset[str] = frozenset()
+    """The numbers of the clauses whose status they may change (``core.positions.clause_status_refusal``)."""
+
+
+def page_actions(
+    membership: GroupMembership | None, ref: VersionRef, clauses: Iterable[tuple[str, str]]
+) -> PageActions:
+    """What ``membership`` may do on version ``ref``, whose ``clauses`` are (number, status) pairs."""
+    if membership is None:
+        return PageActions()
+    frozen = ref.frozen_refusal
+    return PageActions(
+        propose=propose_refusal(Member(membership.role, membership.delegation_id), frozen) is None,
+        state_position=position_refusal(is_head(membership), frozen) is None,
+        mark=frozenset(
+            number
+            for number, status in clauses
+            if clause_status_refusal(membership.role, number, status, frozen) is None
+        ),
     )

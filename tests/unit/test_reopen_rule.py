@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from consensus.core.amendment import DecidedAmendment, reopen_refusal
+from consensus.core.amendment import AmendmentFacts, reopen_refusal
 from consensus.core.tally import Words
+from consensus.core.versions import frozen_refusal
 
-ACCEPTED = DecidedAmendment(4, "accepted", version=2, version_frozen=False)
+ACCEPTED = AmendmentFacts(4, "accepted", version=2)
+FROZEN = frozen_refusal(2, 3, superseded=True, adopted=False)
 
 
 def test_the_chair_reopens_an_accepted_amendment_not_yet_consolidated() -> None:
@@ -24,18 +26,18 @@ def test_nobody_else_does(role: str) -> None:
     ("amendment", "says"),
     [
         (
-            DecidedAmendment(4, "proposed", 2, False),
+            AmendmentFacts(4, "proposed", 2),
             "Amendment 4 has not been accepted: only an accepted one can be reopened.",
         ),
-        (DecidedAmendment(4, "rejected", 2, False), "Amendment 4 has not been accepted"),
+        (AmendmentFacts(4, "rejected", 2), "Amendment 4 has not been accepted"),
         (
-            DecidedAmendment(4, "accepted", 2, True, applied_in=3),
+            AmendmentFacts(4, "accepted", 2, FROZEN, applied_in=3),
             "Amendment 4 has been consolidated into version 3: it can no longer be reopened.",
         ),
-        (DecidedAmendment(4, "accepted", 2, True), "Version 2 is frozen (superseded or adopted)"),
+        (AmendmentFacts(4, "accepted", 2, FROZEN), "Version 2 is frozen (superseded or adopted)"),
     ],
 )
-def test_a_decision_that_can_no_longer_change_is_not_reopened(amendment: DecidedAmendment, says: str) -> None:
+def test_a_decision_that_can_no_longer_change_is_not_reopened(amendment: AmendmentFacts, says: str) -> None:
     refusal = reopen_refusal("chair", amendment)
     assert refusal is not None and refusal.kind == "conflict"
     assert Words().phrase(refusal.phrase).startswith(says)
