@@ -1,4 +1,5 @@
-"""Log in, log out, and accept an invitation."""
+"""Log in, log out, accept an invitation, choose the language, and the account's own settings and
+tokens."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Logging in and out, resolving sessions and tokens, invitations."""
+"""Accounts: logging in and out (throttled), resolving sessions and bearer tokens, preferences,
+tokens, disabling an account, and invitations."""
 
 from __future__ import annotations
 

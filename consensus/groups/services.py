@@ -1,4 +1,5 @@
-"""Setting up working groups from files, adding members, and reading a group."""
+"""Setting up working groups from files, reading a group, and inviting, changing and removing its
+members."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Reading submitted forms: plain text fields, trimmed and length-checked."""
+"""Reading submitted forms: text fields (trimmed unless asked not to), checkboxes and typed ids.
+
+Lengths and contents are the services' to check: they name the field at fault."""
 
 from __future__ import annotations
 
@@ -7,6 +9,9 @@ from typing import Annotated, Any
 
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
+
+from consensus.errors import Invalid
+from consensus.i18n import _
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 """A urlencoded form as a dict (what browsers send without JavaScript, and what htmx sends)."""
@@ -22,14 +27,12 @@ def field(data: Mapping[str, Any], name: str, *, strip: bool = True) -> str:
 
 
 def checkbox(data: Mapping[str, Any], name: str) -> bool:
+    """Whether a checkbox was ticked (browsers send "on"; scripts may send true, 1 or yes)."""
     return field(data, name).lower() in {"on", "true", "1", "yes"}
 
 
 def form_id(data: Mapping[str, Any], name: str) -> int | None:
     """An id typed in a form field: None when empty, Invalid when not a plain number in range."""
-    from consensus.errors import Invalid
-    from consensus.i18n import _
-
     text = field(data, name)
     if not text:
         return None

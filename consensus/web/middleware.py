@@ -129,7 +129,7 @@ class AuthenticationMiddleware(ASGIMiddleware):
     """Puts the ``CurrentUser`` (or None) in ``scope["user"]``: from a bearer token when the
     request carries one, else from the session cookie."""
 
-    scopes = ("http",)  # type: ignore[assignment]
+    scopes = (ScopeType.HTTP,)
     exclude_opt_key = SKIP_KEY
 
     def __init__(self, engine: Callable[[], Engine], security: SecuritySettings) -> None:
