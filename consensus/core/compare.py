@@ -63,57 +63,59 @@ def compare(old: Sequence[ClauseValue], new: Sequence[ClauseValue]) -> Compariso
     Clauses appear in the new version's order; deleted ones where they stood in the old one.
     """
     old_by = {c.lineage: c for c in old}
-    new_by = {c.lineage: c for c in new}
-    shared_old = [c.lineage for c in old if c.lineage in new_by]
-    shared_new = [c.lineage for c in new if c.lineage in old_by]
-    # Clauses outside the longest common order of shared lineages are the ones that moved.
+    old_index = {c.lineage: i for i, c in enumerate(old)}
+    new_lineages = {c.lineage for c in new}
+    moved = _moved(old, new)
+    deleted = [c for c in old if c.lineage not in new_lineages]
+    changes: list[ClauseChange] = []
+    for clause in new:
+        before = old_by.get(clause.lineage)
+        if before is None:
+            changes.append(_added(clause))
+            continue
+        # Deleted clauses go where they stood: before the first clause kept that followed them.
+        while deleted and old_index[deleted[0].lineage] < old_index[clause.lineage]:
+            changes.append(_deleted(deleted.pop(0)))
+        changes.append(_kept(before, clause, moved=clause.lineage in moved))
+    changes += [_deleted(gone) for gone in deleted]
+    return Comparison(tuple(changes))
+
+
+def _moved(old: Sequence[ClauseValue], new: Sequence[ClauseValue]) -> set[str]:
+    """The lineages of the clauses in both versions that moved: those outside the longest common
+    order of the shared clauses."""
+    old_lineages = {c.lineage for c in old}
+    new_lineages = {c.lineage for c in new}
+    shared_old = [c.lineage for c in old if c.lineage in new_lineages]
+    shared_new = [c.lineage for c in new if c.lineage in old_lineages]
     in_order: set[str] = set()
     matcher = SequenceMatcher(a=shared_old, b=shared_new, autojunk=False)
     for block in matcher.get_matching_blocks():
         in_order.update(shared_old[block.a : block.a + block.size])
-    changes: list[ClauseChange] = []
-    pending_deleted = [c for c in old if c.lineage not in new_by]
+    return set(shared_old) - in_order
 
-    def flush_deleted(before_old_index: int | None) -> None:
-        while pending_deleted and (before_old_index is None or old.index(pending_deleted[0]) < before_old_index):
-            gone = pending_deleted.pop(0)
-            changes.append(
-                ClauseChange(
-                    gone.lineage, "deleted", gone.number, None, gone.heading, None, word_diff(gone.text, ""), False
-                )
-            )
 
-    old_index = {c.lineage: i for i, c in enumerate(old)}
-    for clause in new:
-        before = old_by.get(clause.lineage)
-        if before is None:
-            changes.append(
-                ClauseChange(
-                    clause.lineage,
-                    "added",
-                    None,
-                    clause.number,
-                    None,
-                    clause.heading,
-                    word_diff("", clause.text),
-                    False,
-                )
-            )
-            continue
-        flush_deleted(old_index[clause.lineage])
-        diff = word_diff(before.text, clause.text)
-        same = not diff.changed and before.heading == clause.heading
-        changes.append(
-            ClauseChange(
-                clause.lineage,
-                "unchanged" if same else "changed",
-                before.number,
-                clause.number,
-                before.heading,
-                clause.heading,
-                None if same else diff,
-                clause.lineage not in in_order,
-            )
-        )
-    flush_deleted(None)
-    return Comparison(tuple(changes))
+def _added(clause: ClauseValue) -> ClauseChange:
+    return ClauseChange(
+        clause.lineage, "added", None, clause.number, None, clause.heading, word_diff("", clause.text), False
+    )
+
+
+def _deleted(gone: ClauseValue) -> ClauseChange:
+    return ClauseChange(gone.lineage, "deleted", gone.number, None, gone.heading, None, word_diff(gone.text, ""), False)
+
+
+def _kept(before: ClauseValue, clause: ClauseValue, *, moved: bool) -> ClauseChange:
+    """A clause in both versions: unchanged, or changed with its word diff."""
+    diff = word_diff(before.text, clause.text)
+    same = not diff.changed and before.heading == clause.heading
+    return ClauseChange(
+        clause.lineage,
+        "unchanged" if same else "changed",
+        before.number,
+        clause.number,
+        before.heading,
+        clause.heading,
+        None if same else diff,
+        moved,
+    )

@@ -1,8 +1,8 @@
 """Consolidation: the next version from the current clauses and the accepted amendments.
 
-Pure: clauses and amendments come in as values, the next version's clauses (or the conflicts
-that prevent it) come out. Lineage is never lost: every clause kept or replaced keeps its lineage,
-an inserted clause gets a new one, a deleted clause's lineage ends.
+Pure: clauses and amendments come in as values, the next version's clauses (or the clashes
+between accepted amendments that prevent it) come out. Lineage is never lost: every clause kept
+or replaced keeps its lineage, an inserted clause gets a new one, a deleted clause's lineage ends.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from consensus.core.numbering import renumber
+from consensus.core.refusal import Refusal
+from consensus.core.tally import Phrase
 from consensus.i18n import N_
 
 AmendmentKind = Literal["replace", "insert", "delete"]
@@ -58,8 +60,9 @@ class NewClause:
 
 
 @dataclass(frozen=True, slots=True)
-class Conflict:
-    """Two accepted amendments that cannot both be applied."""
+class Clash:
+    """Two accepted amendments that cannot both be applied: consolidation is refused until one of
+    them is reopened or rejected."""
 
     first: int
     second: int
@@ -72,21 +75,34 @@ class Conflict:
 
 @dataclass(frozen=True, slots=True)
 class Consolidation:
-    """The next version's clauses, or the conflicts (then ``clauses`` is empty)."""
+    """The next version's clauses, or the clashes (then ``clauses`` is empty)."""
 
     clauses: tuple[NewClause, ...]
-    conflicts: tuple[Conflict, ...]
+    clashes: tuple[Clash, ...]
     applied: tuple[int, ...]
 
     @property
     def ok(self) -> bool:
-        return not self.conflicts
+        return not self.clashes
 
 
-def find_conflicts(clauses: Sequence[ClauseValue], amendments: Sequence[AmendmentValue]) -> list[Conflict]:
+def consolidation_refusal(role: str, version: int, adopted: bool) -> Refusal | None:
+    """Why ``role`` may not build the version after ``version`` now, or None: the secretariat may,
+    until the version is adopted (whether there is anything to consolidate is checked on writing)."""
+    if role != "secretariat":
+        return Refusal("forbidden", Phrase(N_("Only the secretariat consolidates versions.")))
+    if adopted:
+        return Refusal(
+            "conflict",
+            Phrase(N_("Version {n} has been adopted and is frozen: there is no next version."), {"n": version}),
+        )
+    return None
+
+
+def find_clashes(clauses: Sequence[ClauseValue], amendments: Sequence[AmendmentValue]) -> list[Clash]:
     """Every pair of accepted amendments that cannot both apply, named.
 
-    Two amendments that change or delete the same clause conflict; so does an insertion after a
+    Two amendments that change or delete the same clause clash; so does an insertion after a
     clause that another amendment deletes, and two insertions after the same clause (their order
     would be arbitrary).
     """
@@ -95,38 +111,47 @@ def find_conflicts(clauses: Sequence[ClauseValue], amendments: Sequence[Amendmen
     inserting: dict[str, list[AmendmentValue]] = defaultdict(list)
     for amendment in sorted(amendments, key=lambda a: a.id):
         (inserting if amendment.kind == "insert" else changing)[amendment.target].append(amendment)
-    conflicts: list[Conflict] = []
-    for target, group in changing.items():
-        for i, first in enumerate(group):
-            for second in group[i + 1 :]:
-                if "delete" in (first.kind, second.kind):
-                    reason = (
-                        N_("one deletes the clause the other changes")
-                        if first.kind != second.kind
-                        else (N_("both delete the clause"))
-                    )
-                else:
-                    reason = N_("both replace the text of the same clause")
-                conflicts.append(Conflict(first.id, second.id, number.get(target, "?"), reason))
+    clashes = [
+        Clash(first.id, second.id, number.get(target, "?"), _change_clash(first, second))
+        for target, group in changing.items()
+        for first, second in _pairs(group)
+    ]
     for target, group in inserting.items():
-        for deleting in (a for a in changing.get(target, []) if a.kind == "delete"):
-            for insertion in group:
-                conflicts.append(
-                    Conflict(
-                        min(deleting.id, insertion.id),
-                        max(deleting.id, insertion.id),
-                        number.get(target, "?"),
-                        N_("one inserts a clause after the clause the other deletes"),
-                    )
-                )
-        for i, first in enumerate(group):
-            for second in group[i + 1 :]:
-                conflicts.append(
-                    Conflict(
-                        first.id, second.id, number.get(target, "?"), N_("both insert a clause after the same clause")
-                    )
-                )
-    return sorted(conflicts, key=lambda c: (c.first, c.second))
+        clashes += _insertion_clashes(group, changing.get(target, []), number.get(target, "?"))
+    return sorted(clashes, key=lambda c: (c.first, c.second))
+
+
+def _pairs(amendments: list[AmendmentValue]) -> list[tuple[AmendmentValue, AmendmentValue]]:
+    return [(first, second) for i, first in enumerate(amendments) for second in amendments[i + 1 :]]
+
+
+def _change_clash(first: AmendmentValue, second: AmendmentValue) -> str:
+    """Why two amendments that replace or delete the same clause clash."""
+    if "delete" not in (first.kind, second.kind):
+        return N_("both replace the text of the same clause")
+    if first.kind != second.kind:
+        return N_("one deletes the clause the other changes")
+    return N_("both delete the clause")
+
+
+def _insertion_clashes(insertions: list[AmendmentValue], changes: list[AmendmentValue], clause: str) -> list[Clash]:
+    """The clashes of insertions after one clause: with its deletion, and with each other."""
+    clashes = [
+        Clash(
+            min(deletion.id, insertion.id),
+            max(deletion.id, insertion.id),
+            clause,
+            N_("one inserts a clause after the clause the other deletes"),
+        )
+        for deletion in changes
+        if deletion.kind == "delete"
+        for insertion in insertions
+    ]
+    clashes += [
+        Clash(first.id, second.id, clause, N_("both insert a clause after the same clause"))
+        for first, second in _pairs(insertions)
+    ]
+    return clashes
 
 
 def consolidate(
@@ -139,41 +164,56 @@ def consolidate(
     unknown = [a for a in amendments if a.target not in known]
     if unknown:
         raise ValueError(f"amendments {[a.id for a in unknown]} target clauses not in this version")
-    conflicts = find_conflicts(clauses, amendments)
-    if conflicts:
-        return Consolidation((), tuple(conflicts), ())
-    by_target = {a.target: a for a in amendments if a.kind != "insert"}
-    inserts = {a.target: a for a in amendments if a.kind == "insert"}
-    drafts: list[tuple[str, NewClause]] = []  # (numbering template, clause with a provisional number)
-    for clause in clauses:
-        change = by_target.get(clause.lineage)
-        if change is None:
-            drafts.append((clause.number, _kept(clause, clause.text, clause.heading, None)))
-        elif change.kind == "replace":
-            heading = clause.heading if change.heading is None else change.heading
-            drafts.append((clause.number, _kept(clause, change.text, heading, change.id)))
-        insertion = inserts.get(clause.lineage)
-        if insertion is not None:
-            drafts.append(
-                (
-                    clause.number,
-                    NewClause(
-                        lineage=new_lineage(),
-                        number="",
-                        heading=insertion.heading or "",
-                        text=insertion.text,
-                        status="open",
-                        previous_number=None,
-                        amendment_id=insertion.id,
-                    ),
-                )
-            )
+    clashes = find_clashes(clauses, amendments)
+    if clashes:
+        return Consolidation((), tuple(clashes), ())
+    drafts = _drafts(clauses, amendments, new_lineage)
     numbers = renumber([template for template, _ in drafts])
     result = tuple(
         NewClause(d.lineage, n, d.heading, d.text, d.status, d.previous_number, d.amendment_id)
         for (_, d), n in zip(drafts, numbers, strict=True)
     )
     return Consolidation(result, (), tuple(sorted(a.id for a in amendments)))
+
+
+def _drafts(
+    clauses: Sequence[ClauseValue], amendments: Sequence[AmendmentValue], new_lineage: Callable[[], str]
+) -> list[tuple[str, NewClause]]:
+    """The next version's clauses in order, each with a provisional number and the numbering
+    template it follows (the number of the clause it stands at or after). No two amendments clash."""
+    changes = {a.target: a for a in amendments if a.kind != "insert"}
+    insertions = {a.target: a for a in amendments if a.kind == "insert"}
+    drafts: list[tuple[str, NewClause]] = []
+    for clause in clauses:
+        kept = _changed(clause, changes.get(clause.lineage))
+        if kept is not None:
+            drafts.append((clause.number, kept))
+        insertion = insertions.get(clause.lineage)
+        if insertion is not None:
+            drafts.append((clause.number, _inserted(insertion, new_lineage())))
+    return drafts
+
+
+def _changed(clause: ClauseValue, change: AmendmentValue | None) -> NewClause | None:
+    """A clause as an amendment leaves it: kept, replaced, or deleted (None)."""
+    if change is None:
+        return _kept(clause, clause.text, clause.heading, None)
+    if change.kind == "replace":
+        heading = clause.heading if change.heading is None else change.heading
+        return _kept(clause, change.text, heading, change.id)
+    return None
+
+
+def _inserted(insertion: AmendmentValue, lineage: str) -> NewClause:
+    return NewClause(
+        lineage=lineage,
+        number="",
+        heading=insertion.heading or "",
+        text=insertion.text,
+        status="open",
+        previous_number=None,
+        amendment_id=insertion.id,
+    )
 
 
 def _kept(clause: ClauseValue, text: str, heading: str, amendment_id: int | None) -> NewClause:

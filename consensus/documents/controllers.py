@@ -9,6 +9,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from consensus.agreement import services as agreement
+from consensus.core.consolidation import Clash
 from consensus.documents import services as documents
 from consensus.documents import versions
 from consensus.errors import Invalid
@@ -54,11 +55,11 @@ def _versions_page(
     group: str,
     document: str,
     errors: dict[str, str] | None = None,
-    conflicts: list[Any] | None = None,
+    clashes: list[Clash] | None = None,
     status_code: int = 200,
 ) -> Template:
-    plan = versions.plan(db, group, document)
     membership = user.membership(group)
+    plan = versions.plan(db, group, document, membership.role if membership else "")
     return Template(
         "documents/versions.html",
         context={
@@ -66,7 +67,7 @@ def _versions_page(
             "publication": publishing.publication_state(db, group, document, membership.role if membership else None),
             "membership": membership,
             "errors": errors or {},
-            "conflicts": conflicts if conflicts is not None else plan.conflicts,
+            "clashes": clashes if clashes is not None else plan.clashes,
         },
         status_code=status_code,
     )
@@ -82,11 +83,11 @@ def versions_page(db: Db, user: Me, group: FromPath[str], document: FromPath[str
 def version_consolidate(
     request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], document: FromPath[str], data: FormData
 ) -> Response[Any]:
-    """Build the next version from the accepted amendments (refused, naming conflicts, if they clash)."""
+    """Build the next version from the accepted amendments (refused, naming each pair, if they clash)."""
     try:
         number = versions.consolidate_version(db, user, group, document, field(data, "note"))
-    except versions.ConsolidationConflicts as refused:
-        return _versions_page(db, user, group, document, {"amendments": refused.message}, refused.conflicts, 409)
+    except versions.ConsolidationRefused as refused:
+        return _versions_page(db, user, group, document, {"amendments": refused.message}, refused.clashes, 409)
     except Invalid as refusal:
         return _versions_page(db, user, group, document, refusal.errors, status_code=422)
     url = request.app.route_reverse("document", group=group, document=document)

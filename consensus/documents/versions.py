@@ -5,51 +5,60 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from consensus import i18n
 from consensus.accounts.identity import CurrentUser
 from consensus.audit import services as audit
 from consensus.core.compare import Comparison, compare
-from consensus.core.consolidation import AmendmentValue, ClauseValue, Conflict, consolidate
+from consensus.core.consolidation import (
+    AmendmentValue,
+    Clash,
+    ClauseValue,
+    Consolidation,
+    consolidate,
+    consolidation_refusal,
+    find_clashes,
+)
 from consensus.db import utcnow, write_transaction
-from consensus.errors import Conflict as ConflictError
-from consensus.errors import Forbidden, Invalid, NotFound
+from consensus.errors import Conflict, Invalid, refusal_error
 from consensus.i18n import _
-from consensus.lookups import VersionRef, version_in_group
-from consensus.models import Amendment, AmendmentStatus, Clause, Role, Version
+from consensus.lookups import VersionRef, undecided_amendments, version_in_group
+from consensus.models import Amendment, AmendmentStatus, Clause, Version
 from consensus.validation import Fields
 
 
-def conflict_text(conflict: Conflict) -> str:
-    """A conflict between two accepted amendments, in the reader's language."""
+def clash_text(clash: Clash) -> str:
+    """A clash between two accepted amendments, in the reader's language."""
     return _("Amendments {first} and {second} on clause {clause}: {reason}").format(
-        first=conflict.first, second=conflict.second, clause=conflict.clause, reason=_(conflict.reason)
+        first=clash.first, second=clash.second, clause=clash.clause, reason=_(clash.reason)
     )
 
 
-class ConsolidationConflicts(ConflictError):
-    """Consolidation refused: accepted amendments that cannot all be applied, each named."""
+class ConsolidationRefused(Conflict):
+    """Consolidation refused (409): accepted amendments that clash, each pair named."""
 
-    def __init__(self, conflicts: list[Conflict]) -> None:
-        self.conflicts = conflicts
+    def __init__(self, clashes: list[Clash]) -> None:
+        self.clashes = clashes
         super().__init__(
             _("The accepted amendments conflict, so no new version was made: {conflicts}").format(
-                conflicts="; ".join(conflict_text(c) for c in conflicts)
+                conflicts="; ".join(clash_text(c) for c in clashes)
             )
         )
 
 
 @dataclass(frozen=True, slots=True)
 class ConsolidationPlan:
-    """What consolidating now would do: the amendments it applies, the ones left, the conflicts."""
+    """What consolidating now would do: the amendments it applies, the ones left, the clashes."""
 
     version: VersionRef
     accepted: list[tuple[int, str, str]]
     """(amendment id, kind, clause number) of the accepted amendments to apply."""
     undecided: int
-    conflicts: list[Conflict]
+    clashes: list[Clash]
+    may_consolidate: bool = False
+    """Whether the one asking may consolidate now (``core.consolidation.consolidation_refusal``)."""
 
 
 def _clauses(session: Session, version_id: int) -> list[ClauseValue]:
@@ -82,23 +91,17 @@ def _accepted(session: Session, version_id: int) -> list[tuple[AmendmentValue, s
     ]
 
 
-def plan(session: Session, group_slug: str, document_slug: str) -> ConsolidationPlan:
-    """What consolidating the latest version would do now."""
+def plan(session: Session, group_slug: str, document_slug: str, role: str = "") -> ConsolidationPlan:
+    """What consolidating the latest version would do now, and whether ``role`` may do it."""
     ref = version_in_group(session, group_slug, document_slug)
     accepted = _accepted(session, ref.version_id)
     clauses = _clauses(session, ref.version_id)
-    from consensus.core.consolidation import find_conflicts
-
-    undecided = session.execute(
-        select(func.count()).where(
-            col(Amendment.version_id) == ref.version_id, col(Amendment.status) == AmendmentStatus.proposed.value
-        )
-    ).scalar_one()
     return ConsolidationPlan(
         version=ref,
         accepted=[(a.id, a.kind, number) for a, number in accepted],
-        undecided=undecided,
-        conflicts=find_conflicts(clauses, [a for a, _number in accepted]),
+        undecided=len(undecided_amendments(session, ref.version_id)),
+        clashes=find_clashes(clauses, [a for a, _number in accepted]),
+        may_consolidate=consolidation_refusal(role, ref.number, ref.adopted) is None,
     )
 
 
@@ -107,24 +110,18 @@ def consolidate_version(
 ) -> int:
     """Build version n+1 from version n and its accepted amendments, in one transaction.
 
-    Conflicting amendments refuse the whole consolidation (nothing is written). Amendments still
+    Clashing amendments refuse the whole consolidation (nothing is written). Amendments still
     proposed stay on version n, which becomes read-only.
     """
-    membership = user.membership(group_slug)
-    if membership is None:
-        raise NotFound(_("There is no working group {slug} that you belong to.").format(slug=group_slug))
-    if membership.role != Role.secretariat:
-        raise Forbidden(_("Only the secretariat consolidates versions."))
-    fields = Fields()
-    note = fields.text("note", note, _("The note"), required=False, limit=2000)
-    fields.done()
+    membership = user.member_of(group_slug)
     with write_transaction(session):
         ref = version_in_group(session, group_slug, document_slug)
-        if ref.adopted:
-            raise ConflictError(
-                _("Version {n} has been adopted and is frozen: there is no next version.").format(n=ref.number)
-            )
-        clauses = _clauses(session, ref.version_id)
+        refusal = consolidation_refusal(membership.role, ref.number, ref.adopted)
+        if refusal is not None:
+            raise refusal_error(refusal)
+        fields = Fields()
+        note = fields.text("note", note, _("The note"), required=False, limit=2000)
+        fields.done()
         accepted = [a for a, _number in _accepted(session, ref.version_id)]
         if not accepted:
             raise Invalid(
@@ -134,40 +131,10 @@ def consolidate_version(
                     )
                 }
             )
-        result = consolidate(clauses, accepted, lambda: str(uuid.uuid4()))
+        result = consolidate(_clauses(session, ref.version_id), accepted, lambda: str(uuid.uuid4()))
         if not result.ok:
-            raise ConsolidationConflicts(list(result.conflicts))
-        now = utcnow()
-        session.execute(update(Version).where(col(Version.id) == ref.version_id).values(superseded_at=now))
-        applied = ", ".join(str(i) for i in result.applied)
-        if not note:
-            # Part of the document's record: written in the document's language, not the clerk's.
-            with i18n.use(ref.document_language):
-                note = _("Consolidated from version {n} with amendments {ids}.").format(n=ref.number, ids=applied)
-        version = Version(
-            document_id=ref.document_id,
-            number=ref.number + 1,
-            note=note,
-            created_at=now,
-            created_by_id=user.id,
-        )
-        session.add(version)
-        session.flush()
-        session.add_all(
-            Clause(
-                version_id=version.id,  # type: ignore[arg-type]
-                position=position,
-                number=clause.number,
-                heading=clause.heading,
-                text=clause.text,
-                lineage=clause.lineage,
-                status=clause.status,
-            )
-            for position, clause in enumerate(result.clauses)
-        )
-        session.execute(
-            update(Amendment).where(col(Amendment.id).in_(result.applied)).values(applied_in_version_id=version.id)
-        )
+            raise ConsolidationRefused(list(result.clashes))
+        version = _write_next_version(session, user, ref, result, note)
         audit.record(
             session,
             user.actor(group_slug),
@@ -183,6 +150,42 @@ def consolidate_version(
             },
         )
         return version.number
+
+
+def _write_next_version(
+    session: Session, user: CurrentUser, ref: VersionRef, result: Consolidation, note: str
+) -> Version:
+    """Supersede ``ref`` and store the version after it, with its clauses and the amendments it applied."""
+    now = utcnow()
+    session.execute(update(Version).where(col(Version.id) == ref.version_id).values(superseded_at=now))
+    if not note:
+        # Part of the document's record: written in the document's language, not the clerk's.
+        with i18n.use(ref.document_language):
+            note = _("Consolidated from version {n} with amendments {ids}.").format(
+                n=ref.number, ids=", ".join(str(i) for i in result.applied)
+            )
+    version = Version(
+        document_id=ref.document_id, number=ref.number + 1, note=note, created_at=now, created_by_id=user.id
+    )
+    session.add(version)
+    session.flush()
+    assert version.id is not None
+    session.add_all(
+        Clause(
+            version_id=version.id,
+            position=position,
+            number=clause.number,
+            heading=clause.heading,
+            text=clause.text,
+            lineage=clause.lineage,
+            status=clause.status,
+        )
+        for position, clause in enumerate(result.clauses)
+    )
+    session.execute(
+        update(Amendment).where(col(Amendment.id).in_(result.applied)).values(applied_in_version_id=version.id)
+    )
+    return version
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from consensus.core.compare import compare
-from consensus.core.consolidation import AmendmentValue, ClauseValue, consolidate, find_conflicts
+from consensus.core.consolidation import AmendmentValue, ClauseValue, consolidate, consolidation_refusal, find_clashes
 from consensus.core.numbering import renumber
+from consensus.core.tally import Words
 
 
 def lineages():  # type: ignore[no-untyped-def]
@@ -140,12 +141,12 @@ def test_a_changed_clause_is_open_again_and_an_untouched_one_keeps_its_status() 
 def test_conflicts_are_named_and_nothing_is_built(amendments, expected) -> None:  # type: ignore[no-untyped-def]
     result = consolidate(DRAFT, amendments, lineages())
     assert not result.ok and result.clauses == ()
-    assert [str(c) for c in result.conflicts] == [expected]
+    assert [str(c) for c in result.clashes] == [expected]
 
 
 def test_changing_a_clause_and_inserting_after_it_do_not_conflict() -> None:
     amendments = [AmendmentValue(1, "replace", "L2", text="a"), AmendmentValue(2, "insert", "L2", text="b")]
-    assert find_conflicts(DRAFT, amendments) == []
+    assert find_clashes(DRAFT, amendments) == []
 
 
 def test_comparison_finds_moves_and_renumbering() -> None:
@@ -182,3 +183,14 @@ def test_deleted_clauses_stand_where_they_were() -> None:
 )
 def test_renumbering_closes_gaps_and_makes_room(templates: list[str], numbers: list[str]) -> None:
     assert renumber(templates) == numbers
+
+
+def test_the_secretariat_consolidates_until_the_version_is_adopted() -> None:
+    assert consolidation_refusal("secretariat", 2, adopted=False) is None
+    adopted = consolidation_refusal("secretariat", 2, adopted=True)
+    assert adopted is not None and adopted.kind == "conflict"
+    assert Words().phrase(adopted.phrase) == "Version 2 has been adopted and is frozen: there is no next version."
+    for role in ("chair", "delegate", "observer"):
+        refused = consolidation_refusal(role, 2, adopted=False)
+        assert refused is not None and refused.kind == "forbidden"
+        assert Words().phrase(refused.phrase) == "Only the secretariat consolidates versions."
