@@ -21,13 +21,17 @@ from sqlmodel import Session
 
 from consensus.accounts.api import ACCOUNT_API_ROUTES
 from consensus.accounts.controllers import ACCOUNT_ROUTES
+from consensus.agreement.api import AGREEMENT_API_ROUTES
 from consensus.agreement.controllers import AGREEMENT_ROUTES
+from consensus.amendments.api import AMENDMENT_API_ROUTES
 from consensus.amendments.controllers import AMENDMENT_ROUTES
 from consensus.api.controllers import API_ROUTES
 from consensus.audit.keys import sign_with
 from consensus.audit.services import start_signing
+from consensus.comments.api import COMMENT_API_ROUTES
 from consensus.comments.controllers import COMMENT_ROUTES
 from consensus.db import make_engine
+from consensus.documents.api import DOCUMENT_API_ROUTES
 from consensus.documents.controllers import DOCUMENT_ROUTES
 from consensus.groups.api import GROUP_API_ROUTES
 from consensus.groups.controllers import GROUP_ROUTES
@@ -163,6 +167,10 @@ def create_app(
                     *ACCOUNT_API_ROUTES,
                     *GROUP_API_ROUTES,
                     *API_ROUTES,
+                    *DOCUMENT_API_ROUTES,
+                    *COMMENT_API_ROUTES,
+                    *AMENDMENT_API_ROUTES,
+                    *AGREEMENT_API_ROUTES,
                 ],
             ),
             *static,
