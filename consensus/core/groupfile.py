@@ -24,6 +24,7 @@ from consensus.core.membership import (
 from consensus.core.refusal import Refusal
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+SLUG_FORM = "must be lowercase letters, digits and hyphens"
 DELEGATION_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,15}$")
 CLAUSE_NUMBER = re.compile(r"^[0-9A-Za-z]{1,8}(?:\.[0-9A-Za-z]{1,8}){0,5}$")
 EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
@@ -177,6 +178,24 @@ class _Checker:
             self.fail(entry, name, f"is longer than {max_length} characters")
         return text
 
+    def key(
+        self,
+        entry: str,
+        name: str,
+        value: str,
+        form: re.Pattern[str],
+        malformed: str,
+        seen: set[str],
+        duplicate: str,
+    ) -> None:
+        """A field that names its entry in its list (a code, an address, a slug, a number): of its
+        form, and not already taken by an earlier entry (``duplicate`` says what the value is)."""
+        if value and not form.match(value):
+            self.fail(entry, name, malformed)
+        elif value in seen:
+            self.fail(entry, name, f"{duplicate} {value}")
+        seen.add(value)
+
     def choice(self, data: Mapping[str, Any], entry: str, name: str, choices: tuple[str, ...], default: str) -> str:
         value = data.get(name, default)
         if value not in choices:
@@ -222,7 +241,7 @@ def _entries(
 def _slug(c: _Checker, data: Mapping[str, Any], entry: str) -> str:
     slug = c.text(data, entry, "slug", max_length=64)
     if slug and not SLUG.match(slug):
-        c.fail(entry, "slug", "must be lowercase letters, digits and hyphens")
+        c.fail(entry, "slug", SLUG_FORM)
     return slug
 
 
@@ -258,11 +277,8 @@ def _delegations(c: _Checker, items: list[Any]) -> list[DelegationSpec]:
     codes: set[str] = set()
     for entry, d in _entries(c, items, "delegations", "code", {"code", "name", "weight", "voting_status"}):
         code = c.text(d, entry, "code", max_length=16)
-        if code and not DELEGATION_CODE.match(code):
-            c.fail(entry, "code", "must be 1-16 capital letters, digits, '-' or '_'")
-        elif code in codes:
-            c.fail(entry, "code", f"duplicate delegation code {code}")
-        codes.add(code)
+        malformed = "must be 1-16 capital letters, digits, '-' or '_'"
+        c.key(entry, "code", code, DELEGATION_CODE, malformed, codes, "duplicate delegation code")
         weight = _weight(c, d, entry)
         delegations.append(
             DelegationSpec(
@@ -296,11 +312,7 @@ class _Users:
 
     def email(self, u: Mapping[str, Any], entry: str) -> str:
         email = self.c.text(u, entry, "email", max_length=254).lower()
-        if email and not EMAIL.match(email):
-            self.c.fail(entry, "email", "is not an e-mail address")
-        elif email in self.emails:
-            self.c.fail(entry, "email", f"duplicate user {email}")
-        self.emails.add(email)
+        self.c.key(entry, "email", email, EMAIL, "is not an e-mail address", self.emails, "duplicate user")
         return email
 
     def role(self, u: Mapping[str, Any], entry: str) -> str:
@@ -373,11 +385,8 @@ def _clauses(c: _Checker, doc: Mapping[str, Any], entry: str) -> list[ClauseSpec
     numbers: set[str] = set()
     for cl_entry, cl in _entries(c, items, f"{entry} clauses", "number", {"number", "heading", "text"}):
         number = c.text(cl, cl_entry, "number", max_length=32)
-        if number and not CLAUSE_NUMBER.match(number):
-            c.fail(cl_entry, "number", "must look like 3 or 3.2 (letters and digits, dot-separated)")
-        elif number in numbers:
-            c.fail(cl_entry, "number", f"duplicate clause number {number}")
-        numbers.add(number)
+        malformed = "must look like 3 or 3.2 (letters and digits, dot-separated)"
+        c.key(cl_entry, "number", number, CLAUSE_NUMBER, malformed, numbers, "duplicate clause number")
         clauses.append(
             ClauseSpec(
                 number=number,
@@ -394,11 +403,7 @@ def _documents(c: _Checker, items: list[Any]) -> list[DocumentSpec]:
     slugs: set[str] = set()
     for entry, doc in _entries(c, items, "documents", "slug", {"slug", "title", "status", "language", "clauses"}):
         slug = c.text(doc, entry, "slug", max_length=64)
-        if slug and not SLUG.match(slug):
-            c.fail(entry, "slug", "must be lowercase letters, digits and hyphens")
-        elif slug in slugs:
-            c.fail(entry, "slug", f"duplicate document {slug}")
-        slugs.add(slug)
+        c.key(entry, "slug", slug, SLUG, SLUG_FORM, slugs, "duplicate document")
         clauses = _clauses(c, doc, entry)
         documents.append(
             DocumentSpec(
