@@ -13,12 +13,12 @@ from consensus import labels
 from consensus.accounts.identity import CurrentUser
 from consensus.audit import services as audit
 from consensus.core.audit import content_digest
-from consensus.core.comment import CommentFacts, change_refusal, comment_refusal, dispose_refusal
+from consensus.core.comment import CommentFacts, change_refusal, comment_refusal, dispose_refusal, reply_refusal
 from consensus.core.refusal import Refusal
 from consensus.core.spreadsheet import csv_table
 from consensus.core.versions import frozen_refusal
 from consensus.db import utcnow, write_transaction
-from consensus.errors import Conflict, NotFound, refusal_error, refusal_text
+from consensus.errors import NotFound, refusal_error, refusal_text
 from consensus.i18n import _
 from consensus.lookups import ClauseRef, VersionRef, clause_in_group, comment_in_group, version_in_group
 from consensus.models import (
@@ -82,6 +82,8 @@ class CommentView:
     clause_number: str
     replies: list[CommentView] = field(default_factory=list)
     revisions: list[RevisionView] = field(default_factory=list)
+    can_reply: bool = False
+    """It takes replies (``core.comment.reply_refusal``), where the viewer may comment at all."""
     can_edit: bool = False
     """The viewer may edit or withdraw it (``core.comment.change_refusal``)."""
     can_dispose: bool = False
@@ -174,8 +176,7 @@ def post_comment(
             parent = session.get(Comment, data.parent_id)
             if parent is None or parent.clause_id != clause.clause_id:
                 raise NotFound(_("The comment you reply to is not on clause {number}.").format(number=number))
-            if parent.withdrawn_at is not None:
-                raise Conflict(_("That comment was withdrawn: it takes no replies."))
+            _refuse(reply_refusal(_facts(parent)))
             # Threads are one level deep: a reply to a reply joins the same thread.
             parent_id = parent.parent_id or parent.id
         checked = _check_input(data, reply=parent_id is not None)
@@ -374,6 +375,7 @@ def _view(
         disposed_at=comment.disposed_at,
         version=version_number,
         clause_number=clause_number,
+        can_reply=reply_refusal(facts) is None,
         can_edit=change_refusal(viewer_id, facts, _frozen_on(ref, version_number)) is None,
         can_dispose=dispose_refusal(role, facts, version_number, adopted) is None,
     )

@@ -1,7 +1,7 @@
 """Who may do what with a comment now: post one, change or withdraw one's own, dispose of one.
 
 Pure: the services load the facts into these values and ask before writing; the thread's flags
-(``can_comment``, ``can_edit``, ``can_dispose``) ask the same functions, so nobody is shown a form
+(``can_comment``, ``can_reply``, ``can_edit``, ``can_dispose``) ask the same functions, so nobody is shown a form
 the write path would refuse. ``frozen`` is what ``core.versions.frozen_refusal`` says of the version
 the comment is on (None while it may change).
 """
@@ -33,6 +33,13 @@ def comment_refusal(role: str, observers_may_comment: bool, frozen: Refusal | No
     if role == OBSERVER and not observers_may_comment:
         return Refusal("forbidden", Phrase(N_("Observers may read but not comment in this group.")))
     return frozen
+
+
+def reply_refusal(parent: CommentFacts) -> Refusal | None:
+    """Why ``parent`` takes no reply now, or None: a withdrawn comment takes none."""
+    if parent.withdrawn:
+        return Refusal("conflict", Phrase(N_("That comment was withdrawn: it takes no replies.")))
+    return None
 
 
 def change_refusal(user_id: int, comment: CommentFacts, frozen: Refusal | None) -> Refusal | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from consensus.core.comment import CommentFacts, change_refusal, comment_refusal, dispose_refusal
+from consensus.core.comment import CommentFacts, change_refusal, comment_refusal, dispose_refusal, reply_refusal
 from consensus.core.refusal import Refusal
 from consensus.core.tally import Words
 from consensus.core.versions import frozen_refusal
@@ -96,3 +96,11 @@ def test_replies_withdrawn_comments_and_adopted_texts_are_not_disposed_of(
     refusal = dispose_refusal("secretariat", comment, 3, adopted)
     assert refusal is not None and refusal.kind == "conflict"
     assert says(refusal) == words
+
+
+def test_a_comment_takes_replies_until_it_is_withdrawn() -> None:
+    assert reply_refusal(MINE) is None
+    assert reply_refusal(CommentFacts(AUTHOR, disposed=True)) is None
+    refusal = reply_refusal(CommentFacts(AUTHOR, withdrawn=True))
+    assert refusal is not None and refusal.kind == "conflict"
+    assert says(refusal) == "That comment was withdrawn: it takes no replies."
