@@ -5,9 +5,7 @@ makes `consensus audit verify` exit non-zero naming the event, row or checkpoint
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,7 +15,6 @@ from litestar.testing import TestClient
 from sqlalchemy import select, text
 from sqlmodel import Session
 
-from consensus import PROJECT_ROOT
 from consensus.accounts.services import create_api_token
 from consensus.app import create_app
 from consensus.audit.keys import sign_with
@@ -25,7 +22,7 @@ from consensus.audit.services import _fields_of
 from consensus.core.audit import event_hash
 from consensus.db import make_engine
 from consensus.models import AuditEvent
-from tests.conftest import AUDIT_KEY, TestDatabase, login, make_settings, post_form
+from tests.conftest import AUDIT_KEY, TestDatabase, login, make_settings, post_form, run_command
 
 API = "/api/v1"
 GROUP = f"{API}/groups/oewg-ict"
@@ -33,15 +30,9 @@ VERSION = f"{GROUP}/documents/declaration/versions/1"
 
 
 def verify(data_dir: Path, database: TestDatabase, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CONSENSUS_DATA_DIR": str(data_dir), "DATABASE_URL": database.url, "SECRET_KEY": "audit"}
-    return subprocess.run(
-        [sys.executable, "-m", "consensus.cli", "audit", "verify", *extra],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=PROJECT_ROOT,
-        timeout=120,
-    )
+    """`consensus audit verify` on ``database``, as an operator runs it."""
+    env = {"CONSENSUS_DATA_DIR": str(data_dir), "DATABASE_URL": database.url, "SECRET_KEY": "audit"}
+    return run_command("audit", "verify", *extra, env=env)
 
 
 def _record_a_negotiation(data_dir: Path, database: TestDatabase) -> dict[str, int]:
