@@ -40,7 +40,7 @@ from consensus.publishing.controllers import PUBLISHING_ROUTES
 from consensus.settings import Settings, get_settings
 from consensus.voting import services as voting
 from consensus.voting.controllers import VOTING_ROUTES
-from consensus.voting.live import RoundWatcher, SharedRenders, listen
+from consensus.voting.live import RoundWatcher, SharedRenders, listen, wake_after_commit
 from consensus.web.access import ACCESS_KEY, PUBLIC, access_guard
 from consensus.web.bodies import refuse_deep_json
 from consensus.web.deps import provide_db, provide_settings, provide_user
@@ -54,9 +54,10 @@ log = logging.getLogger("consensus")
 DEADLINE_CHECK_SECONDS = 1.0
 
 
-def _close_due(engine: Engine) -> list[int]:
-    with Session(engine, expire_on_commit=False) as session:
-        return voting.close_due_rounds(session)
+def _close_due(engine: Engine, watcher: RoundWatcher) -> None:
+    # The pages of each round closed are woken as its transaction commits (``wake_after_commit``).
+    with wake_after_commit(Session(engine, expire_on_commit=False), watcher) as session:
+        voting.close_due_rounds(session)
 
 
 def create_app(
@@ -81,9 +82,7 @@ def create_app(
         """Close rounds whose deadline has passed, even when nobody is looking (silence procedure)."""
         while True:
             try:
-                closed = await anyio.to_thread.run_sync(_close_due, engine)
-                for round_id in closed:
-                    watcher.notify(round_id)
+                await anyio.to_thread.run_sync(_close_due, engine, watcher)
             except OperationalError as exc:
                 log.warning("closing rounds at their deadline failed (%s); trying again", exc.orig)
             except Exception:

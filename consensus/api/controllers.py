@@ -87,7 +87,6 @@ def round_detail(db: Db, user: Me, round_id: Id) -> RoundOut:
 def _round_action(request: Request[Any, Any, Any], db: Db, user: Me, round_id: int, act: Any) -> RoundOut:
     group = voting.group_of_round(db, user, round_id)
     act(db, user, group, round_id)
-    request.app.state.watcher.notify(round_id)
     return _round_out(voting.read_round(db, user, group, round_id))
 
 
@@ -121,7 +120,6 @@ def ballot(request: Request[Any, Any, Any], db: Db, user: Me, round_id: Id, data
     is harmless). In a secret round, keep ``change_key`` to change the ballot later."""
     group = voting.group_of_round(db, user, round_id)
     receipt = voting.cast_ballot(db, user, group, round_id, data.choice, data.explanation, data.change_key)
-    request.app.state.watcher.notify(round_id)
     return BallotOut(receipt.receipt, receipt.choice, receipt.changed, receipt.change_key)
 
 

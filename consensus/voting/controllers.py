@@ -22,6 +22,7 @@ from consensus.groups.services import documents_of
 from consensus.i18n import _
 from consensus.models import Role
 from consensus.voting import services as voting
+from consensus.voting.live import wake_after_commit
 from consensus.web.access import MEMBER, roles
 from consensus.web.deps import MAX_ID, AppSettings, Db, Id, Me
 from consensus.web.forms import FormData, checkbox, field, form_id
@@ -140,10 +141,9 @@ def round_page(request: Request[Any, Any, Any], db: Db, user: Me, group: FromPat
 
 
 def _chair_action(
-    request: Request[Any, Any, Any], db: Db, user: Me, group: str, round_id: int, act: Any
+    request: Request[Any, Any, Any], db: Db, user: Me, group: str, round_id: int, act: voting.RoundAction
 ) -> Response[Any]:
     act(db, user, group, round_id)
-    request.app.state.watcher.notify(round_id)
     return Redirect(request.app.route_reverse("round", group=group, round_id=round_id), status_code=303)
 
 
@@ -195,7 +195,6 @@ def ballot_cast(
             errors=refusal.errors, values={"choice": field(data, "choice"), "explanation": field(data, "explanation")}
         )
         return Template("voting/round.html", context=context, status_code=422)
-    request.app.state.watcher.notify(round_id)
     url = request.app.route_reverse("round", group=group, round_id=round_id) + "?cast=1#my-ballot"
     response = Redirect(url, status_code=303)
     if receipt.change_key:
@@ -228,7 +227,9 @@ async def round_live(request: Request[Any, Any, Any], group: FromPath[str], roun
     engine = request.app.state.engine
     watcher = request.app.state.watcher
     renders = request.app.state.live_renders
-    template = request.app.template_engine.get_template("voting/_live.html")
+    template_engine = request.app.template_engine
+    assert template_engine is not None, "the app is made with its templates"
+    template = template_engine.get_template("voting/_live.html")
     # What the panel shows depends on the state of the round and on who looks: the running tally is
     # for those who run rounds, and the words, figures and times follow the reader's language and
     # time zone. Streams that agree on all of these share one render.
@@ -240,9 +241,11 @@ async def round_live(request: Request[Any, Any, Any], group: FromPath[str], roun
                 raise NotFound(_("There is no round {id} in this group.").format(id=round_id))
 
     def render() -> str:
-        with Session(engine, expire_on_commit=False) as session:
+        # Reading a round past its deadline closes it: the pages watching it hear of that too.
+        with wake_after_commit(Session(engine, expire_on_commit=False), watcher) as session:
             context = _round_context(session, user, group, round_id)
-        return template.render(request=request, oob=True, **context)
+        html: str = template.render(request=request, oob=True, **context)
+        return html
 
     await anyio.to_thread.run_sync(check)
 

@@ -2,8 +2,11 @@
 
 A round's state is its status and its newest audit event (every ballot and every change of status
 is one). One poller per watched round per process reads it (one index lookup). It wakes when
-told a round changed: by this process at once, and on PostgreSQL by a ``NOTIFY`` that the changing
-transaction sends and the server delivers to every worker's listener when it commits. Between
+told a round changed, and the one place that tells is ``announce``, called by the services in the
+changing transaction: this process's pollers are woken once that transaction commits (the
+after-commit hook ``wake_after_commit`` puts on the sessions of requests and of the deadline loop),
+and on PostgreSQL every worker's listener hears the ``NOTIFY`` the transaction sends, which the
+server delivers when it commits. A transaction that rolls back wakes nobody. Between
 wake-ups it polls: every half second on SQLite (where polling is how other processes are heard) or
 while the listener is away, and only as a safety net (every few seconds) while it listens. Pages hold
 no database connection while they wait.
@@ -19,8 +22,9 @@ from collections.abc import AsyncIterator, Callable, Hashable
 from dataclasses import dataclass, field
 
 import anyio.to_thread
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
 
 log = logging.getLogger("consensus.live")
@@ -32,11 +36,44 @@ CHANNEL = "consensus_rounds"
 """The PostgreSQL notification channel; the payload is the round's id."""
 
 
+ANNOUNCED = "consensus.live.announced"
+"""Key in ``Session.info``: the rounds announced in the session's transaction under way."""
+WATCHER = "consensus.live.watcher"
+"""Key in ``Session.info``: the watcher to wake once those rounds' changes have committed."""
+
+
 def announce(session: Session, round_id: int) -> None:
-    """Tell every worker that a round changed, once the caller's transaction commits (PostgreSQL's
-    ``NOTIFY`` is transactional: a rolled-back change is never announced). A no-op on SQLite."""
+    """Tell every live page of a round that it changed, once the caller's transaction commits: the
+    pages of this process through the watcher the session carries (``wake_after_commit``), those of
+    other workers by PostgreSQL's ``NOTIFY`` (transactional too). A rolled-back change is never
+    announced."""
+    session.info.setdefault(ANNOUNCED, set()).add(round_id)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": str(round_id)})
+
+
+def wake_after_commit(session: Session, watcher: RoundWatcher) -> Session:
+    """Have ``watcher`` wake the pages of every round announced in a transaction of ``session`` once
+    that transaction has committed (the hook is listened for once, on every session; a session
+    without a watcher is left alone)."""
+    session.info[WATCHER] = watcher
+    return session
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_announced(session: Session) -> None:
+    announced = session.info.pop(ANNOUNCED, None)
+    watcher = session.info.get(WATCHER)
+    if announced and watcher is not None:
+        for round_id in sorted(announced):
+            watcher.notify(round_id)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_uncommitted(session: Session, transaction: SessionTransaction) -> None:
+    """What a transaction announced and did not commit (a rollback, a session closed) is dropped."""
+    if transaction.parent is None:
+        session.info.pop(ANNOUNCED, None)
 
 
 @dataclass

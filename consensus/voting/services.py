@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -311,6 +312,10 @@ def group_of_round(session: Session, user: CurrentUser, round_id: int) -> str:
     if slug is None or user.membership(slug) is None:
         raise NotFound(_("There is no round {id}.").format(id=round_id))
     return slug
+
+
+RoundAction = Callable[[Session, CurrentUser, str, int], None]
+"""What the chair does to a round: ``open_round``, ``close_round`` or ``cancel_round``."""
 
 
 def open_round(session: Session, user: CurrentUser, group_slug: str, round_id: int) -> None:
@@ -813,23 +818,31 @@ def read_round(session: Session, viewer: CurrentUser, group_slug: str, round_id:
     rule = rule_of(row)
     facts = RoundFacts(_id(row), row.status, row.closes_at, place.version_adopted, place.version_superseded)
     view = _view(row, rule, place, group_slug)
-    view.is_chair = chair_refusal(membership.role) is None
-    if view.is_chair:
-        view.actions = frozenset(action for action in ACTIONS if status_refusal(action, facts) is None)
     electorate = Electorate() if row.status == RoundStatus.draft else _electorate(session, row, rule)
     refusal = ballot_refusal(_caster(membership), facts, electorate, on_page=True)
     view.can_vote, view.why_not = refusal is None, refusal.phrase if refusal is not None else None
+    if chair_refusal(membership.role) is None:
+        _fill_for_the_chair(session, view, row, rule, facts, electorate)
     if row.status == RoundStatus.draft:
-        if row.secret and view.is_chair:
-            view.secrecy_warning = secrecy_warning(rule, _delegations_now(session, row), Fraction(row.quorum))
         return view
-    if row.secret and row.status == RoundStatus.open and view.is_chair:
-        view.secrecy_warning = secrecy_warning(rule, list(electorate.eligible), Fraction(row.quorum))
     _fill_roll_call(session, view, row, electorate, membership)
     # A secret round shows no running tally: ballots arriving one by one would name their voters.
     if row.status == RoundStatus.open and membership.sees_the_running_tally and not row.secret:
         view.live = _count(session, row, electorate).result
     return view
+
+
+def _fill_for_the_chair(
+    session: Session, view: RoundView, row: Round, rule: Rule, facts: RoundFacts, electorate: Electorate
+) -> None:
+    """The chair's buttons (what the round's status allows), and for a secret round not yet closed
+    why its outcome alone may give ballots away (over the group's delegations while it is a draft)."""
+    view.is_chair = True
+    view.actions = frozenset(action for action in ACTIONS if status_refusal(action, facts) is None)
+    if not row.secret or row.status not in (RoundStatus.draft, RoundStatus.open):
+        return
+    voters = _delegations_now(session, row) if row.status == RoundStatus.draft else list(electorate.eligible)
+    view.secrecy_warning = secrecy_warning(rule, voters, Fraction(row.quorum))
 
 
 def _current_round(session: Session, group_slug: str, round_id: int) -> Round:

@@ -16,16 +16,18 @@ from sqlmodel import Session
 from consensus.accounts.identity import CurrentUser
 from consensus.i18n import _
 from consensus.settings import Settings
+from consensus.voting.live import wake_after_commit
 
 
 async def provide_db(state: State) -> AsyncGenerator[Session, None]:
-    """One database session per request; services open the write transactions they need.
+    """One database session per request; services open the write transactions they need. Live
+    pages of the rounds a transaction announced are woken once it commits (``wake_after_commit``).
 
     Making the session costs no I/O, so it happens on the event loop. Closing it returns the
     connection to the pool (a rollback): instant on SQLite, a round trip on PostgreSQL, which
     goes to a worker thread. (A sync generator would cost a thread hop for every request.)
     """
-    session = Session(state.engine, expire_on_commit=False)
+    session = wake_after_commit(Session(state.engine, expire_on_commit=False), state.watcher)
     try:
         yield session
     finally:
