@@ -25,7 +25,6 @@ from consensus.agreement.api import AGREEMENT_API_ROUTES
 from consensus.agreement.controllers import AGREEMENT_ROUTES
 from consensus.amendments.api import AMENDMENT_API_ROUTES
 from consensus.amendments.controllers import AMENDMENT_ROUTES
-from consensus.api.controllers import API_ROUTES
 from consensus.audit.keys import sign_with
 from consensus.audit.services import start_signing
 from consensus.comments.api import COMMENT_API_ROUTES
@@ -36,9 +35,11 @@ from consensus.documents.controllers import DOCUMENT_ROUTES
 from consensus.groups.api import GROUP_API_ROUTES
 from consensus.groups.controllers import GROUP_ROUTES
 from consensus.migrations import check_schema
+from consensus.publishing.api import PUBLISHING_API_ROUTES
 from consensus.publishing.controllers import PUBLISHING_ROUTES
 from consensus.settings import Settings, get_settings
 from consensus.voting import services as voting
+from consensus.voting.api import VOTING_API_ROUTES
 from consensus.voting.controllers import VOTING_ROUTES
 from consensus.voting.live import RoundWatcher, SharedRenders, listen, wake_after_commit
 from consensus.web.access import ACCESS_KEY, PUBLIC, access_guard
@@ -165,7 +166,8 @@ def create_app(
                     *PUBLISHING_ROUTES,
                     *ACCOUNT_API_ROUTES,
                     *GROUP_API_ROUTES,
-                    *API_ROUTES,
+                    *VOTING_API_ROUTES,
+                    *PUBLISHING_API_ROUTES,
                     *DOCUMENT_API_ROUTES,
                     *COMMENT_API_ROUTES,
                     *AMENDMENT_API_ROUTES,
