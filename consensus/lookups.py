@@ -272,6 +272,34 @@ def head_of_delegation(session: Session, delegation_id: int, *, besides: int | N
     return name
 
 
+@dataclass(frozen=True, slots=True)
+class PublishedVersion:
+    """A published version of a group's document, with its adoption and its publication."""
+
+    group: WorkingGroup
+    document: Document
+    version: Version
+    adoption: Adoption
+    publication: Publication
+
+
+def published_in_group(session: Session, group_slug: str, document_slug: str | None = None) -> list[PublishedVersion]:
+    """The published versions of a group's documents (of one document, if named), by document title
+    and version number; none for a group that does not exist (the public learns nothing more)."""
+    statement = (
+        select(WorkingGroup, Document, Version, Adoption, Publication)
+        .join(Document, col(Document.group_id) == col(WorkingGroup.id))
+        .join(Version, col(Version.document_id) == col(Document.id))
+        .join(Adoption, col(Adoption.version_id) == col(Version.id))
+        .join(Publication, col(Publication.version_id) == col(Version.id))
+        .where(col(WorkingGroup.slug) == group_slug)
+        .order_by(col(Document.title), col(Version.number))
+    )
+    if document_slug is not None:
+        statement = statement.where(col(Document.slug) == document_slug)
+    return [PublishedVersion(*row) for row in session.execute(statement).all()]
+
+
 def open_clauses(session: Session, version_id: int) -> list[str]:
     """The numbers of a version's clauses still open (bracketed), in order."""
     return list(

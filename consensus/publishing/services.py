@@ -27,11 +27,9 @@ from consensus.core.tally import Words
 from consensus.db import write_transaction
 from consensus.errors import Conflict, DomainError, Forbidden, NotFound, refusal_error
 from consensus.i18n import _, ngettext
-from consensus.lookups import VersionRef, version_in_group
+from consensus.lookups import VersionRef, open_clauses, published_in_group, undecided_amendments, version_in_group
 from consensus.models import (
     Adoption,
-    Amendment,
-    AmendmentStatus,
     AuditEvent,
     Ballot,
     Clause,
@@ -47,7 +45,6 @@ from consensus.models import (
     RoundElector,
     RoundStatus,
     Version,
-    WorkingGroup,
 )
 from consensus.validation import BODY_LIMIT, Fields
 from consensus.voting.services import rule_of
@@ -79,21 +76,14 @@ def _version_facts(session: Session, ref: VersionRef) -> VersionFacts:
             .order_by(col(Round.id))
         ).all()
     )
-    open_clauses = tuple(
-        session.execute(
-            select(col(Clause.number))
-            .where(col(Clause.version_id) == ref.version_id, col(Clause.status) == ClauseStatus.open.value)
-            .order_by(col(Clause.position))
-        ).scalars()
+    return VersionFacts(
+        ref.number,
+        ref.adopted,
+        ref.superseded,
+        rounds,
+        tuple(open_clauses(session, ref.version_id)),
+        tuple(undecided_amendments(session, ref.version_id)),
     )
-    undecided = tuple(
-        session.execute(
-            select(col(Amendment.id))
-            .where(col(Amendment.version_id) == ref.version_id, col(Amendment.status) == AmendmentStatus.proposed.value)
-            .order_by(col(Amendment.id))
-        ).scalars()
-    )
-    return VersionFacts(ref.number, ref.adopted, ref.superseded, rounds, open_clauses, undecided)
 
 
 def _refused(refusal: Refusal, facts: VersionFacts) -> DomainError:
@@ -127,7 +117,7 @@ def adopt(
         refusal = adoption_refusal(membership.role, facts, AdoptionAsked(round_id, override=bool(reason)))
         if refusal is not None:
             raise _refused(refusal, facts)
-        open_clauses, undecided = list(facts.open_clauses), list(facts.undecided)
+        still_open, undecided = list(facts.open_clauses), list(facts.undecided)
         session.add(
             Adoption(
                 version_id=ref.version_id,
@@ -135,7 +125,7 @@ def adopt(
                 round_id=round_id,
                 adopted_by_id=user.id,
                 override_reason=reason,
-                open_clauses=len(open_clauses),
+                open_clauses=len(still_open),
                 undecided_amendments=len(undecided),
             )
         )
@@ -157,7 +147,7 @@ def adopt(
                 "version": ref.number,
                 "round": round_id,
                 "override": reason,
-                "open_clauses": open_clauses,
+                "open_clauses": still_open,
                 "undecided": undecided,
             },
         )
@@ -288,36 +278,19 @@ class PublishedText:
         return f"{self.group_slug}-{self.document_slug}-v{self.version}-adopted-{self.adopted_on}"
 
 
-def _published_versions(session: Session, group_slug: str, document_slug: str) -> tuple[int, list[int]]:
-    rows = session.execute(
-        select(col(Document.id), col(Version.number))
-        .join(WorkingGroup, col(WorkingGroup.id) == col(Document.group_id))
-        .join(Version, col(Version.document_id) == col(Document.id))
-        .join(Publication, col(Publication.version_id) == col(Version.id))
-        .where(col(WorkingGroup.slug) == group_slug, col(Document.slug) == document_slug)
-        .order_by(col(Version.number))
-    ).all()
-    if not rows:
-        raise NotFound(_("There is no published text at this address."))
-    return rows[0][0], [number for _d, number in rows]
-
-
 def published_text(session: Session, group_slug: str, document_slug: str, version: int | None = None) -> PublishedText:
     """A published version with its adoption record, clauses and annexes (no account needed).
     Unpublished versions are NotFound, exactly like addresses that never existed."""
-    _document_id, numbers = _published_versions(session, group_slug, document_slug)
-    chosen = numbers[-1] if version is None else version
-    if chosen not in numbers:
+    published = published_in_group(session, group_slug, document_slug)
+    chosen = (
+        (published[-1] if published else None)
+        if version is None
+        else next((p for p in published if p.version.number == version), None)
+    )
+    if chosen is None:
         raise NotFound(_("There is no published text at this address."))
-    row = session.execute(
-        select(WorkingGroup, Document, Version, Adoption, Publication)
-        .join(Document, col(Document.group_id) == col(WorkingGroup.id))
-        .join(Version, col(Version.document_id) == col(Document.id))
-        .join(Adoption, col(Adoption.version_id) == col(Version.id))
-        .join(Publication, col(Publication.version_id) == col(Version.id))
-        .where(col(WorkingGroup.slug) == group_slug, col(Document.slug) == document_slug, col(Version.number) == chosen)
-    ).one()
-    group, document, version_row, adoption, publication = row
+    document, version_row, publication = chosen.document, chosen.version, chosen.publication
+    assert document.id is not None and version_row.id is not None
     clauses = [
         PublishedClause(number, heading, text, number.count("."))
         for number, heading, text in session.execute(
@@ -326,8 +299,33 @@ def published_text(session: Session, group_slug: str, document_slug: str, versio
             .order_by(col(Clause.position))
         ).all()
     ]
+    return PublishedText(
+        group_slug=chosen.group.slug,
+        group_name=chosen.group.name,
+        document_slug=document.slug,
+        title=document.title,
+        version=version_row.number,
+        published_at=publication.published_at,
+        checkpoint=_checkpoint(publication),
+        adoption=_adoption_record(session, chosen.adoption),
+        clauses=clauses,
+        statements=_statements(session, document.id, version_row.id),
+        roll_calls=_roll_calls(session, version_row.id),
+        other_versions=[p.version.number for p in published if p is not chosen],
+        language=document.language,
+    )
+
+
+def _checkpoint(publication: Publication) -> Checkpoint | None:
+    """The audit chain's head as the text went public (none for a text published before there was one)."""
+    if publication.audit_seq is None or not publication.audit_head:
+        return None
+    return Checkpoint(publication.audit_seq, publication.audit_head)
+
+
+def _adoption_record(session: Session, adoption: Adoption) -> AdoptionRecord:
     adoption_round = session.get(Round, adoption.round_id) if adoption.round_id else None
-    record = AdoptionRecord(
+    return AdoptionRecord(
         adopted_at=adoption.adopted_at,
         method=adoption.method,
         round_title=adoption_round.title if adoption_round else None,
@@ -335,21 +333,6 @@ def published_text(session: Session, group_slug: str, document_slug: str, versio
         override_reason=adoption.override_reason,
         open_clauses=adoption.open_clauses,
         undecided_amendments=adoption.undecided_amendments,
-    )
-    return PublishedText(
-        group_slug=group.slug,
-        group_name=group.name,
-        document_slug=document.slug,
-        title=document.title,
-        version=version_row.number,
-        published_at=publication.published_at,
-        checkpoint=Checkpoint(publication.audit_seq, publication.audit_head) if publication.audit_head else None,
-        adoption=record,
-        clauses=clauses,
-        statements=_statements(session, document.id, version_row.id),
-        roll_calls=_roll_calls(session, version_row.id),
-        other_versions=[n for n in numbers if n != version_row.number],
-        language=document.language,
     )
 
 
@@ -483,22 +466,14 @@ class PublishedDocument:
 
 def published_list(session: Session, group_slug: str) -> tuple[str, list[PublishedDocument]]:
     """The group's name and its published texts (each with its published versions, newest first)."""
-    group = session.execute(select(WorkingGroup).where(col(WorkingGroup.slug) == group_slug)).scalar_one_or_none()
-    rows = session.execute(
-        select(col(Document.slug), col(Document.title), col(Version.number), col(Adoption.adopted_at))
-        .join(WorkingGroup, col(WorkingGroup.id) == col(Document.group_id))
-        .join(Version, col(Version.document_id) == col(Document.id))
-        .join(Publication, col(Publication.version_id) == col(Version.id))
-        .join(Adoption, col(Adoption.version_id) == col(Version.id))
-        .where(col(WorkingGroup.slug) == group_slug)
-        .order_by(col(Document.title), col(Version.number).desc())
-    ).all()
-    if group is None or not rows:
+    published = published_in_group(session, group_slug)
+    if not published:
         raise NotFound(_("There are no published texts at this address."))
     documents: dict[str, PublishedDocument] = {}
-    for slug, title, number, adopted_at in rows:
-        documents.setdefault(slug, PublishedDocument(slug, title, [])).versions.append((number, adopted_at))
-    return group.name, list(documents.values())
+    for p in published:
+        entry = documents.setdefault(p.document.slug, PublishedDocument(p.document.slug, p.document.title, []))
+        entry.versions.insert(0, (p.version.number, p.adoption.adopted_at))
+    return published[0].group.name, list(documents.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -555,19 +530,10 @@ class PublishedCheckpoint:
 def published_checkpoints(session: Session, group_slug: str) -> list[PublishedCheckpoint]:
     """Every checkpoint shown with a group's public texts, oldest first, each with the audit key's
     signature of its event so anyone with the public key can check it."""
-    versions = session.execute(
-        select(
-            col(Version.id),
-            col(Document.slug),
-            col(Version.number),
-            col(Publication.audit_seq),
-            col(Publication.audit_head),
-        )
-        .join(Document, col(Document.id) == col(Version.document_id))
-        .join(WorkingGroup, col(WorkingGroup.id) == col(Document.group_id))
-        .join(Publication, col(Publication.version_id) == col(Version.id))
-        .where(col(WorkingGroup.slug) == group_slug)
-    ).all()
+    versions = [
+        (p.version.id, p.document.slug, p.version.number, p.publication.audit_seq, p.publication.audit_head)
+        for p in published_in_group(session, group_slug)
+    ]
     if not versions:
         raise NotFound(_("There are no published texts at this address."))
     by_version = {version_id: (slug, number) for version_id, slug, number, _s, _h in versions}
