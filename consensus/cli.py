@@ -40,6 +40,7 @@ from consensus.groups.services import (
     load_group_file,
 )
 from consensus.migrations import SchemaBehind, check_schema, current_revision, head_revision, upgrade
+from consensus.publishing.formats import FORMATS as EXPORT_FORMATS
 from consensus.settings import Settings, get_settings
 
 
@@ -416,7 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("group")
     export.add_argument("document")
     export.add_argument("--version", type=int, help="the version (default: the newest published)")
-    export.add_argument("--format", required=True, choices=["html", "md", "pdf", "docx", "json", "akn.xml"])
+    export.add_argument("--format", required=True, choices=list(EXPORT_FORMATS))
     export.add_argument("--out", help="the file to write (default: named after the group, document, version and date)")
     export.set_defaults(run=cmd_export)
 

@@ -30,7 +30,8 @@ STANDALONE_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'"
 )
-FILE = re.compile(r"^v(?P<version>[1-9][0-9]{0,6})(?:\.(?P<format>html|md|pdf|docx|json|akn\.xml))?$")
+FILE = re.compile(rf"^v(?P<version>[1-9][0-9]{{0,6}})(?:\.(?P<format>{formats.SUFFIX_PATTERN}))?$")
+"""``v{n}``: the page of version n; ``v{n}.{suffix}``: its download in one of ``formats.EXPORTS``."""
 
 
 @page("/p/{group:str}", name="public_group", access=PUBLIC)
@@ -79,10 +80,13 @@ def audit_key(request: Request[Any, Any, Any]) -> Response[str]:
 @page("/p/{group:str}/{document:str}", name="public_document", access=PUBLIC)
 def public_document(db: Db, group: FromPath[str], document: FromPath[str]) -> Template:
     """The newest published version of a text, with its record and downloads."""
+    return _text_page(services.published_text(db, group, document))
+
+
+def _text_page(text: services.PublishedText) -> Template:
+    """The page of a published version, with its downloads (one per export format)."""
     return RevalidatedTemplate(
-        "public/text.html",
-        context={"text": services.published_text(db, group, document)},
-        headers=PAGE_CACHE,
+        "public/text.html", context={"text": text, "exports": formats.EXPORTS}, headers=PAGE_CACHE
     )
 
 
@@ -101,10 +105,10 @@ def public_file(
     match = FILE.match(file)
     if match is None:
         raise NotFound(_("There is no published text at this address."))
-    fmt = match["format"]
-    if fmt is None:
-        text = services.published_text(db, group, document, int(match["version"]))
-        return RevalidatedTemplate("public/text.html", context={"text": text}, headers=PAGE_CACHE)
+    if match["format"] is None:
+        return _text_page(services.published_text(db, group, document, int(match["version"])))
+    export = formats.BY_SUFFIX[match["format"]]
+    fmt = export.suffix
     with i18n.use(i18n.DEFAULT_LANGUAGE):
         # Read in the download's language too: the record's phrases ("clause 3.2") are part of it.
         text = services.published_text(db, group, document, int(match["version"]))
@@ -114,12 +118,14 @@ def public_file(
             "Content-Language": text.language,
             "ETag": renders.etag(text, fmt),
         }
-        if fmt == "html":
+        if export.media_type == "text/html":
             headers["Content-Security-Policy"] = STANDALONE_CSP
         if is_fresh(request, headers["ETag"]):
             return not_modified(headers)
-        body = renders.download(text, fmt, request.app.template_engine.engine, settings.data_dir / "renders")
-    return Response(body, media_type=formats.FORMATS[fmt], headers=headers)
+        template_engine = request.app.template_engine
+        assert template_engine is not None, "the app is made with its templates"
+        body = renders.download(text, fmt, template_engine.engine, settings.data_dir / "renders")
+    return Response(body, media_type=export.media_type, headers=headers)
 
 
 VERSION = "/groups/{group:str}/documents/{document:str}/versions/{version:int}"

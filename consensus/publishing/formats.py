@@ -2,7 +2,9 @@
 
 Each is made from the same ``PublishedText``; each names the group, the document, the version and
 the adoption date; in each, text typed by users stays inert (escaped for HTML, Markdown and XML;
-plain runs in DOCX and PDF)."""
+plain runs in DOCX and PDF). ``EXPORTS`` is the one list of them: the download route, the public
+page's list of downloads, the command line's choices and the kept renders are all made from it, so
+adding a format is one entry there."""
 
 from __future__ import annotations
 
@@ -11,22 +13,17 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from typing import Any
-
-from jinja2 import Environment
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from consensus.i18n import _
-from consensus.publishing.services import PublishedText, Statement
 from consensus.validation import CONTROL
 
-FORMATS = {
-    "html": "text/html",
-    "md": "text/markdown",
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "json": "application/json",
-    "akn.xml": "application/akn+xml",
-}
+if TYPE_CHECKING:  # only named in annotations: the command line reads EXPORTS without the services
+    from jinja2 import Environment
+
+    from consensus.publishing.services import PublishedText, Statement
+
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 
 
@@ -43,7 +40,8 @@ def to_pdf(text: PublishedText, env: Environment) -> bytes:
     """A PDF from the self-contained HTML (WeasyPrint; nothing is fetched from anywhere)."""
     from weasyprint import HTML
 
-    return HTML(string=to_html(text, env), url_fetcher=_refuse_urls).write_pdf()  # type: ignore[no-any-return]
+    pdf: bytes = HTML(string=to_html(text, env), url_fetcher=_refuse_urls).write_pdf()
+    return pdf
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
@@ -206,99 +204,123 @@ def _clean(value: str) -> str:
     return CONTROL.sub("", value)
 
 
+def _el(parent: ET.Element, tag: str, text_value: str | None = None, **attrs: str) -> ET.Element:
+    """An Akoma Ntoso element under ``parent``, its text and attributes cleaned of control characters."""
+    child = ET.SubElement(parent, f"{{{AKN_NS}}}{tag}", {k: _clean(v) for k, v in attrs.items()})
+    if text_value is not None:
+        child.text = _clean(text_value)
+    return child
+
+
 def to_akoma_ntoso(text: PublishedText) -> bytes:
     """Akoma Ntoso 3.0: a ``doc`` with FRBR identification, the adoption date, the clauses as
     numbered paragraphs (sub-clauses nested in their clause) and the annexes as attachments."""
     ET.register_namespace("", AKN_NS)
+    root = ET.Element(f"{{{AKN_NS}}}akomaNtoso")
+    doc = _el(root, "doc", name=text.document_slug)
+    _akn_meta(_el(doc, "meta"), text)
+    preface = _el(doc, "preface")
+    _el(_el(preface, "p"), "docTitle", text.title)
+    _el(preface, "p", _("Version {n}, adopted on {date}").format(n=text.version, date=text.adopted_on))
+    _akn_clauses(_el(doc, "mainBody"), text)
+    if text.statements or text.roll_calls:
+        attachments = _el(doc, "attachments")
+        if text.statements:
+            _akn_statements(attachments, text)
+        if text.roll_calls:
+            _akn_roll_calls(attachments, text)
+    out = io.BytesIO()
+    ET.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
+    return out.getvalue()
 
-    def el(parent: ET.Element, tag: str, text_value: str | None = None, **attrs: str) -> ET.Element:
-        child = ET.SubElement(parent, f"{{{AKN_NS}}}{tag}", {k: _clean(v) for k, v in attrs.items()})
-        if text_value is not None:
-            child.text = _clean(text_value)
-        return child
 
+def _akn_meta(meta: ET.Element, text: PublishedText) -> None:
+    """The FRBR identification (work, expression, manifestation), the adoption as the lifecycle's
+    event, and the organisations and event it refers to."""
     date = text.adopted_on
     work = f"/akn/int/doc/{text.group_slug}/{date}/{text.document_slug}"
     expression = f"{work}/eng@v{text.version}"
-    root = ET.Element(f"{{{AKN_NS}}}akomaNtoso")
-    doc = el(root, "doc", name=text.document_slug)
-    meta = el(doc, "meta")
-    identification = el(meta, "identification", source="#consensus")
+    identification = _el(meta, "identification", source="#consensus")
     for level, this, uri in [
         ("FRBRWork", f"{work}/!main", work),
         ("FRBRExpression", f"{expression}/!main", expression),
         ("FRBRManifestation", f"{expression}/!main.xml", f"{expression}.akn"),
     ]:
-        frbr = el(identification, level)
-        el(frbr, "FRBRthis", value=this)
-        el(frbr, "FRBRuri", value=uri)
-        if level == "FRBRExpression":
-            el(frbr, "FRBRversionNumber", value=str(text.version))
-        el(frbr, "FRBRdate", date=date, name="adoption" if level != "FRBRManifestation" else "generation")
-        el(frbr, "FRBRauthor", href=f"#{text.group_slug}", **({"as": "#author"} if level == "FRBRWork" else {}))
-        if level == "FRBRWork":
-            el(frbr, "FRBRcountry", value="int")
-            el(frbr, "FRBRname", value=text.title)
-        if level == "FRBRExpression":
-            el(frbr, "FRBRlanguage", language="eng")
-    lifecycle = el(meta, "lifecycle", source="#consensus")
-    el(lifecycle, "eventRef", eId="evt_adoption", date=date, source="#adoption", refersTo="#adoption")
-    references = el(meta, "references", source="#consensus")
-    el(
+        _akn_frbr(_el(identification, level), level, this, uri, text)
+    lifecycle = _el(meta, "lifecycle", source="#consensus")
+    _el(lifecycle, "eventRef", eId="evt_adoption", date=date, source="#adoption", refersTo="#adoption")
+    references = _el(meta, "references", source="#consensus")
+    _el(
         references,
         "TLCOrganization",
         eId=text.group_slug,
         href=f"/ontology/organizations/{text.group_slug}",
         showAs=text.group_name,
     )
-    el(references, "TLCOrganization", eId="consensus", href="/ontology/organizations/consensus", showAs="Consensus")
-    el(references, "TLCEvent", eId="adoption", href="/ontology/events/adoption", showAs=_adoption_sentence(text))
-    preface = el(doc, "preface")
-    el(el(preface, "p"), "docTitle", text.title)
-    el(preface, "p", _("Version {n}, adopted on {date}").format(n=text.version, date=date))
-    body = el(doc, "mainBody")
-    # Sub-clauses nest inside their clause; a clause with sub-clauses puts its text in <intro>.
+    _el(references, "TLCOrganization", eId="consensus", href="/ontology/organizations/consensus", showAs="Consensus")
+    _el(references, "TLCEvent", eId="adoption", href="/ontology/events/adoption", showAs=_adoption_sentence(text))
+
+
+def _akn_frbr(frbr: ET.Element, level: str, this: str, uri: str, text: PublishedText) -> None:
+    """One level of the FRBR identification."""
+    _el(frbr, "FRBRthis", value=this)
+    _el(frbr, "FRBRuri", value=uri)
+    if level == "FRBRExpression":
+        _el(frbr, "FRBRversionNumber", value=str(text.version))
+    _el(frbr, "FRBRdate", date=text.adopted_on, name="adoption" if level != "FRBRManifestation" else "generation")
+    _el(frbr, "FRBRauthor", href=f"#{text.group_slug}", **({"as": "#author"} if level == "FRBRWork" else {}))
+    if level == "FRBRWork":
+        _el(frbr, "FRBRcountry", value="int")
+        _el(frbr, "FRBRname", value=text.title)
+    if level == "FRBRExpression":
+        _el(frbr, "FRBRlanguage", language="eng")
+
+
+def _akn_clauses(body: ET.Element, text: PublishedText) -> None:
+    """The clauses as numbered sections and paragraphs: sub-clauses nest inside their clause, and a
+    clause with sub-clauses puts its text in <intro>."""
     stack: list[tuple[int, ET.Element]] = [(-1, body)]
     for index, clause in enumerate(text.clauses):
         while stack[-1][0] >= clause.depth:
             stack.pop()
         tag = ("section", "paragraph", "subparagraph")[min(clause.depth, 2)]
-        node = el(stack[-1][1], tag, eId="clause_" + clause.number.replace(".", "__"))
-        el(node, "num", clause.number)
+        node = _el(stack[-1][1], tag, eId="clause_" + clause.number.replace(".", "__"))
+        _el(node, "num", clause.number)
         if clause.heading:
-            el(node, "heading", clause.heading)
+            _el(node, "heading", clause.heading)
         following = text.clauses[index + 1] if index + 1 < len(text.clauses) else None
         has_children = following is not None and following.depth > clause.depth
-        block = el(node, "intro" if has_children else "content")
+        block = _el(node, "intro" if has_children else "content")
         for part in _paragraphs(clause.text) or [""]:
-            el(block, "p", part)
+            _el(block, "p", part)
         stack.append((clause.depth, node))
-    if text.statements or text.roll_calls:
-        attachments = el(doc, "attachments")
-        if text.statements:
-            annex = el(el(attachments, "attachment"), "doc", name="reservations")
-            el(el(annex, "preface"), "p", _("Annex I: reservations and explanations of position"))
-            annex_body = el(annex, "mainBody")
-            for delegation, statements in text.statements.items():
-                block = el(annex_body, "tblock")
-                el(block, "heading", delegation)
-                for s in statements:
-                    el(block, "p", f"{_statement_label(s)}: {s.text}")
-                    if s.earlier:
-                        el(block, "p", _earlier_note(s), **{"class": "stated-on-earlier-text"})
-        if text.roll_calls:
-            annex = el(el(attachments, "attachment"), "doc", name="votes")
-            el(el(annex, "preface"), "p", _("Annex II: record of votes"))
-            annex_body = el(annex, "mainBody")
-            for call in text.roll_calls:
-                block = el(annex_body, "tblock")
-                el(block, "heading", call.title)
-                el(block, "p", call.reason)
-                for name, choice, explanation in call.votes:
-                    el(block, "p", f"{name}: {choice}" + (f" — {explanation}" if explanation else ""))
-    out = io.BytesIO()
-    ET.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
-    return out.getvalue()
+
+
+def _akn_statements(attachments: ET.Element, text: PublishedText) -> None:
+    """Annex I: each delegation's reservations and explanations of position."""
+    annex = _el(_el(attachments, "attachment"), "doc", name="reservations")
+    _el(_el(annex, "preface"), "p", _("Annex I: reservations and explanations of position"))
+    annex_body = _el(annex, "mainBody")
+    for delegation, statements in text.statements.items():
+        block = _el(annex_body, "tblock")
+        _el(block, "heading", delegation)
+        for s in statements:
+            _el(block, "p", f"{_statement_label(s)}: {s.text}")
+            if s.earlier:
+                _el(block, "p", _earlier_note(s), **{"class": "stated-on-earlier-text"})
+
+
+def _akn_roll_calls(attachments: ET.Element, text: PublishedText) -> None:
+    """Annex II: the record of votes."""
+    annex = _el(_el(attachments, "attachment"), "doc", name="votes")
+    _el(_el(annex, "preface"), "p", _("Annex II: record of votes"))
+    annex_body = _el(annex, "mainBody")
+    for call in text.roll_calls:
+        block = _el(annex_body, "tblock")
+        _el(block, "heading", call.title)
+        _el(block, "p", call.reason)
+        for name, choice, explanation in call.votes:
+            _el(block, "p", f"{name}: {choice}" + (f" — {explanation}" if explanation else ""))
 
 
 def to_docx(text: PublishedText) -> bytes:
@@ -342,26 +364,53 @@ def to_docx(text: PublishedText) -> bytes:
                     cells[0].text, cells[1].text, cells[2].text = name, choice, explanation
             else:
                 docx.add_paragraph(_("Secret ballot. Took part: {names}.").format(names=", ".join(call.took_part)))
-    for paragraph in docx.paragraphs:
-        for run in paragraph.runs:
+    for written in docx.paragraphs:
+        for run in written.runs:
             run.text = _clean(run.text)
     out = io.BytesIO()
     docx.save(out)
     return out.getvalue()
 
 
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One way a published text is downloaded: ``v{n}.{suffix}``, served as ``media_type``, listed as
+    ``label`` (the name of a file format, the same in every language), made by ``render``."""
+
+    suffix: str
+    media_type: str
+    label: str
+    render: Callable[[PublishedText, Environment], bytes]
+    kept: bool = False
+    """Rendered once and kept (``renders``): slow to make, or not byte for byte the same twice (the
+    time it was written is in it), which one ETag for its content requires."""
+
+
+EXPORTS: tuple[Format, ...] = (
+    Format("html", "text/html", "HTML", lambda text, env: to_html(text, env).encode()),
+    Format("md", "text/markdown", "Markdown", lambda text, env: to_markdown(text).encode()),
+    Format("pdf", "application/pdf", "PDF", to_pdf, kept=True),
+    Format(
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "Word (DOCX)",
+        lambda text, env: to_docx(text),
+        kept=True,
+    ),
+    Format("json", "application/json", "JSON", lambda text, env: to_json(text)),
+    Format("akn.xml", "application/akn+xml", "Akoma Ntoso XML", lambda text, env: to_akoma_ntoso(text)),
+)
+"""Every export format, in the order the public page lists them."""
+BY_SUFFIX = {export.suffix: export for export in EXPORTS}
+FORMATS = {export.suffix: export.media_type for export in EXPORTS}
+"""Suffix → media type: the choices of ``consensus export --format``."""
+SUFFIX_PATTERN = "|".join(re.escape(suffix) for suffix in sorted(BY_SUFFIX, key=len, reverse=True))
+"""A regular expression matching any suffix (the download route's)."""
+
+
 def render(text: PublishedText, fmt: str, env: Environment) -> bytes:
-    """The published text in one of ``FORMATS``."""
-    if fmt == "html":
-        return to_html(text, env).encode()
-    if fmt == "md":
-        return to_markdown(text).encode()
-    if fmt == "pdf":
-        return to_pdf(text, env)
-    if fmt == "docx":
-        return to_docx(text)
-    if fmt == "json":
-        return to_json(text)
-    if fmt == "akn.xml":
-        return to_akoma_ntoso(text)
-    raise ValueError(f"unknown format {fmt}")
+    """The published text in one of ``EXPORTS``, by its suffix."""
+    export = BY_SUFFIX.get(fmt)
+    if export is None:
+        raise ValueError(f"unknown format {fmt}")
+    return export.render(text, env)

@@ -26,10 +26,10 @@ RENDER_VERSION = "1"
 """Raise it when a renderer or the standalone template changes how a file looks: kept files are
 then made again, and readers' copies are refreshed."""
 
-KEPT_FORMATS = frozenset({"pdf", "docx"})
-"""Rendered once and kept: the PDF is slow to make, and neither comes out byte for byte the same
-twice (both carry the time they were written), which one ETag for their content requires. The
-others are made in milliseconds, always the same."""
+KEPT_FORMATS = frozenset(export.suffix for export in formats.EXPORTS if export.kept)
+"""Rendered once and kept (``Format.kept``): the PDF is slow to make, and neither it nor the Word
+file comes out byte for byte the same twice (both carry the time they were written), which one ETag
+for their content requires. The others are made in milliseconds, always the same."""
 
 
 def fingerprint(text: PublishedText, fmt: str) -> str:
