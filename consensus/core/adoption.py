@@ -1,5 +1,6 @@
 """Who may record the adoption of a version now, and how: by a passed round on the whole text, by
-consensus declared by the chair, or with the chair's override of what is still unsettled.
+consensus declared by the chair, or with the chair's override of what is still unsettled; and who
+may publish it once adopted (``publish_refusal``).
 
 Pure: the service loads the facts into these values and asks ``adoption_refusal`` before writing;
 the versions page asks ``adoption_choices`` (the same function, for each way there is) which
@@ -96,6 +97,20 @@ def adoption_choices(role: str, version: VersionFacts) -> AdoptionChoices:
     if rounds or by_consensus or role not in (CHAIR, SECRETARIAT):
         return AdoptionChoices(rounds, by_consensus, override and (bool(rounds) or by_consensus))
     return AdoptionChoices(blocked=_why_nothing(role, version))
+
+
+def publish_refusal(role: str, version: VersionFacts | None = None) -> Refusal | None:
+    """Why ``role`` may not publish ``version``, or None if they may: only the secretariat publishes,
+    and only an adopted text. Without ``version``, whether ``role`` may publish at all (asked before
+    the version is looked up). Publishing a published version again changes nothing."""
+    if role != SECRETARIAT:
+        return Refusal("forbidden", Phrase(N_("Only the secretariat publishes texts.")))
+    if version is not None and not version.adopted:
+        return Refusal(
+            "conflict",
+            Phrase(N_("Version {n} has not been adopted: only adopted texts are published."), {"n": version.number}),
+        )
+    return None
 
 
 def _passed(version: VersionFacts) -> list[RoundFacts]:

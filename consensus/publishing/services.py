@@ -19,13 +19,14 @@ from consensus.core.adoption import (
     VersionFacts,
     adoption_choices,
     adoption_refusal,
+    publish_refusal,
 )
 from consensus.core.audit import Checkpoint
 from consensus.core.positions import on_the_same_text
 from consensus.core.refusal import Refusal
 from consensus.core.tally import Words
 from consensus.db import write_transaction
-from consensus.errors import Conflict, DomainError, Forbidden, NotFound, refusal_error
+from consensus.errors import Conflict, DomainError, NotFound, refusal_error
 from consensus.i18n import _, ngettext
 from consensus.lookups import VersionRef, open_clauses, published_in_group, undecided_amendments, version_in_group
 from consensus.models import (
@@ -40,7 +41,6 @@ from consensus.models import (
     Participation,
     Position,
     Publication,
-    Role,
     Round,
     RoundElector,
     RoundStatus,
@@ -84,6 +84,11 @@ def _version_facts(session: Session, ref: VersionRef) -> VersionFacts:
         tuple(open_clauses(session, ref.version_id)),
         tuple(undecided_amendments(session, ref.version_id)),
     )
+
+
+def _refuse(refusal: Refusal | None) -> None:
+    if refusal is not None:
+        raise refusal_error(refusal)
 
 
 def _refused(refusal: Refusal, facts: VersionFacts) -> DomainError:
@@ -154,15 +159,13 @@ def adopt(
 
 
 def publish(session: Session, user: CurrentUser, group_slug: str, document_slug: str, version: int) -> bool:
-    """Make an adopted version public (doing it again changes nothing). True if it was published now."""
-    if user.member_of(group_slug).role != Role.secretariat:
-        raise Forbidden(_("Only the secretariat publishes texts."))
+    """Make an adopted version public (doing it again changes nothing). True if it was published now.
+    Who may publish what is ``core.adoption.publish_refusal``."""
+    role = user.member_of(group_slug).role
+    _refuse(publish_refusal(role))
     with write_transaction(session):
         ref = version_in_group(session, group_slug, document_slug, version)
-        if not ref.adopted:
-            raise Conflict(
-                _("Version {n} has not been adopted: only adopted texts are published.").format(n=ref.number)
-            )
+        _refuse(publish_refusal(role, VersionFacts(ref.number, ref.adopted, ref.superseded)))
         if ref.published:
             return False
         publication = Publication(version_id=ref.version_id, published_by_id=user.id)
@@ -488,6 +491,8 @@ class PublicationState:
     undecided: list[int]
     choices: AdoptionChoices = field(default_factory=AdoptionChoices)
     """How the viewer may record the adoption now (nothing offered when they may not)."""
+    can_publish: bool = False
+    """Whether the viewer may publish the version now (``publish_refusal``; not once published)."""
 
 
 def publication_state(
@@ -509,6 +514,7 @@ def publication_state(
         list(facts.open_clauses),
         list(facts.undecided),
         adoption_choices(role, facts) if role else AdoptionChoices(),
+        can_publish=role is not None and not ref.published and publish_refusal(role, facts) is None,
     )
 
 

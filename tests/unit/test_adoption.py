@@ -11,6 +11,7 @@ from consensus.core.adoption import (
     VersionFacts,
     adoption_choices,
     adoption_refusal,
+    publish_refusal,
 )
 from consensus.core.tally import Words
 
@@ -118,3 +119,15 @@ def test_what_the_page_offers_is_exactly_what_the_write_path_accepts() -> None:
                 asked = AdoptionAsked(round_id, override=version.unsettled)
                 offered = round_id in choices.rounds if round_id is not None else choices.by_consensus
                 assert (adoption_refusal(role, version, asked) is None) == offered, (role, version, round_id)
+
+
+def test_only_the_secretariat_publishes_and_only_an_adopted_text() -> None:
+    adopted = VersionFacts(2, adopted=True)
+    assert publish_refusal("secretariat") is None and publish_refusal("secretariat", adopted) is None
+    for role in ("chair", "delegate", "observer"):
+        refusal = publish_refusal(role, adopted)
+        assert refusal is not None and refusal.kind == "forbidden"
+        assert said(refusal) == "Only the secretariat publishes texts." and publish_refusal(role) == refusal
+    refusal = publish_refusal("secretariat", VersionFacts(2))
+    assert refusal is not None and refusal.kind == "conflict"
+    assert said(refusal) == "Version 2 has not been adopted: only adopted texts are published."
