@@ -44,7 +44,7 @@ def panels(result: dict[str, object], choices: tuple[str, ...]) -> tuple[Panel, 
     count_bars = tuple(
         Bar(c, str(tally[c]["count"]), _share(Fraction(int(tally[c]["count"])), total_count)) for c in choices
     )
-    silent = int(eligible["count"]) - int(result.get("participated", 0))  # type: ignore[call-overload]
+    silent = int(eligible["count"]) - int(str(result.get("participated", 0)))
     if silent > 0:
         count_bars += (Bar("silent", str(silent), _share(Fraction(silent), total_count)),)
     need_count = result.get("need_count")

@@ -39,14 +39,15 @@ async def provide_db(state: State) -> AsyncGenerator[Session, None]:
 
 def provide_user(request: Request[Any, Any, Any]) -> CurrentUser:
     """The signed-in user (routes that ask for it are guarded, so this only fails on a bug)."""
-    user = request.scope.get("user")
+    user: CurrentUser | None = request.scope.get("user")
     if user is None:
         raise NotAuthorizedException(_("Log in to see this page."))
-    return user  # type: ignore[no-any-return]
+    return user
 
 
 def provide_settings(state: State) -> Settings:
-    return state.settings  # type: ignore[no-any-return]
+    settings: Settings = state.settings
+    return settings
 
 
 # Annotations handlers use, so Litestar knows these come from the dependency graph.

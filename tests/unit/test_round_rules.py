@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from consensus.core.refusal import Refusal
 from consensus.core.rounds import (
     ACTIONS,
     Caster,
@@ -34,9 +35,10 @@ HEAD_OF_KENYA = Caster(1, "Kenya", is_head=True)
 OPEN = RoundFacts(7, "open")
 
 
-def words(phrase: Phrase | None) -> str:
-    assert phrase is not None
-    return Words().phrase(phrase)
+def words(said: Phrase | Refusal | None) -> str:
+    """The English words of a phrase, or of a refusal's phrase."""
+    assert said is not None
+    return Words().phrase(said.phrase if isinstance(said, Refusal) else said)
 
 
 def test_participating_delegations_make_the_electorate_of_a_simple_majority() -> None:
@@ -75,7 +77,7 @@ def test_only_the_head_of_a_delegation_casts_its_ballot(caster: Caster, error: s
     electorate = electorate_under(builtin_rule("consensus"), ELECTORS)
     refusal = ballot_refusal(caster, OPEN, electorate)
     assert refusal is not None and refusal.kind == "forbidden" and words(refusal.phrase) == error
-    assert words(ballot_refusal(caster, OPEN, electorate, on_page=True).phrase) == page  # type: ignore[union-attr]
+    assert words(ballot_refusal(caster, OPEN, electorate, on_page=True)) == page
     assert caster_refusal(caster) == refusal
 
 
@@ -93,7 +95,7 @@ def test_ballots_are_taken_only_while_the_round_is_open(status: str, error: str,
     round = RoundFacts(7, status)
     refusal = ballot_refusal(HEAD_OF_KENYA, round, electorate)
     assert refusal is not None and refusal.kind == "conflict" and words(refusal.phrase) == error
-    assert words(ballot_refusal(HEAD_OF_KENYA, round, electorate, on_page=True).phrase) == page  # type: ignore[union-attr]
+    assert words(ballot_refusal(HEAD_OF_KENYA, round, electorate, on_page=True)) == page
 
 
 def test_a_non_head_is_told_so_before_the_state_of_the_round() -> None:
@@ -124,7 +126,7 @@ def test_a_delegation_outside_the_electorate_of_the_rule_is_refused() -> None:
     assert refusal is not None and refusal.kind == "forbidden"
     assert words(refusal.phrase) == "Holy See is not in the electorate of this round."
     page = ballot_refusal(head_of_the_holy_see, OPEN, electorate, on_page=True)
-    assert words(page.phrase if page else None) == "Your delegation is not in the electorate of this round."
+    assert words(page) == "Your delegation is not in the electorate of this round."
     assert ballot_refusal(head_of_the_holy_see, OPEN, electorate_under(builtin_rule("iso"), ELECTORS)) is None
 
 
