@@ -1,4 +1,4 @@
-"""The application factory: all wiring, nothing else."""
+"""The application factory: every area's routes, the plugins and middleware, and the background tasks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import asyncio
 import gc
 import logging
 
-import anyio.to_thread
 from litestar import Litestar, Router
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
@@ -15,8 +14,6 @@ from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from consensus.accounts.api import ACCOUNT_API_ROUTES
@@ -41,7 +38,8 @@ from consensus.settings import Settings, get_settings
 from consensus.voting import services as voting
 from consensus.voting.api import VOTING_API_ROUTES
 from consensus.voting.controllers import VOTING_ROUTES
-from consensus.voting.live import RoundWatcher, SharedRenders, listen, wake_after_commit
+from consensus.voting.deadlines import close_deadlines
+from consensus.voting.live import RoundWatcher, SharedRenders, listen
 from consensus.web.access import ACCESS_KEY, PUBLIC, access_guard
 from consensus.web.bodies import refuse_deep_json
 from consensus.web.deps import provide_db, provide_settings, provide_user
@@ -50,15 +48,6 @@ from consensus.web.middleware import SKIP_KEY, add_security_headers, middleware_
 from consensus.web.templating import asset_url_maker, make_template_engine
 
 log = logging.getLogger("consensus")
-
-
-DEADLINE_CHECK_SECONDS = 1.0
-
-
-def _close_due(engine: Engine, watcher: RoundWatcher) -> None:
-    # The pages of each round closed are woken as its transaction commits (``wake_after_commit``).
-    with wake_after_commit(Session(engine, expire_on_commit=False), watcher) as session:
-        voting.close_due_rounds(session)
 
 
 def create_app(
@@ -79,20 +68,9 @@ def create_app(
         watcher = RoundWatcher(read_round_state, listening_interval=settings.live_poll_seconds or 5.0)
     background: list[asyncio.Task[None]] = []
 
-    async def close_deadlines() -> None:
-        """Close rounds whose deadline has passed, even when nobody is looking (silence procedure)."""
-        while True:
-            try:
-                await anyio.to_thread.run_sync(_close_due, engine, watcher)
-            except OperationalError as exc:
-                log.warning("closing rounds at their deadline failed (%s); trying again", exc.orig)
-            except Exception:
-                log.exception("closing rounds at their deadline failed; trying again")
-            await asyncio.sleep(DEADLINE_CHECK_SECONDS)
-
     async def start_background(app: Litestar) -> None:
         if run_deadlines:
-            background.append(asyncio.create_task(close_deadlines()))
+            background.append(asyncio.create_task(close_deadlines(engine, watcher)))
         if not settings.database.is_sqlite:
             conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
             background.append(asyncio.create_task(listen(conninfo, watcher)))

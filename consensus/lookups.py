@@ -64,10 +64,6 @@ class VersionRef:
     published: bool = False
 
     @property
-    def is_latest(self) -> bool:
-        return self.number == self.latest_number
-
-    @property
     def frozen(self) -> bool:
         """Superseded (read-only) or adopted (frozen): nothing in it may change."""
         return self.superseded or self.adopted

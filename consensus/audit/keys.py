@@ -12,6 +12,7 @@ import contextlib
 import os
 import secrets
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,7 +104,7 @@ def load_public(path: Path) -> Ed25519PublicKey:
     return loaded
 
 
-def signature_check(key: Ed25519PublicKey):  # type: ignore[no-untyped-def]
+def signature_check(key: Ed25519PublicKey) -> Callable[[str, str], bool]:
     """A function telling whether a signature (hex) is this key's over an event hash."""
 
     def valid(event_hash: str, signature: str) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, cast
 
 from consensus.core.numbers import fraction_text, number_text
 from consensus.i18n import N_, Nn_
@@ -220,7 +220,7 @@ def custom_rule(threshold: str, comparison: str = ">=", base: str = "cast", weig
         raise RuleError("comparison", N_("{value} must be > or >="), value=repr(comparison))
     if base not in ("cast", "present", "eligible"):
         raise RuleError("base", N_("{value} must be cast, present or eligible"), value=repr(base))
-    return Rule("custom", value, comparison, base, bool(weighted))  # type: ignore[arg-type]
+    return Rule("custom", value, cast(Comparison, comparison), cast(Base, base), bool(weighted))
 
 
 def builtin_rule(kind: str) -> Rule:

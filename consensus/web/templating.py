@@ -19,8 +19,8 @@ from consensus.i18n import LANGUAGES, _, ngettext
 
 
 @pass_context
-def conflict_links(context: Any, conflict: Any, group_slug: str) -> Markup:
-    """A conflict between two accepted amendments in the reader's language, each amendment linked to
+def clash_links(context: Any, clash: Any, group_slug: str) -> Markup:
+    """A clash between two accepted amendments in the reader's language, each amendment linked to
     its page (where the chair can reopen it)."""
     reverse = context["request"].app.route_reverse
 
@@ -30,7 +30,7 @@ def conflict_links(context: Any, conflict: Any, group_slug: str) -> Markup:
 
     message = escape(_("Amendments {first} and {second} on clause {clause}: {reason}"))
     return message.format(
-        first=link(conflict.first), second=link(conflict.second), clause=conflict.clause, reason=_(conflict.reason)
+        first=link(clash.first), second=link(clash.second), clause=clash.clause, reason=_(clash.reason)
     )
 
 
@@ -118,10 +118,10 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension at run time
     env.globals.update(globals_ or {})
     env.filters["paragraphs"] = paragraphs
-    env.filters["conflict_links"] = conflict_links
+    env.filters["clash_links"] = clash_links
     env.filters["weight"] = i18n.format_number
     env.filters["number"] = i18n.format_number
     env.filters["percent"] = i18n.format_percent

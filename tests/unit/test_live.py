@@ -59,7 +59,12 @@ def test_a_change_reaches_every_stream_once_notified() -> None:
                     return
 
         tasks = [asyncio.create_task(stream(into)) for into in seen]
-        await asyncio.sleep(0.1)
+
+        async def every_stream_has_its_first_state() -> None:
+            while not all(seen):
+                await asyncio.sleep(0)
+
+        await asyncio.wait_for(every_stream_has_its_first_state(), timeout=5)
         state["changes"] = 2
         watcher.notify(1)  # long before the 30-second poll
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=5)
