@@ -135,6 +135,8 @@ class User(SQLModel, table=True):
     name: str = Field(max_length=200)
     password_hash: str | None = Field(default=None, max_length=255)
     is_active: bool = Field(default=True)
+    is_admin: bool = Field(default=False)
+    """A site administrator: creates working groups and names their secretariat (the first account is one)."""
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     language: str | None = Field(default=None, max_length=8)
     """The interface language chosen (None: follow the browser)."""

@@ -115,3 +115,40 @@ def test_upgrading_to_0010_gives_old_invitations_their_seat_and_old_tokens_an_ex
     if expires.tzinfo is None:
         expires = expires.replace(tzinfo=UTC)
     assert expires == made + timedelta(days=90)
+
+
+def test_upgrading_to_0011_makes_the_first_account_the_administrator_and_going_back_keeps_every_member(
+    tmp_path: Path, blank_database: TestDatabase
+) -> None:
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    url = blank_database.url
+    command.upgrade(alembic_config(url), "0010")
+    engine = make_engine(make_settings(tmp_path, url).database)
+    made = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    with engine.begin() as connection:
+        tables = sa.MetaData()
+        tables.reflect(bind=connection)
+
+        def insert(table: str, **values: object) -> int:
+            return int(connection.execute(tables.tables[table].insert().values(**values)).inserted_primary_key[0])
+
+        group = insert(
+            "working_group", slug="g", name="G", description="", observers_may_comment=False, created_at=made
+        )
+        first = insert("user_account", email="first@example.org", name="First", is_active=True, created_at=made)
+        second = insert("user_account", email="second@example.org", name="Second", is_active=True, created_at=made)
+        for user in (first, second):
+            insert("membership", group_id=group, user_id=user, role="secretariat", is_head=False, created_at=made)
+    upgrade(url)
+    with engine.connect() as connection:
+        admins = connection.execute(sa.text("SELECT email FROM user_account WHERE is_admin")).scalars().all()
+    command.downgrade(alembic_config(url), "0010")
+    with engine.connect() as connection:
+        members = connection.execute(sa.text("SELECT count(*) FROM membership")).scalar_one()
+        columns = {c["name"] for c in sa.inspect(connection).get_columns("user_account")}
+    engine.dispose()
+    assert admins == ["first@example.org"]
+    assert members == 2 and "is_admin" not in columns
