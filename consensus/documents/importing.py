@@ -99,8 +99,9 @@ def _open_zip(content: bytes, expected: str) -> zipfile.ZipFile:
     """The archive, once its members are few and small enough to expand."""
     if not content.startswith(b"PK\x03\x04"):
         found = _what_it_is(content)
-        message = _("This is not {expected}.").format(expected=expected)
-        raise UnreadableFile(f"{message} ({found})" if found else message)
+        if found:
+            raise UnreadableFile(_("This is not {expected}: it is {found}.").format(expected=expected, found=found))
+        raise UnreadableFile(_("This is not {expected}.").format(expected=expected))
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         members = archive.infolist()
