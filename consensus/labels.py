@@ -43,6 +43,7 @@ VOTING_STATUSES = {
 }
 DOCUMENT_STATUSES = {
     "draft": Label(NC_("document status", "Draft")),
+    "preparation": Label(NC_("document status", "In preparation")),
     "open": Label(NC_("document status", "Open for negotiation")),
     "adopted": Label(NC_("document status", "Adopted")),
     "withdrawn": Label(NC_("document status", "Withdrawn")),

@@ -8,12 +8,14 @@ through these functions and write no join chain of their own.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from consensus.core.documents import PREPARATION, document_visible
 from consensus.core.refusal import Refusal
 from consensus.core.versions import frozen_refusal
 from consensus.errors import NotFound, refusal_error
@@ -64,14 +66,20 @@ class VersionRef:
     published: bool = False
 
     @property
+    def preparation(self) -> bool:
+        """Its document is in preparation: its text is edited in place, and nothing else happens to it."""
+        return self.document_status == PREPARATION
+
+    @property
     def frozen(self) -> bool:
-        """Superseded (read-only) or adopted (frozen): nothing in it may change."""
-        return self.superseded or self.adopted
+        """Superseded (read-only), adopted (frozen), or not yet circulated: it takes no comment,
+        amendment, position or round."""
+        return self.superseded or self.adopted or self.preparation
 
     @property
     def frozen_refusal(self) -> Refusal | None:
         """Why nothing in it may change (``core.versions.frozen_refusal``), or None while it may."""
-        return frozen_refusal(self.number, self.latest_number, self.superseded, self.adopted)
+        return frozen_refusal(self.number, self.latest_number, self.superseded, self.adopted, self.preparation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +93,35 @@ class ClauseRef:
     heading: str
     text: str
     status: str
+
+
+VIEWER_ROLES = "consensus.viewer_roles"
+"""Where a session keeps who asks: the role of the request's user in each group, by group slug
+and by group id (``as_viewer``). A session without it (the command line, background tasks) sees
+no document in preparation."""
+
+
+def as_viewer(session: Session, memberships: Iterable[tuple[int, str, str]]) -> Session:
+    """Scope what ``session`` reads to the person asking, given as (group id, group slug, role)
+    for each of their memberships: every lookup of a document then answers as they may see it."""
+    roles: dict[object, str] = {}
+    for group_id, group_slug, role in memberships:
+        roles[group_id] = role
+        roles[group_slug] = role
+    session.info[VIEWER_ROLES] = roles
+    return session
+
+
+def viewer_role(session: Session, group: int | str) -> str | None:
+    """The role of the person asking in a group (by id or slug), or None."""
+    roles: dict[object, str] = session.info.get(VIEWER_ROLES, {})
+    return roles.get(group)
+
+
+def visible_to_viewer(session: Session, group: int | str, status: str) -> bool:
+    """Whether the person asking sees a document of ``group`` with this status
+    (``core.documents.document_visible``)."""
+    return document_visible(status, viewer_role(session, group))
 
 
 def group_by_slug(session: Session, slug: str) -> WorkingGroup:
@@ -103,9 +140,15 @@ def _document(session: Session, group_slug: str, document_slug: str) -> tuple[Do
         .join(WorkingGroup, col(WorkingGroup.id) == col(Document.group_id))
         .where(col(WorkingGroup.slug) == group_slug, col(Document.slug) == document_slug)
     ).first()
-    if row is None:
+    if row is None or not visible_to_viewer(session, group_slug, row[0].status):
         raise NotFound(_("There is no document {document} in this group.").format(document=document_slug))
     return row[0], row[1]
+
+
+def document_in_group(session: Session, group_slug: str, document_slug: str) -> tuple[Document, WorkingGroup]:
+    """A document of this group, as the person asking may see it (one in preparation is NotFound
+    but to the secretariat and the chair)."""
+    return _document(session, group_slug, document_slug)
 
 
 def version_in_group(session: Session, group_slug: str, document_slug: str, version: int | None = None) -> VersionRef:

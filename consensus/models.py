@@ -41,6 +41,8 @@ class Role(StrEnum):
 
 class DocumentStatus(StrEnum):
     draft = "draft"
+    preparation = "preparation"
+    """Being written: only the secretariat and the chair see it, and its text is edited in place."""
     open = "open"
     adopted = "adopted"
     withdrawn = "withdrawn"
@@ -304,6 +306,27 @@ class Clause(SQLModel, table=True):
     status: str = Field(default=ClauseStatus.open.value, max_length=16)
 
 
+class EditorialCorrection(SQLModel, table=True):
+    """A correction of a typo made by the secretariat to a clause of a circulated version, in place:
+    recorded with the text before and after, so that everyone can see what changed and why."""
+
+    __tablename__ = "editorial_correction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    clause_id: int = Field(foreign_key="clause.id", ondelete="CASCADE", index=True)
+    version_id: int = Field(foreign_key="version.id", ondelete="CASCADE", index=True)
+    lineage: str = Field(max_length=36)
+    number: str = Field(max_length=32)
+    """The clause's number when it was corrected."""
+    old_heading: str = Field(default="", max_length=300)
+    new_heading: str = Field(default="", max_length=300)
+    old_text: str = Field(sa_type=Text)
+    new_text: str = Field(sa_type=Text)
+    reason: str = Field(sa_type=Text)
+    corrected_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    corrected_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 # --- deliberation -----------------------------------------------------------------------------
 
 
@@ -548,6 +571,9 @@ class Adoption(SQLModel, table=True):
     override_reason: str = Field(default="", sa_type=Text)
     open_clauses: int = Field(default=0)
     undecided_amendments: int = Field(default=0)
+    title: str | None = Field(default=None, max_length=300)
+    """The title the text was adopted under, when the adoption gave it one (a draft declaration
+    becomes the declaration); None: the document's title then."""
 
 
 class Publication(SQLModel, table=True):

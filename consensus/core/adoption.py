@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from consensus.core.documents import in_preparation_refusal
 from consensus.core.refusal import Refusal
 from consensus.core.tally import Phrase
 from consensus.i18n import N_
@@ -45,6 +46,8 @@ class VersionFacts:
     """Numbers of the clauses still open (bracketed)."""
     undecided: tuple[int, ...] = ()
     """Ids of the amendments still proposed."""
+    preparation: bool = False
+    """Its document is in preparation (not yet circulated)."""
 
     @property
     def unsettled(self) -> bool:
@@ -146,6 +149,8 @@ def _who_refusal(role: str, asked: AdoptionAsked) -> Refusal | None:
 
 
 def _state_refusal(version: VersionFacts) -> Refusal | None:
+    if version.preparation:
+        return in_preparation_refusal()
     if version.adopted:
         return Refusal("conflict", Phrase(N_("Version {n} has already been adopted."), {"n": version.number}))
     if version.superseded:

@@ -31,7 +31,7 @@ EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 VOTING_STATUSES = ("participating", "observing", "non_voting")
-DOCUMENT_STATUSES = ("draft", "open", "adopted", "withdrawn")
+DOCUMENT_STATUSES = ("draft", "preparation", "open", "adopted", "withdrawn")
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
 

@@ -3,13 +3,19 @@ amendments, positions or rounds asks first."""
 
 from __future__ import annotations
 
+from consensus.core.documents import in_preparation_refusal
 from consensus.core.refusal import Refusal
 from consensus.core.tally import Phrase
 from consensus.i18n import N_
 
 
-def frozen_refusal(number: int, latest: int, superseded: bool, adopted: bool) -> Refusal | None:
-    """Why version ``number`` may not change (adopted: frozen; superseded: read-only), or None."""
+def frozen_refusal(
+    number: int, latest: int, superseded: bool, adopted: bool, preparation: bool = False
+) -> Refusal | None:
+    """Why version ``number`` may not change (adopted: frozen; superseded: read-only; its document
+    in preparation: it takes no comments, amendments, positions or rounds yet), or None."""
+    if preparation:
+        return in_preparation_refusal()
     if adopted:
         return Refusal(
             "conflict",

@@ -39,7 +39,7 @@ from consensus.core.tally import Phrase
 from consensus.db import utcnow, write_transaction
 from consensus.errors import Conflict, Invalid, refusal_error, refusal_text
 from consensus.i18n import N_, _
-from consensus.lookups import group_by_slug, head_of_delegation, member_in_group
+from consensus.lookups import group_by_slug, head_of_delegation, member_in_group, visible_to_viewer
 from consensus.models import (
     Clause,
     Delegation,
@@ -403,6 +403,8 @@ def documents_of(session: Session, group_ids: list[int]) -> dict[int, list[Docum
     ).all()
     by_group: dict[int, list[DocumentRow]] = {gid: [] for gid in group_ids}
     for document, number, clauses in rows:
+        if not visible_to_viewer(session, document.group_id, document.status):
+            continue
         by_group[document.group_id].append(
             DocumentRow(document.slug, document.title, document.status, number, clauses or 0)
         )

@@ -83,6 +83,7 @@ def _version_facts(session: Session, ref: VersionRef) -> VersionFacts:
         rounds,
         tuple(open_clauses(session, ref.version_id)),
         tuple(undecided_amendments(session, ref.version_id)),
+        ref.preparation,
     )
 
 

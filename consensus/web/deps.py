@@ -15,19 +15,24 @@ from sqlmodel import Session
 
 from consensus.accounts.identity import CurrentUser
 from consensus.i18n import _
+from consensus.lookups import as_viewer
 from consensus.settings import Settings
 from consensus.voting.live import wake_after_commit
 
 
-async def provide_db(state: State) -> AsyncGenerator[Session, None]:
+async def provide_db(state: State, request: Request[Any, Any, Any]) -> AsyncGenerator[Session, None]:
     """One database session per request; services open the write transactions they need. Live
     pages of the rounds a transaction announced are woken once it commits (``wake_after_commit``).
+    It reads as the signed-in user may see (``lookups.as_viewer``: documents in preparation).
 
     Making the session costs no I/O, so it happens on the event loop. Closing it returns the
     connection to the pool (a rollback): instant on SQLite, a round trip on PostgreSQL, which
     goes to a worker thread. (A sync generator would cost a thread hop for every request.)
     """
     session = wake_after_commit(Session(state.engine, expire_on_commit=False), state.watcher)
+    user = request.scope.get("user")
+    if isinstance(user, CurrentUser):
+        as_viewer(session, ((m.group_id, slug, m.role) for slug, m in user.memberships.items()))
     try:
         yield session
     finally:
