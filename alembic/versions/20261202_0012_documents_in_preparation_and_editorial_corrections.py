@@ -1,8 +1,8 @@
 """documents in preparation, editorial corrections, and the title a version was adopted under
 
-Revision ID: 0011
-Revises: 0010
-Create Date: 2026-12-02 10:00:00
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-02 12:00:00
 
 A document may be in preparation (seen by the secretariat and the chair only, edited in place
 until it is circulated). A correction of a typo made to a circulated clause is recorded with the
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = '0011'
-down_revision: str | Sequence[str] | None = '0010'
+revision: str = '0012'
+down_revision: str | Sequence[str] | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
