@@ -44,6 +44,45 @@ class DocumentOut:
     """The language the text is written in (BCP 47)."""
 
 
+class DraftClauseIn(msgspec.Struct, forbid_unknown_fields=True):
+    number: str
+    text: str
+    heading: str = ""
+
+
+class DocumentIn(msgspec.Struct, forbid_unknown_fields=True):
+    """The whole text of a document in preparation: its title, its clauses in order and, when
+    given, its language. What is not listed is gone; clauses are matched by nothing but order."""
+
+    title: str
+    clauses: list[DraftClauseIn]
+    language: str | None = None
+
+
+class CorrectionIn(msgspec.Struct, forbid_unknown_fields=True):
+    """An editorial correction of a clause of the latest version: its corrected text (and heading,
+    when that is what is corrected), and why."""
+
+    text: str
+    reason: str
+    heading: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionOut:
+    clause: str
+    version: int
+    old_heading: str
+    new_heading: str
+    old_text: str
+    new_text: str
+    reason: str
+    corrected_by: str
+    corrected_at: datetime
+    words: int
+    """How many words it changed."""
+
+
 @dataclass(frozen=True, slots=True)
 class MembershipOut:
     group: str

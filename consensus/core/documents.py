@@ -24,6 +24,11 @@ CHAIR, SECRETARIAT = "chair", "secretariat"
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8}){0,3}$")
 NUMBER = re.compile(r"^[\w.()\-]{1,32}$")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""C0 control characters other than tab and newline: nothing typed needs them (as ``validation``)."""
+
+RESERVED_SLUGS = frozenset({"import", "new"})
+"""Words the addresses of the documents use themselves (``/documents/new``, ``/documents/import``)."""
 
 TITLE_LIMIT = 300
 HEADING_LIMIT = 300
@@ -96,7 +101,7 @@ def slug_refusal(slug: str, taken: bool) -> Refusal | None:
             Phrase(N_("The address name must be lowercase letters, digits and hyphens (at most 64)."), {}),
             "slug",
         )
-    if taken:
+    if taken or slug in RESERVED_SLUGS:
         return Refusal("invalid", Phrase(N_("The group already has a document called {slug}."), {"slug": slug}), "slug")
     return None
 
@@ -110,12 +115,28 @@ def language_refusal(language: str) -> Refusal | None:
     return None
 
 
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def normalised(draft: Draft) -> Draft:
+    """The draft as it is stored: title, numbers and headings on one line without surrounding
+    spaces, texts with plain line ends."""
+    return Draft(
+        " ".join(draft.title.split()),
+        tuple(DraftClause(c.number.strip(), " ".join(c.heading.split()), _lines(c.text)) for c in draft.clauses),
+        draft.notes,
+    )
+
+
 def draft_problems(draft: Draft) -> list[Refusal]:
     """Everything that keeps a draft from being saved, each on its field (``title``,
     ``clauses``, ``clauses.3.number``, ...); empty when it may be saved. The same limits are asked
     of a preview and of a save."""
     problems: list[Refusal] = []
-    if not draft.title.strip():
+    if CONTROL.search(draft.title):
+        problems.append(_control("title"))
+    elif not draft.title.strip():
         problems.append(Refusal("invalid", Phrase(N_("The title is empty: write one."), {}), "title"))
     elif len(draft.title) > TITLE_LIMIT:
         problems.append(_too_long("title", N_("The title"), len(draft.title), TITLE_LIMIT))
@@ -136,6 +157,10 @@ def draft_problems(draft: Draft) -> list[Refusal]:
     for index, clause in enumerate(draft.clauses):
         problems.extend(_clause_problems(index, clause, seen))
     return problems
+
+
+def _control(name: str) -> Refusal:
+    return Refusal("invalid", Phrase(N_("This contains control characters that cannot be stored."), {}), name)
 
 
 def _too_long(name: str, label: str, n: int, limit: int) -> Refusal:
@@ -175,9 +200,13 @@ def _clause_problems(index: int, clause: DraftClause, seen: set[str]) -> list[Re
             )
         )
     seen.add(clause.number)
-    if len(clause.heading) > HEADING_LIMIT:
+    if CONTROL.search(clause.heading):
+        problems.append(_control(f"{where}.heading"))
+    elif len(clause.heading) > HEADING_LIMIT:
         problems.append(_too_long(f"{where}.heading", N_("The heading"), len(clause.heading), HEADING_LIMIT))
-    if not clause.text.strip():
+    if CONTROL.search(clause.text):
+        problems.append(_control(f"{where}.text"))
+    elif not clause.text.strip():
         problems.append(
             Refusal(
                 "invalid",

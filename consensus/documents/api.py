@@ -5,24 +5,40 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import MediaType, Response
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
 
-from consensus.api.paths import DOCUMENT
+from consensus.api.paths import DOCUMENT, GROUP
 from consensus.api.schemas import (
     ClauseChangeOut,
     ClauseOut,
     ComparisonOut,
     ConflictOut,
     ConsolidateIn,
+    DocumentIn,
     DocumentOut,
     SegmentOut,
     VersionCreated,
 )
+from consensus.core.clauses import Draft, DraftClause
+from consensus.documents import intake, preparation, versions
 from consensus.documents import services as documents
-from consensus.documents import versions
-from consensus.web.access import MEMBER
+from consensus.models import Role
+from consensus.web.access import MEMBER, roles
 from consensus.web.deps import MAX_ID, Db, Me, VersionNumber
-from consensus.web.routing import action, read
+from consensus.web.forms import field
+from consensus.web.routing import action, read, replace
+
+
+def _document_out(view: documents.DocumentView) -> DocumentOut:
+    return DocumentOut(
+        slug=view.slug,
+        title=view.title,
+        status=view.status,
+        version=view.version,
+        clauses=[ClauseOut(c.number, c.heading, c.text, c.status) for c in view.clauses],
+        language=view.language,
+    )
 
 
 @read(DOCUMENT, name="api_document", access=MEMBER, tags=["documents"])
@@ -32,16 +48,54 @@ def document_detail(
     document: FromPath[str],
     version: VersionNumber = None,
 ) -> DocumentOut:
-    """A document at one version (the latest by default) with its clauses in order."""
-    view = documents.read_document(db, group, document, version)
-    return DocumentOut(
-        slug=view.slug,
-        title=view.title,
-        status=view.status,
-        version=view.version,
-        clauses=[ClauseOut(c.number, c.heading, c.text, c.status) for c in view.clauses],
-        language=view.language,
+    """A document at one version (the latest by default) with its clauses in order. A document in
+    preparation is found only by the secretariat and the chair (404 for everyone else)."""
+    return _document_out(documents.read_document(db, group, document, version))
+
+
+@action(
+    f"{GROUP}/documents/import",
+    name="api_document_import",
+    access=roles(Role.secretariat),
+    tags=["documents"],
+    status_code=201,
+)
+def document_import(
+    db: Db,
+    user: Me,
+    group: FromPath[str],
+    data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+) -> DocumentOut:
+    """The secretariat creates a document in preparation from a file (``file``: .docx, .odt, .md or
+    .txt) or from pasted text (``text``), with its ``slug``, ``language`` and, optionally, a
+    ``title`` (else the one found). 422 names the field at fault; nothing is written."""
+    draft = intake.draft_from(
+        intake.upload_of(data.get("file")), field(data, "text", strip=False), field(data, "title")
     )
+    asked = preparation.NewDocument(field(data, "slug"), field(data, "language"), draft)
+    slug = preparation.create_document(db, user, group, asked)
+    return _document_out(documents.read_document(db, group, slug))
+
+
+@replace(DOCUMENT, name="api_document_replace", access=roles(Role.secretariat), tags=["documents"])
+def document_replace(
+    db: Db, user: Me, group: FromPath[str], document: FromPath[str], data: JSONBody[DocumentIn]
+) -> DocumentOut:
+    """While the document is in preparation, the secretariat replaces its title, its clauses (in the
+    order given: to move, delete or add a clause, send the list as it should be) and, when given,
+    its language. 409 once it has been circulated; 422 names the field at fault
+    (``clauses.2.number``)."""
+    text = Draft(data.title, tuple(DraftClause(c.number, c.heading, c.text) for c in data.clauses))
+    preparation.edit_document(db, user, group, document, lambda _before: text, "replace", language=data.language)
+    return _document_out(documents.read_document(db, group, document))
+
+
+@action(f"{DOCUMENT}/circulate", name="api_document_circulate", access=roles(Role.secretariat), tags=["documents"])
+def document_circulate(db: Db, user: Me, group: FromPath[str], document: FromPath[str]) -> DocumentOut:
+    """Circulate a document in preparation to the whole group: version 1 is frozen as it stands
+    (its text then changes by amendment and consolidation). 409 if it was circulated already."""
+    preparation.circulate(db, user, group, document)
+    return _document_out(documents.read_document(db, group, document))
 
 
 @action(f"{DOCUMENT}/versions", name="api_consolidate", access=MEMBER, tags=["documents"], status_code=201)
@@ -92,4 +146,11 @@ def compare(
     )
 
 
-DOCUMENT_API_ROUTES = [document_detail, consolidate, compare]
+DOCUMENT_API_ROUTES = [
+    document_detail,
+    document_import,
+    document_replace,
+    document_circulate,
+    consolidate,
+    compare,
+]
