@@ -90,7 +90,13 @@ def document_replace(
     return _document_out(documents.read_document(db, group, document))
 
 
-@action(f"{DOCUMENT}/circulate", name="api_document_circulate", access=roles(Role.secretariat), tags=["documents"])
+@action(
+    f"{DOCUMENT}/circulate",
+    name="api_document_circulate",
+    access=roles(Role.secretariat),
+    tags=["documents"],
+    status_code=200,
+)
 def document_circulate(db: Db, user: Me, group: FromPath[str], document: FromPath[str]) -> DocumentOut:
     """Circulate a document in preparation to the whole group: version 1 is frozen as it stands
     (its text then changes by amendment and consolidation). 409 if it was circulated already."""

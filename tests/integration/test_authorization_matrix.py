@@ -140,6 +140,10 @@ MATRIX: dict[str, tuple[dict[str, Any], dict[str, Any] | None, dict[str, str]]] 
     "api_amendment_decide": ({}, {"decision": "rejected", "reason": "No."}, members("chair")),
     "api_amendment_reopen": ({}, {"reason": "Conflicts with another."}, members("chair")),
     "api_consolidate": ({}, {}, members("secretariat")),
+    # The matrix's document is open: the secretariat is told it was circulated (409).
+    "api_document_import": ({}, {}, members("secretariat")),
+    "api_document_replace": ({}, {"title": "T", "clauses": []}, members("secretariat")),
+    "api_document_circulate": ({}, {}, members("secretariat")),
     "api_compare": ({"query": "?from=1&to=1"}, None, members()),
     "api_round_create": ({}, {"document": "declaration", "title": "R", "rule": "consensus"}, members("chair")),
     "api_round": ({}, None, members()),
