@@ -29,6 +29,7 @@ from consensus.comments.controllers import COMMENT_ROUTES
 from consensus.db import make_engine
 from consensus.documents.api import DOCUMENT_API_ROUTES
 from consensus.documents.controllers import DOCUMENT_ROUTES
+from consensus.documents.drafting import DRAFTING_ROUTES
 from consensus.groups.api import GROUP_API_ROUTES
 from consensus.groups.controllers import GROUP_ROUTES
 from consensus.migrations import check_schema
@@ -137,6 +138,7 @@ def create_app(
                     *ACCOUNT_ROUTES,
                     *GROUP_ROUTES,
                     *DOCUMENT_ROUTES,
+                    *DRAFTING_ROUTES,
                     *COMMENT_ROUTES,
                     *AMENDMENT_ROUTES,
                     *AGREEMENT_ROUTES,

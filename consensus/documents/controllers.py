@@ -10,8 +10,8 @@ from litestar.response import Redirect, Template
 
 from consensus.agreement import services as agreement
 from consensus.core.consolidation import Clash
+from consensus.documents import drafting, preparation, versions
 from consensus.documents import services as documents
-from consensus.documents import versions
 from consensus.errors import Invalid
 from consensus.models import Role
 from consensus.publishing import services as publishing
@@ -34,6 +34,9 @@ def document_page(
     """Title, version, status and every clause with a stable anchor, its comments and amendments,
     and the viewer's delegation's position on each."""
     view = documents.read_document(db, group, document, version)
+    if view.ref.preparation:
+        prepared = preparation.read_prepared(db, user, group, document)
+        return drafting.prepared_page(prepared, view.group_name)
     mine = agreement.my_positions(db, user, group, document, view.ref) if not view.frozen else {}
     membership = user.membership(group)
     return Template(

@@ -147,7 +147,7 @@ def test_a_document_in_preparation_is_not_there_for_delegates_observers_and_othe
             f"{DRAFT}/amendments",
         ):
             assert client.get(path, headers=headers).status_code == 404, (who, path)
-    assert client.get(f"/api/v1/groups/other/documents/capacity", headers=token("outsider")).status_code == 404
+    assert client.get("/api/v1/groups/other/documents/capacity", headers=token("outsider")).status_code == 404
     assert client.get(DRAFT, headers=token("outsider")).status_code == 404
 
 
