@@ -14,6 +14,7 @@ from consensus.accounts.identity import CurrentUser
 from consensus.audit import services as audit
 from consensus.core.audit import content_digest
 from consensus.core.comment import CommentFacts, change_refusal, comment_refusal, dispose_refusal, reply_refusal
+from consensus.core.commentform import COLUMNS, ISO_TYPE, FormRow, cells
 from consensus.core.refusal import Refusal
 from consensus.core.spreadsheet import csv_table
 from consensus.core.versions import frozen_refusal
@@ -36,7 +37,6 @@ from consensus.validation import BODY_LIMIT, SHORT_LIMIT, Fields
 
 KINDS = [k.value for k in CommentKind]
 DISPOSITIONS = [d.value for d in Disposition]
-ISO_TYPE = {"general": "ge", "technical": "te", "editorial": "ed"}
 TABLE_PAGE_SIZE = 100
 
 
@@ -648,19 +648,6 @@ def _table_rows(
     return rows
 
 
-CSV_HEADER = [
-    "MB/NC",
-    "Clause/Subclause",
-    "Paragraph/Figure/Table",
-    "Type of comment",
-    "Comments",
-    "Proposed change",
-    "Observations of the secretariat",
-    "Comment ID",
-    "Version",
-]
-
-
 def table_rows(session: Session, group_slug: str, document_slug: str, filters: TableFilters) -> list[TableRow]:
     """Every row of the filtered comment table (no paging)."""
     _check_filters(filters)
@@ -668,26 +655,33 @@ def table_rows(session: Session, group_slug: str, document_slug: str, filters: T
     return _table_rows(session, _table_conditions(ref, filters))
 
 
+def observation_cell(row: TableRow) -> str:
+    """The "Observations of the secretariat" of a row: the disposition (in English, as the
+    template is) and the observation."""
+    if not row.disposition:
+        return ""
+    return labels.english(row.disposition, labels.DISPOSITIONS) + (f": {row.observation}" if row.observation else "")
+
+
+def form_rows(session: Session, group_slug: str, document_slug: str, filters: TableFilters) -> list[FormRow]:
+    """The filtered comment table as rows of the ISO commenting template."""
+    return [
+        FormRow(
+            mb=row.delegation,
+            clause=row.clause,
+            paragraph=row.paragraph,
+            type=row.type,
+            comments=row.comment,
+            proposed_change=row.proposed_change,
+            observations=observation_cell(row),
+            comment_id=str(row.id),
+            version=str(row.version),
+        )
+        for row in table_rows(session, group_slug, document_slug, filters)
+    ]
+
+
 def comment_csv(session: Session, group_slug: str, document_slug: str, filters: TableFilters) -> str:
     """The filtered comment table as CSV in the ISO commenting template's columns."""
-    rows = []
-    for row in table_rows(session, group_slug, document_slug, filters):
-        observation = ""
-        if row.disposition:
-            observation = labels.english(row.disposition, labels.DISPOSITIONS) + (
-                f": {row.observation}" if row.observation else ""
-            )
-        rows.append(
-            (
-                row.delegation,
-                row.clause,
-                row.paragraph,
-                row.type,
-                row.comment,
-                row.proposed_change,
-                observation,
-                str(row.id),
-                str(row.version),
-            )
-        )
-    return csv_table(CSV_HEADER, rows)
+    rows = form_rows(session, group_slug, document_slug, filters)
+    return csv_table([column.heading for column in COLUMNS], [cells(row) for row in rows])

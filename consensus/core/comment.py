@@ -71,3 +71,27 @@ def dispose_refusal(role: str, comment: CommentFacts, version: int, adopted: boo
     if comment.withdrawn:
         return Refusal("conflict", Phrase(N_("This comment has been withdrawn by its author.")))
     return None
+
+
+DELEGATE = "delegate"
+
+
+def import_refusal(role: str, own_delegation: str, chosen: str) -> Refusal | None:
+    """Why a member with ``role`` (of delegation ``own_delegation``, '' for none) may not import a
+    commenting form for delegation ``chosen`` ('' when none was chosen), or None.
+
+    A national body's form is its delegation's comments: a delegate brings in their own
+    delegation's, the secretariat brings in any delegation's on its behalf (and must say whose).
+    """
+    if role == SECRETARIAT:
+        if not chosen:
+            return Refusal("invalid", Phrase(N_("Choose the delegation whose comments these are.")), field="delegation")
+        return None
+    if role != DELEGATE or not own_delegation:
+        return Refusal(
+            "forbidden",
+            Phrase(N_("Only the secretariat, or a delegate for their own delegation, imports a commenting form.")),
+        )
+    if chosen and chosen.upper() != own_delegation.upper():
+        return Refusal("forbidden", Phrase(N_("A delegate imports comments for their own delegation only.")))
+    return None

@@ -16,6 +16,12 @@ def inert(cell: str) -> str:
     return "'" + cell if cell[:1] in FORMULA_STARTS else cell
 
 
+def typed(cell: str) -> str:
+    """What was typed into a cell that ``inert`` wrote: the apostrophe before a formula's first
+    character comes off again (a file exported here and brought back gives the same text)."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS else cell
+
+
 def csv_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """A header and rows as CSV (CRLF line ends, as RFC 4180 asks), every cell made inert."""
     out = io.StringIO()

@@ -192,4 +192,4 @@ def test_the_agreement_matrix_csv_neutralises_formula_cells_like_the_comment_csv
     for code, name in HOSTILE_CELLS.items():
         assert names[code] == "'" + name
     assert "'-3.2" in matrix[0] and "-3.2" not in matrix[0]
-    assert ["'-3.2", "'=1+1"] in [[row[1], row[4]] for row in comments[1:]]
+    assert ["'-3.2", "'=1+1"] in [[row[2], row[5]] for row in comments[1:]]

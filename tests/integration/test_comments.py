@@ -197,8 +197,8 @@ def test_typed_html_stays_text_in_threads_tables_and_csv(browsers) -> None:  # t
         assert "<script>alert(1)" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
         assert "<b>2</b>" not in text
     rows = list(csv.reader(io.StringIO(ken.get(f"{D}/comments.csv").text.lstrip("\ufeff"))))
-    assert rows[1][4] == "<script>alert(1)</script>"
-    assert rows[1][5].startswith("'=HYPERLINK")
+    assert rows[1][5] == "<script>alert(1)</script>"
+    assert rows[1][6].startswith("'=HYPERLINK")
 
 
 def test_the_comment_table_has_the_iso_columns_and_filters(browsers, db: Session) -> None:  # type: ignore[no-untyped-def]
@@ -235,8 +235,9 @@ def test_the_comment_table_has_the_iso_columns_and_filters(browsers, db: Session
     assert download.headers["content-type"].startswith("text/csv")
     assert "attachment" in download.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(download.text.lstrip("\ufeff"))))
-    assert rows[0][:7] == [
+    assert rows[0][:8] == [
         "MB/NC",
+        "Line number",
         "Clause/Subclause",
         "Paragraph/Figure/Table",
         "Type of comment",
@@ -244,7 +245,7 @@ def test_the_comment_table_has_the_iso_columns_and_filters(browsers, db: Session
         "Proposed change",
         "Observations of the secretariat",
     ]
-    assert [(r[0], r[1], r[3], r[4], r[6]) for r in rows[1:]] == [
+    assert [(r[0], r[2], r[4], r[5], r[7]) for r in rows[1:]] == [
         ("IND", "3.2", "ed", "India on 3.2", ""),
         ("IND", "4.1", "ge", "India on 4.1", "Noted"),
     ]
