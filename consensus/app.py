@@ -26,6 +26,7 @@ from consensus.audit.keys import sign_with
 from consensus.audit.services import start_signing
 from consensus.comments.api import COMMENT_API_ROUTES
 from consensus.comments.controllers import COMMENT_ROUTES
+from consensus.comments.import_pages import COMMENT_IMPORT_ROUTES
 from consensus.db import make_engine
 from consensus.documents.api import DOCUMENT_API_ROUTES
 from consensus.documents.controllers import DOCUMENT_ROUTES
@@ -140,6 +141,7 @@ def create_app(
                     *DOCUMENT_ROUTES,
                     *DRAFTING_ROUTES,
                     *COMMENT_ROUTES,
+                    *COMMENT_IMPORT_ROUTES,
                     *AMENDMENT_ROUTES,
                     *AGREEMENT_ROUTES,
                     *VOTING_ROUTES,

@@ -365,6 +365,10 @@ def api(client: TestClient, db: Session):  # type: ignore[no-untyped-def]
         def post(self, path: str, json: object = None):  # type: ignore[no-untyped-def]
             return client.post(path, json=json, headers=self.headers)
 
+        def post_files(self, path: str, files: dict[str, object], **fields: str):  # type: ignore[no-untyped-def]
+            """A multipart POST: ``files`` as httpx takes them, ``fields`` as form fields."""
+            return client.post(path, data=fields, files=files, headers=self.headers)
+
         def put(self, path: str, json: object = None):  # type: ignore[no-untyped-def]
             return client.put(path, json=json, headers=self.headers)
 

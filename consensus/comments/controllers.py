@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, Response
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from consensus.agreement import services as agreement
 from consensus.amendments import services as amendments
+from consensus.comments import importing, isoform
 from consensus.comments import services as comments
 from consensus.documents import services as documents
 from consensus.errors import Forbidden, Invalid
@@ -251,6 +253,7 @@ def _filters(
 @page("/groups/{group:str}/documents/{document:str}/comments", name="comments", access=MEMBER)
 def comment_table(
     db: Db,
+    user: Me,
     group: FromPath[str],
     document: FromPath[str],
     clause: FromQuery[str | None] = None,
@@ -265,7 +268,12 @@ def comment_table(
     table = comments.comment_table(db, group, document, filters, page_number)
     return Template(
         "comments/table.html",
-        context={"table": table, "kinds": comments.KINDS, "dispositions": comments.DISPOSITIONS},
+        context={
+            "table": table,
+            "kinds": comments.KINDS,
+            "dispositions": comments.DISPOSITIONS,
+            "can_import": importing.may_import(user, group, table.version),
+        },
     )
 
 
@@ -289,6 +297,32 @@ def comment_csv(
     )
 
 
+def _table_file(suffix: str) -> HTTPRouteHandler:
+    """The route of the comment table as a file of ``isoform.TABLE_FILES`` (the same filters)."""
+    table_file = isoform.TABLE_FILES[suffix]
+
+    def download(
+        db: Db,
+        group: FromPath[str],
+        document: FromPath[str],
+        clause: FromQuery[str | None] = None,
+        kind: FromQuery[str | None] = None,
+        delegation: FromQuery[str | None] = None,
+        disposition: FromQuery[str | None] = None,
+        version: VersionNumber = None,
+    ) -> Response[bytes]:
+        filters = _filters(clause, kind, delegation, disposition, version)
+        return Response(
+            isoform.table_file(db, group, document, filters, suffix),
+            media_type=table_file.media_type,
+            headers={"Content-Disposition": f'attachment; filename="{group}-{document}-comments.{suffix}"'},
+        )
+
+    download.__doc__ = f"The same table as {suffix.upper()}, in the ISO commenting template's columns."
+    path = f"/groups/{{group:str}}/documents/{{document:str}}/comments.{suffix}"
+    return page(path, name=f"comments_{suffix}", access=MEMBER)(download)
+
+
 COMMENT_ROUTES = [
     clause_page,
     comment_create,
@@ -299,4 +333,5 @@ COMMENT_ROUTES = [
     comment_dispose,
     comment_table,
     comment_csv,
+    *(_table_file(suffix) for suffix in isoform.TABLE_FILES),
 ]
