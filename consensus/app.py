@@ -33,6 +33,7 @@ from consensus.documents.controllers import DOCUMENT_ROUTES
 from consensus.documents.drafting import DRAFTING_ROUTES
 from consensus.groups.api import GROUP_API_ROUTES
 from consensus.groups.controllers import GROUP_ROUTES
+from consensus.groups.desk import DESK_ROUTES
 from consensus.migrations import check_schema
 from consensus.publishing.api import PUBLISHING_API_ROUTES
 from consensus.publishing.controllers import PUBLISHING_ROUTES
@@ -138,6 +139,7 @@ def create_app(
                 route_handlers=[
                     *ACCOUNT_ROUTES,
                     *GROUP_ROUTES,
+                    *DESK_ROUTES,
                     *DOCUMENT_ROUTES,
                     *DRAFTING_ROUTES,
                     *COMMENT_ROUTES,

@@ -16,11 +16,12 @@ import yaml
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from consensus.accounts.passwords import password_problem
+from consensus.accounts.passwords import hash_password, password_problem
 from consensus.accounts.services import (
     create_api_token,
     disable_user,
     enable_user,
+    make_admin,
     revoke_api_token,
     tokens_of_email,
 )
@@ -190,20 +191,28 @@ def cmd_user_create(args: argparse.Namespace) -> int:
         problem = password_problem(password)
         if problem:
             raise CommandFailed(1, f"password: {problem}")
+    if not args.admin and not (args.group and args.role):
+        raise CommandFailed(2, "give --group and --role (a seat in a group), or --admin (a site administrator)")
     settings = get_settings()
-    member = NewMember(
-        email=args.email,
-        name=args.name,
-        role=args.role,
-        delegation=args.delegation or "",
-        head=args.head,
-        password=password,
-    )
-    with session() as db:
-        added = add_member(
-            db, args.group, member, Actor.command_line(), invitation_days=settings.security.invitation_days
+    if args.admin:
+        with session() as db:
+            password_hash = hash_password(password) if password else None
+            made = make_admin(db, args.email, args.name, password_hash, Actor.command_line())
+        print(f"{args.email} is a site administrator" + (" (a new account)." if made else "."))
+    if args.group:
+        member = NewMember(
+            email=args.email,
+            name=args.name,
+            role=args.role or "",
+            delegation=args.delegation or "",
+            head=args.head,
+            password=None if args.admin else password,
         )
-    _print_invitation(args, settings, added)
+        with session() as db:
+            added = add_member(
+                db, args.group, member, Actor.command_line(), invitation_days=settings.security.invitation_days
+            )
+        _print_invitation(args, settings, added)
     return 0
 
 
@@ -379,11 +388,14 @@ def build_parser() -> argparse.ArgumentParser:
     load.set_defaults(run=cmd_load)
 
     user = commands.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
-    create = user.add_parser("create", help="invite someone to a group's seat; prints the invitation link")
+    create = user.add_parser(
+        "create", help="invite someone to a group's seat (prints the invitation link), or make a site administrator"
+    )
     create.add_argument("email")
-    create.add_argument("--name", required=True)
-    create.add_argument("--group", required=True, help="the group's slug")
-    create.add_argument("--role", required=True, choices=["chair", "secretariat", "delegate", "observer"])
+    create.add_argument("--name", default="")
+    create.add_argument("--admin", action="store_true", help="a site administrator: creates groups in the browser")
+    create.add_argument("--group", help="the group's slug")
+    create.add_argument("--role", choices=["chair", "secretariat", "delegate", "observer"])
     create.add_argument("--delegation", help="delegation code (required for delegates)")
     create.add_argument("--head", action="store_true", help="holds the delegation's voting right")
     create.add_argument(

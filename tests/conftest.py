@@ -375,4 +375,10 @@ def api(client: TestClient, db: Session):  # type: ignore[no-untyped-def]
         def get(self, path: str):  # type: ignore[no-untyped-def]
             return client.get(path, headers=self.headers)
 
+        def patch(self, path: str, json: object = None):  # type: ignore[no-untyped-def]
+            return client.patch(path, json=json, headers=self.headers)
+
+        def delete(self, path: str):  # type: ignore[no-untyped-def]
+            return client.delete(path, headers=self.headers)
+
     return As

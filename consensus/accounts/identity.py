@@ -42,6 +42,8 @@ class CurrentUser:
     """The interface language the user chose (None: the browser's)."""
     time_zone: str | None = None
     """The IANA time zone the user chose for dates and deadlines (None: UTC)."""
+    is_admin: bool = False
+    """A site administrator: creates working groups and names their secretariat."""
 
     def membership(self, group_slug: str) -> GroupMembership | None:
         return self.memberships.get(group_slug)

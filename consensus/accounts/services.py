@@ -49,6 +49,11 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def is_first_account(session: Session) -> bool:
+    """Whether no account exists yet: the first one made becomes a site administrator."""
+    return session.execute(select(col(User.id)).limit(1)).first() is None
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -96,6 +101,7 @@ def _current_user(
     session_id: str | None,
     language: str | None = None,
     time_zone: str | None = None,
+    is_admin: bool = False,
 ) -> CurrentUser:
     return CurrentUser(
         id=user_id,
@@ -105,6 +111,7 @@ def _current_user(
         session_id=session_id,
         language=language,
         time_zone=time_zone,
+        is_admin=is_admin,
     )
 
 
@@ -121,13 +128,14 @@ def resolve_session(session: Session, raw_token: str, security: SecuritySettings
             col(User.is_active),
             col(User.language),
             col(User.time_zone),
+            col(User.is_admin),
         )
         .join(User, col(User.id) == col(AuthSession.user_id))
         .where(col(AuthSession.id) == digest(raw_token))
     ).first()
     if row is None:
         return None
-    session_id, created_at, last_seen_at, user_id, email, name, is_active, language, zone = row
+    session_id, created_at, last_seen_at, user_id, email, name, is_active, language, zone, is_admin = row
     now = utcnow()
     expired = now - last_seen_at > timedelta(minutes=security.session_idle_minutes) or now - created_at > timedelta(
         hours=security.session_absolute_hours
@@ -136,7 +144,7 @@ def resolve_session(session: Session, raw_token: str, security: SecuritySettings
         with write_transaction(session):
             session.execute(delete(AuthSession).where(col(AuthSession.id) == session_id))
         return None
-    current = _current_user(session, user_id, email, name, session_id, language, zone)
+    current = _current_user(session, user_id, email, name, session_id, language, zone, is_admin)
     if now - last_seen_at > TOUCH_INTERVAL:
         with write_transaction(session):
             session.execute(update(AuthSession).where(col(AuthSession.id) == session_id).values(last_seen_at=now))
@@ -157,17 +165,18 @@ def resolve_bearer(session: Session, raw_token: str) -> CurrentUser | None:
             col(User.is_active),
             col(User.language),
             col(User.time_zone),
+            col(User.is_admin),
         )
         .join(User, col(User.id) == col(ApiToken.user_id))
         .where(col(ApiToken.token_hash) == digest(raw_token), col(ApiToken.revoked_at).is_(None))
     ).first()
     if row is None:
         return None
-    token_id, expires_at, last_used_at, user_id, email, name, is_active, language, zone = row
+    token_id, expires_at, last_used_at, user_id, email, name, is_active, language, zone, is_admin = row
     now = utcnow()
     if not is_active or expires_at <= now:
         return None
-    current = _current_user(session, user_id, email, name, None, language, zone)
+    current = _current_user(session, user_id, email, name, None, language, zone, is_admin)
     if last_used_at is None or now - last_used_at > TOUCH_INTERVAL:
         with write_transaction(session):
             session.execute(update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=now))
@@ -518,6 +527,29 @@ def enable_user(session: Session, email: str, actor: Actor) -> str:
     return address
 
 
+def make_admin(session: Session, email: str, name: str, password_hash: str | None, actor: Actor) -> bool:
+    """Make an account a site administrator, creating it (with this password) when there is none;
+    one transaction, audited. Returns whether the account was created."""
+    address = normalise_email(email)
+    with write_transaction(session):
+        user = session.execute(select(User).where(col(User.email) == address)).scalar_one_or_none()
+        created = user is None
+        if user is None:
+            if password_hash is None:
+                needed = _("A new administrator without a group needs a password (--password-stdin).")
+                raise Invalid({"password": needed})
+            user = User(email=address, name=name.strip() or address, password_hash=password_hash, is_admin=True)
+            session.add(user)
+            session.flush()
+            audit.record(session, actor, "user.create", "user", user.id, details={"email": address})
+        elif user.is_admin:
+            return False
+        user.is_admin = True
+        session.add(user)
+        audit.record(session, actor, "user.admin", "user", user.id, details={"email": address})
+    return created
+
+
 # --- invitations ---------------------------------------------------------------------------------
 
 
@@ -707,4 +739,4 @@ def identity_of(session: Session, email: str) -> CurrentUser:
     """The CurrentUser for an e-mail address (for commands and scripts acting as someone)."""
     user = _user_by_email(session, email)
     assert user.id is not None
-    return _current_user(session, user.id, user.email, user.name, None, user.language, user.time_zone)
+    return _current_user(session, user.id, user.email, user.name, None, user.language, user.time_zone, user.is_admin)

@@ -341,3 +341,43 @@ class InvitationOut:
     invitation_url: str
     """The one-time link to send (shown once: only its hash is kept)."""
     expires_at: datetime
+
+
+class GroupIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A new working group (site administrators). ``secretariat_email`` names its secretariat: the
+    administrator's own address makes them its secretariat at once; any other gets an invitation."""
+
+    slug: Annotated[str, msgspec.Meta(max_length=64)]
+    name: Annotated[str, msgspec.Meta(max_length=200)]
+    description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    observers_may_comment: bool = False
+    secretariat_email: Annotated[str, msgspec.Meta(max_length=254)] = ""
+    secretariat_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GroupCreated:
+    slug: str
+    name: str
+    description: str
+    observers_may_comment: bool
+    secretariat: InvitationOut | None
+    """The secretariat's invitation (None when none was named, or the administrator joined at once)."""
+
+
+class DelegationIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A new delegation: its code (capitals, digits, '-' or '_'), name, weight (an exact decimal, as a
+    string or a number) and voting status."""
+
+    code: Annotated[str, msgspec.Meta(max_length=16)]
+    name: Annotated[str, msgspec.Meta(max_length=200)]
+    weight: Annotated[str, msgspec.Meta(max_length=40)] | int = "1"
+    voting_status: Literal["participating", "observing", "non_voting"] = "participating"
+
+
+class DelegationPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """What changes in a delegation (its code never does); fields left out keep their value."""
+
+    name: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    weight: Annotated[str, msgspec.Meta(max_length=40)] | int | None = None
+    voting_status: Literal["participating", "observing", "non_voting"] | None = None

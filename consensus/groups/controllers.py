@@ -21,7 +21,10 @@ from consensus.web.routing import action, page
 @page("/", name="dashboard", access=SIGNED_IN)
 def dashboard(db: Db, user: Me, welcome: FromQuery[bool] = False) -> Template:
     """My groups and their documents."""
-    return Template("groups/dashboard.html", context={"groups": groups.dashboard(db, user), "welcome": welcome})
+    return Template(
+        "groups/dashboard.html",
+        context={"groups": groups.dashboard(db, user), "welcome": welcome, "is_admin": user.is_admin},
+    )
 
 
 @page("/groups/{group:str}", name="group", access=MEMBER)

@@ -14,7 +14,7 @@ from sqlmodel import Session, SQLModel, col
 
 from consensus.accounts.identity import CurrentUser
 from consensus.accounts.passwords import hash_password, password_problem
-from consensus.accounts.services import issue_invitation, normalise_email
+from consensus.accounts.services import is_first_account, issue_invitation, normalise_email
 from consensus.audit import services as audit
 from consensus.audit.services import Actor
 from consensus.core.groupfile import (
@@ -151,7 +151,10 @@ class _Loading:
         for spec in specs:
             user = users.get(spec.email)
             if user is None:
-                users[spec.email] = User(email=spec.email, name=spec.name, password_hash=hashes.get(spec.email))
+                first = not users and is_first_account(self.session)
+                users[spec.email] = User(
+                    email=spec.email, name=spec.name, password_hash=hashes.get(spec.email), is_admin=first
+                )
                 self.session.add(users[spec.email])
                 self.new("users")
                 continue
@@ -339,14 +342,17 @@ class DocumentRow:
 
 @dataclass(frozen=True, slots=True)
 class InvitationRow:
-    """An invitation not yet accepted: the name the secretariat gave, and the seat it offers."""
+    """An invitation not yet accepted (or expired unused): the name the secretariat gave, and the
+    seat it offers."""
 
+    id: int
     email: str
     name: str
     role: str
     delegation_name: str
     is_head: bool
     expires_at: datetime
+    expired: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,14 +366,22 @@ class GroupView:
     members: list[MemberRow]
     documents: list[DocumentRow]
     invitations: list[InvitationRow]
-    """Pending invitations (unused, not expired), oldest first."""
+    """Invitations not used (pending or expired), oldest first."""
 
 
 def pending_invitations(session: Session, group_id: int) -> list[InvitationRow]:
-    """The group's invitations still waiting to be accepted."""
+    """The group's invitations not yet accepted, with those that expired unused (to send again)."""
+    now = utcnow()
     return [
         InvitationRow(
-            email, invitation.name, invitation.role, delegation_name or "", invitation.is_head, invitation.expires_at
+            invitation.id,
+            email,
+            invitation.name,
+            invitation.role,
+            delegation_name or "",
+            invitation.is_head,
+            invitation.expires_at,
+            invitation.expires_at <= now,
         )
         for invitation, email, delegation_name in session.execute(
             select(Invitation, col(User.email), col(Delegation.name))
@@ -376,7 +390,6 @@ def pending_invitations(session: Session, group_id: int) -> list[InvitationRow]:
             .where(
                 col(Invitation.group_id) == group_id,
                 col(Invitation.used_at).is_(None),
-                col(Invitation.expires_at) > utcnow(),
             )
             .order_by(col(Invitation.id))
         ).all()
@@ -586,84 +599,99 @@ def _check_new_member(member: NewMember, email: str, seat: _SeatInGroup) -> None
 def add_member(
     session: Session, group_slug: str, member: NewMember, actor: Actor, *, invitation_days: int
 ) -> PreparedInvitation:
-    """Prepare an invitation to a seat in a group; one transaction.
-
-    Nobody becomes a member here. An address without an account gets one, whose password is set
-    through the invitation link (or is ``member.password``, from the command line). An existing
-    account is never attached silently: its holder signs in and accepts. The answer is the same
-    either way, so adding an address reveals nothing about its account. A new invitation for the
-    same person and group replaces an unused earlier one.
-    """
+    """Prepare an invitation to a seat in a group; one transaction (see ``invite``)."""
     if member.password is not None and (problem := password_problem(member.password)):
         raise Invalid({"password": problem})
     password_hash = hash_password(member.password) if member.password else None
     with write_transaction(session):
         group = group_by_slug(session, group_slug)
-        assert group.id is not None
-        email = normalise_email(member.email)
-        seat = _seat_in_group(session, group.id, Seat(member.role, member.delegation, member.head))
-        _check_new_member(member, email, seat)
-        delegation = seat.delegation
-        user = session.execute(select(User).where(col(User.email) == email)).scalar_one_or_none()
-        if user is None:
-            user = User(email=email, name=member.name.strip(), password_hash=password_hash)
-            session.add(user)
-            session.flush()
-            audit.record(session, actor, "user.create", "user", user.id, details={"email": email})
-        elif session.execute(
-            select(col(Membership.id)).where(col(Membership.group_id) == group.id, col(Membership.user_id) == user.id)
-        ).first():
-            raise Conflict(_("{email} is already a member of this group.").format(email=email))
-        assert user.id is not None
-        session.execute(
-            delete(Invitation).where(
-                col(Invitation.user_id) == user.id,
-                col(Invitation.group_id) == group.id,
-                col(Invitation.used_at).is_(None),
-            )
-        )
-        sets_password = invitation_sets_password(
-            has_password=user.password_hash is not None,
-            groups_with_a_seat=_count(session, Membership, col(Membership.user_id) == user.id),
-            other_groups_inviting=_count(
-                session, Invitation, col(Invitation.user_id) == user.id, col(Invitation.group_id) != group.id
-            ),
-        )
-        issued = issue_invitation(
-            session,
-            user_id=user.id,
-            group_id=group.id,
-            created_by_id=actor.user_id,
-            valid_days=invitation_days,
-            role=member.role,
-            delegation_id=delegation.id if delegation else None,
-            is_head=member.head,
-            name=member.name.strip(),
-            sets_password=sets_password,
-        )
-        audit.record(
-            session,
-            actor,
-            "member.invite",
-            "invitation",
-            issued.id,
-            group_id=group.id,
-            details={
-                "email": email,
-                "role": member.role,
-                "delegation": delegation.code if delegation else "",
-                "head": member.head,
-            },
-        )
-        prepared = PreparedInvitation(
-            email=email,
-            role=member.role,
-            delegation=delegation.name if delegation else "",
-            head=member.head,
-            token=issued.token,
-            expires_at=issued.expires_at,
-        )
+        prepared = invite(session, group, member, actor, invitation_days=invitation_days, password_hash=password_hash)
     return prepared
+
+
+def invite(
+    session: Session,
+    group: WorkingGroup,
+    member: NewMember,
+    actor: Actor,
+    *,
+    invitation_days: int,
+    password_hash: str | None = None,
+) -> PreparedInvitation:
+    """Prepare an invitation to a seat in a group, inside the caller's transaction.
+
+    Nobody becomes a member here. An address without an account gets one, whose password is set
+    through the invitation link (or is ``password_hash``, from the command line). An existing
+    account is never attached silently: its holder signs in and accepts. The answer is the same
+    either way, so adding an address reveals nothing about its account. A new invitation for the
+    same person and group replaces an unused earlier one.
+    """
+    assert group.id is not None
+    email = normalise_email(member.email)
+    seat = _seat_in_group(session, group.id, Seat(member.role, member.delegation, member.head))
+    _check_new_member(member, email, seat)
+    delegation = seat.delegation
+    user = session.execute(select(User).where(col(User.email) == email)).scalar_one_or_none()
+    if user is None:
+        user = User(
+            email=email, name=member.name.strip(), password_hash=password_hash, is_admin=is_first_account(session)
+        )
+        session.add(user)
+        session.flush()
+        audit.record(session, actor, "user.create", "user", user.id, details={"email": email})
+    elif session.execute(
+        select(col(Membership.id)).where(col(Membership.group_id) == group.id, col(Membership.user_id) == user.id)
+    ).first():
+        raise Conflict(_("{email} is already a member of this group.").format(email=email))
+    assert user.id is not None
+    session.execute(
+        delete(Invitation).where(
+            col(Invitation.user_id) == user.id,
+            col(Invitation.group_id) == group.id,
+            col(Invitation.used_at).is_(None),
+        )
+    )
+    sets_password = invitation_sets_password(
+        has_password=user.password_hash is not None,
+        groups_with_a_seat=_count(session, Membership, col(Membership.user_id) == user.id),
+        other_groups_inviting=_count(
+            session, Invitation, col(Invitation.user_id) == user.id, col(Invitation.group_id) != group.id
+        ),
+    )
+    issued = issue_invitation(
+        session,
+        user_id=user.id,
+        group_id=group.id,
+        created_by_id=actor.user_id,
+        valid_days=invitation_days,
+        role=member.role,
+        delegation_id=delegation.id if delegation else None,
+        is_head=member.head,
+        name=member.name.strip(),
+        sets_password=sets_password,
+    )
+    audit.record(
+        session,
+        actor,
+        "member.invite",
+        "invitation",
+        issued.id,
+        group_id=group.id,
+        details={
+            "email": email,
+            "role": member.role,
+            "delegation": delegation.code if delegation else "",
+            "head": member.head,
+        },
+    )
+    return PreparedInvitation(
+        email=email,
+        role=member.role,
+        delegation=delegation.name if delegation else "",
+        head=member.head,
+        token=issued.token,
+        expires_at=issued.expires_at,
+    )
 
 
 # --- changing and removing members -----------------------------------------------------------------

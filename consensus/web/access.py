@@ -21,8 +21,8 @@ from consensus.models import Role
 
 @dataclass(frozen=True, slots=True)
 class Access:
-    """An access policy: ``public``, ``signed_in``, or ``member`` of the path's group, optionally
-    limited to some roles."""
+    """An access policy: ``public``, ``signed_in``, ``admin`` (a site administrator), or ``member``
+    of the path's group, optionally limited to some roles."""
 
     kind: str
     roles: frozenset[str] = frozenset()
@@ -35,6 +35,7 @@ class Access:
 
 PUBLIC = Access("public")
 SIGNED_IN = Access("signed_in")
+ADMIN = Access("admin")
 MEMBER = Access("member")
 
 
@@ -64,6 +65,10 @@ async def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: 
     if user is None:
         raise NotAuthorizedException(_("Log in to see this page."))
     if access.kind == "signed_in":
+        return
+    if access.kind == "admin":
+        if not user.is_admin:
+            raise PermissionDeniedException(_("Only a site administrator may do this."))
         return
     membership = group_membership(connection, user)
     if access.roles and membership.role not in access.roles:

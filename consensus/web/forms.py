@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
+from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
@@ -15,6 +16,39 @@ from consensus.i18n import _
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 """A urlencoded form as a dict (what browsers send without JavaScript, and what htmx sends)."""
+
+UploadForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+"""A multipart form (one with a file field) as a dict; a file is an ``UploadFile``."""
+
+UPLOAD_LIMIT = 10 * 1024 * 1024
+
+
+def uploaded(data: Mapping[str, Any], name: str, *, limit: int = UPLOAD_LIMIT) -> tuple[str, bytes] | None:
+    """The file sent in a field, as its name and content; None when no file was chosen."""
+    value = data.get(name)
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    if not isinstance(value, UploadFile) or not value.filename:
+        return None
+    content = value.file.read(limit + 1)
+    if len(content) > limit:
+        raise Invalid({name: _("The file is larger than {n} MB.").format(n=limit // (1024 * 1024))})
+    return value.filename, content
+
+
+def text_of(content: bytes, name: str) -> str:
+    """A text file's content: UTF-8 (with or without a byte-order mark) or UTF-16 with one."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    else:
+        try:
+            return content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+    raise Invalid({name: _("The file is not UTF-8 text: save it as “CSV UTF-8” (or as UTF-8 text) and try again.")})
 
 
 def field(data: Mapping[str, Any], name: str, *, strip: bool = True) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import get, post, put
+from litestar import delete, get, patch, post, put
 from litestar.handlers import HTTPRouteHandler
 from litestar.routes import base as route_base
 
@@ -77,5 +77,20 @@ def stream(path: str, *, name: str, access: Access, **kwargs: Any) -> HTTPRouteH
 def replace(path: str, *, name: str, access: Access, **kwargs: Any) -> HTTPRouteHandler:
     """A PUT handler (the JSON API's idempotent updates)."""
     return put(
+        path, name=name, opt=_opt(access, kwargs.pop("opt", None)), sync_to_thread=True, **_in_schema(path, kwargs)
+    )
+
+
+def change(path: str, *, name: str, access: Access, **kwargs: Any) -> HTTPRouteHandler:
+    """A PATCH handler (the JSON API's partial updates)."""
+    return patch(
+        path, name=name, opt=_opt(access, kwargs.pop("opt", None)), sync_to_thread=True, **_in_schema(path, kwargs)
+    )
+
+
+def remove(path: str, *, name: str, access: Access, **kwargs: Any) -> HTTPRouteHandler:
+    """A DELETE handler of the JSON API (204, no body)."""
+    kwargs.setdefault("status_code", 204)
+    return delete(
         path, name=name, opt=_opt(access, kwargs.pop("opt", None)), sync_to_thread=True, **_in_schema(path, kwargs)
     )

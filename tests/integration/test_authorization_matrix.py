@@ -17,8 +17,10 @@ from consensus.amendments import services as amendments
 from consensus.audit.services import Actor
 from consensus.comments import services as comments
 from consensus.core.groupfile import check_group_file
-from consensus.groups.services import load_group_file
-from consensus.models import ApiToken, Membership, User
+from consensus.core.setup import DelegationInput
+from consensus.groups import setup
+from consensus.groups.services import NewMember, add_member, load_group_file
+from consensus.models import ApiToken, Invitation, Membership, User
 from consensus.voting import services as voting
 from tests.conftest import csrf_token, login, who
 
@@ -57,6 +59,12 @@ def everyone(category: str) -> dict[str, str]:
 
 
 DELEGATES = ("delegate_a", "head_a", "delegate_b")
+
+
+def admins() -> dict[str, str]:
+    """Site administrators only (the chair's account is the demo's first, so its administrator)."""
+    return {**everyone(FORBIDDEN), "anonymous": LOGIN, "chair": OK}
+
 
 # route name -> (path parameters filled in, body, expectations)
 MATRIX: dict[str, tuple[dict[str, Any], dict[str, Any] | None, dict[str, str]]] = {
@@ -168,6 +176,25 @@ MATRIX: dict[str, tuple[dict[str, Any], dict[str, Any] | None, dict[str, str]]] 
     "api_agreement": ({}, None, members()),
     "api_adopt": ({}, {}, members("chair")),
     "api_publish": ({}, None, members("secretariat")),
+    "group_new": ({}, None, admins()),
+    "group_create": ({}, {"slug": "matrix-form", "name": "Matrix"}, admins()),
+    "api_group_create": ({}, {"slug": "matrix-api", "name": "Matrix"}, admins()),
+    "delegation_new": ({}, None, members("secretariat")),
+    "delegation_add": ({}, {"code": "MTX", "name": "Matrix", "weight": "1"}, members("secretariat")),
+    "delegation": ({"code": "KEN"}, None, members("secretariat")),
+    "delegation_change": (
+        {"code": "KEN"},
+        {"name": "Kenya", "weight": "54.03", "voting_status": "participating"},
+        members("secretariat"),
+    ),
+    "delegation_remove": ({"code": "SPA"}, {}, members("secretariat")),
+    "api_delegation_add": ({}, {"code": "MTY", "name": "Matrix"}, members("secretariat")),
+    "api_delegation_change": ({"code": "KEN"}, {"name": "Kenya"}, members("secretariat")),
+    "api_delegation_remove": ({"code": "SPB"}, None, members("secretariat")),
+    "group_import": ({}, None, members("secretariat")),
+    "group_import_submit": ({}, {"kind": "delegations", "text": "code,name\nMTZ,Z\n"}, members("secretariat")),
+    "invitation_renew": ({"invitation_id": "renewable"}, {}, members("secretariat")),
+    "invitation_cancel": ({"invitation_id": "cancellable"}, {}, members("secretariat")),
 }
 
 
@@ -225,6 +252,25 @@ def world(db: Session) -> dict[str, Any]:
     db.commit()
     create_api_token(db, "ken.head@demo.example", "matrix")
     head_a_token = db.execute(select(ApiToken.id).where(ApiToken.label == "matrix")).scalar_one()
+    secretariat = who(db, "secretariat@demo.example").actor("oewg-ict")
+    setup.add_delegations(
+        db, "oewg-ict", [DelegationInput("SPA", "Spare A"), DelegationInput("SPB", "Spare B")], secretariat
+    )
+    pending = [
+        add_member(
+            db, "oewg-ict", NewMember(f"{name}@pending.example", name, "observer"), secretariat, invitation_days=7
+        )
+        for name in ("renewable", "cancellable")
+    ]
+    invitations = dict(
+        db.execute(
+            select(User.email, Invitation.id)
+            .join(User, User.id == Invitation.user_id)
+            .where(
+                User.email.in_([p.email for p in pending])  # type: ignore[attr-defined]
+            )
+        ).all()
+    )
     open_round, draft_round, closed_round = new_round("open"), new_round("draft"), new_round("closed")
     voting.open_round(db, chair, "oewg-ict", open_round)
     voting.open_round(db, chair, "oewg-ict", closed_round)
@@ -241,6 +287,8 @@ def world(db: Session) -> dict[str, Any]:
         "closed": closed_round,
         "spare": spare.id,
         "head_a_token": head_a_token,
+        "renewable": invitations["renewable@pending.example"],
+        "cancellable": invitations["cancellable@pending.example"],
     }
 
 
