@@ -162,6 +162,30 @@ class Sheet:
     refusal: Refusal | None = None
 
 
+def _header_refusal(header: list[str], columns: tuple[str, ...], required: tuple[str, ...]) -> Refusal | None:
+    unknown = [name for name in header if name and name not in columns]
+    missing = [name for name in required if name not in header]
+    if not unknown and not missing:
+        return None
+    phrase = Phrase(
+        N_("The first row must name the columns {columns} (missing: {missing}; not known: {unknown})."),
+        {"columns": ", ".join(columns), "missing": ", ".join(missing) or "–", "unknown": ", ".join(unknown) or "–"},
+    )
+    return Refusal("invalid", phrase, "file")
+
+
+def _rows_refusal(rows: tuple[dict[str, str], ...]) -> Refusal | None:
+    if not rows:
+        return Refusal("invalid", Phrase(N_("The file has a header but no rows.")), "file")
+    if len(rows) > IMPORT_ROW_LIMIT:
+        phrase = Phrase(
+            N_("The file has {n} rows; at most {limit} are imported at once."),
+            {"n": len(rows), "limit": IMPORT_ROW_LIMIT},
+        )
+        return Refusal("invalid", phrase, "file")
+    return None
+
+
 def read_sheet(text: str, columns: tuple[str, ...], required: tuple[str, ...]) -> Sheet:
     """A CSV file as Excel, LibreOffice or a script writes it (comma, semicolon or tab; a byte-order
     mark; quoted line breaks), whose first row names its columns (in any order, any case)."""
@@ -169,31 +193,18 @@ def read_sheet(text: str, columns: tuple[str, ...], required: tuple[str, ...]) -
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         return Sheet(refusal=Refusal("invalid", Phrase(N_("The file is empty.")), "file"))
-    first = lines[0]
-    delimiter = max((";", ",", "\t"), key=first.count)
+    delimiter = max((";", ",", "\t"), key=lines[0].count)
     table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     header = [cell.strip().lower().replace(" ", "_") for cell in table[0]]
-    unknown = [name for name in header if name and name not in columns]
-    missing = [name for name in required if name not in header]
-    if unknown or missing:
-        phrase = Phrase(
-            N_("The first row must name the columns {columns} (missing: {missing}; not known: {unknown})."),
-            {"columns": ", ".join(columns), "missing": ", ".join(missing) or "–", "unknown": ", ".join(unknown) or "–"},
-        )
-        return Sheet(refusal=Refusal("invalid", phrase, "file"))
+    if refusal := _header_refusal(header, columns, required):
+        return Sheet(refusal=refusal)
     rows = tuple(
         {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header) if name}
         for cells in table[1:]
         if any(cell.strip() for cell in cells)
     )
-    if not rows:
-        return Sheet(refusal=Refusal("invalid", Phrase(N_("The file has a header but no rows.")), "file"))
-    if len(rows) > IMPORT_ROW_LIMIT:
-        phrase = Phrase(
-            N_("The file has {n} rows; at most {limit} are imported at once."),
-            {"n": len(rows), "limit": IMPORT_ROW_LIMIT},
-        )
-        return Sheet(refusal=Refusal("invalid", phrase, "file"))
+    if refusal := _rows_refusal(rows):
+        return Sheet(refusal=refusal)
     return Sheet(rows)
 
 
