@@ -12,7 +12,7 @@ COMPILE_CATALOGUES = @$(BIN)/python -c "from consensus.i18n import compile_catal
 
 run: install ## install, migrate, load the demo when empty, serve at http://$HOST:$PORT
 	$(BIN)/consensus migrate
-	$(BIN)/consensus load fixtures/demo.yaml --if-empty --show-accounts
+	$(BIN)/consensus load fixtures/demo.yaml --if-empty --show-accounts --in-progress
 	$(BIN)/consensus serve
 
 test: install-dev browser postgres ## lint, type checks, every test (browser tests included), then again on PostgreSQL

@@ -16,6 +16,7 @@ import yaml
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from consensus import demo
 from consensus.accounts.passwords import hash_password, password_problem
 from consensus.accounts.services import (
     create_api_token,
@@ -164,6 +165,9 @@ def cmd_load(args: argparse.Namespace) -> int:
         else:
             report = load_group_file(db, spec, Actor.command_line(), args.file)
             _print_load_report(args.file, report)
+            if args.in_progress and demo.is_untold(db):
+                for line in demo.play(db):
+                    print(line)
     if args.show_accounts:
         _print_accounts(spec, set(report.passwords_kept) if report else set())
     return 0
@@ -385,6 +389,11 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file")
     load.add_argument("--if-empty", action="store_true", help="only when the database holds no group yet")
     load.add_argument("--show-accounts", action="store_true", help="print the file's accounts afterwards")
+    load.add_argument(
+        "--in-progress",
+        action="store_true",
+        help="then play the demo's negotiation so far (comments, amendments, versions, rounds, a published text)",
+    )
     load.set_defaults(run=cmd_load)
 
     user = commands.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)

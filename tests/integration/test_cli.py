@@ -80,6 +80,16 @@ def test_migrate_then_load_sets_up_the_whole_group_and_a_second_load_changes_not
     assert "not loaded again" in if_empty.stdout
 
 
+def test_make_run_loads_the_demo_with_its_negotiation_in_progress_once(migrated: Path) -> None:
+    first = consensus(migrated, "load", str(DEMO_FILE), "--if-empty", "--show-accounts", "--in-progress")
+    assert first.returncode == 0, first.stderr
+    assert "terms of reference were agreed" in first.stdout and "Version 2 was consolidated" in first.stdout
+    with session_for(migrated) as db:
+        assert db.execute(select(func.count()).select_from(Version)).scalar_one() == 3
+    again = consensus(migrated, "load", str(DEMO_FILE), "--if-empty", "--in-progress")
+    assert again.returncode == 0 and "not loaded again" in again.stdout and "Version 2" not in again.stdout
+
+
 BAD_FILE = """
 group: {slug: bad, name: Bad group}
 delegations:

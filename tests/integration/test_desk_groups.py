@@ -93,7 +93,11 @@ def test_an_administrator_naming_themselves_becomes_the_secretariat_in_the_brows
 
 
 def test_the_command_line_makes_an_administrator(settings, db: Session) -> None:  # type: ignore[no-untyped-def]
-    env = {"DATABASE_URL": settings.database.url, "DATA_DIR": str(settings.data_dir)}
+    env = {
+        "DATABASE_URL": settings.database.url,
+        "CONSENSUS_DATA_DIR": str(settings.data_dir),
+        "SECRET_KEY": "desk-test",
+    }
     without = run_command("user", "create", "admin@un.example", "--admin", "--name", "Admin", env=env)
     assert without.returncode != 0 and "--password-stdin" in without.stderr
     made = run_command(
