@@ -310,6 +310,8 @@ class AgreementOut:
 class AdoptIn(msgspec.Struct, forbid_unknown_fields=True):
     round: Id | None = None
     override_reason: str | None = None
+    title: str | None = None
+    """A new title for the adopted text ("Draft declaration" becomes "Declaration"); None keeps it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,20 +8,22 @@ from litestar import MediaType, Response
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, JSONBody, QueryParameter
 
-from consensus.api.paths import DOCUMENT, GROUP
+from consensus.api.paths import CLAUSE, DOCUMENT, GROUP
 from consensus.api.schemas import (
     ClauseChangeOut,
     ClauseOut,
     ComparisonOut,
     ConflictOut,
     ConsolidateIn,
+    CorrectionIn,
+    CorrectionOut,
     DocumentIn,
     DocumentOut,
     SegmentOut,
     VersionCreated,
 )
 from consensus.core.clauses import Draft, DraftClause
-from consensus.documents import intake, preparation, versions
+from consensus.documents import corrections, intake, preparation, versions
 from consensus.documents import services as documents
 from consensus.models import Role
 from consensus.web.access import MEMBER, roles
@@ -152,7 +154,37 @@ def compare(
     )
 
 
+@action(
+    f"{CLAUSE}/correction",
+    name="api_clause_correct",
+    access=roles(Role.secretariat),
+    tags=["documents"],
+    status_code=201,
+)
+def clause_correct(
+    db: Db, user: Me, group: FromPath[str], document: FromPath[str], number: FromPath[str], data: JSONBody[CorrectionIn]
+) -> CorrectionOut:
+    """The secretariat corrects a typo in a clause of the latest version, in place: recorded with
+    the words before and after and the reason, and shown to everyone. Refused (422) when it changes
+    more than a few words, (409) on a superseded or adopted version, while a round on the clause or
+    the whole text is prepared or open, or while amendments to the clause are pending."""
+    done = corrections.correct_clause(db, user, group, document, number, data.text, data.reason, data.heading)
+    return CorrectionOut(
+        clause=done.number,
+        version=done.version,
+        old_heading=done.old_heading,
+        new_heading=done.new_heading,
+        old_text=done.old_text,
+        new_text=done.new_text,
+        reason=done.reason,
+        corrected_by=done.corrected_by,
+        corrected_at=done.corrected_at,
+        words=done.words,
+    )
+
+
 DOCUMENT_API_ROUTES = [
+    clause_correct,
     document_detail,
     document_import,
     document_replace,

@@ -1,6 +1,6 @@
 """The pages of a document in preparation: the new-document form, the preview where the secretariat
 corrects the clauses found before anything is saved, editing in place (a form per clause; htmx swaps
-the clause, plain posts redirect), and circulating.
+the clause, plain posts redirect), and circulating; and, once circulated, editorial corrections.
 
 The preview carries the draft in the form itself (a hidden JSON field, read back and checked again
 at every step: the same limits on preview as on save); nothing is written until "Save" is pressed.
@@ -18,12 +18,13 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
-from consensus.core import clauses as corrections
+from consensus.core import clauses as draft_corrections
 from consensus.core import documents as rules
 from consensus.core.clauses import Draft, DraftClause, DraftCorrectionRefused
-from consensus.documents import intake, preparation
-from consensus.errors import Invalid, refusal_text
+from consensus.documents import corrections, intake, preparation
+from consensus.errors import Conflict, Invalid, refusal_text
 from consensus.i18n import _
+from consensus.lookups import clause_in_group
 from consensus.models import Role
 from consensus.web.access import roles
 from consensus.web.deps import Db, Me
@@ -74,12 +75,12 @@ def _correct(draft: Draft, data: Mapping[str, Any]) -> Draft:
     index = int(where) if where.isascii() and where.isdecimal() else -1
     try:
         if op == "merge":
-            return corrections.merge_with_next(draft, index)
+            return draft_corrections.merge_with_next(draft, index)
         if op == "split":
             paragraph = field(data, f"paragraph-{index}")
-            return corrections.split_clause(draft, index, int(paragraph) if paragraph.isdecimal() else 0)
+            return draft_corrections.split_clause(draft, index, int(paragraph) if paragraph.isdecimal() else 0)
         if op == "renumber":
-            return corrections.renumber(draft)
+            return draft_corrections.renumber(draft)
     except DraftCorrectionRefused as refused:
         raise Invalid({refused.refusal.field or "op": refusal_text(refused.refusal)}) from None
     return draft
@@ -96,7 +97,7 @@ def _preview_page(
             "values": {"slug": asked.slug, "language": asked.language, "title": draft.title},
             "draft": draft,
             "carried": json.dumps({"clauses": [asdict(c) for c in draft.clauses]}, ensure_ascii=False),
-            "paragraphs": [corrections.paragraphs(c.text) for c in draft.clauses],
+            "paragraphs": [draft_corrections.paragraphs(c.text) for c in draft.clauses],
             "errors": errors,
         },
         status_code=status_code,
@@ -250,4 +251,60 @@ def document_circulate(
     return Redirect(f"{url}?circulated=1", status_code=303)
 
 
-DRAFTING_ROUTES = [document_new, document_preview, draft_details, draft_clause, document_circulate]
+# --- editorial corrections of a circulated clause ----------------------------------------------------
+
+
+def _correction_page(
+    db: Db, group: str, document: str, number: str, values: Mapping[str, str], errors: Mapping[str, str], status: int
+) -> Template:
+    clause = clause_in_group(db, group, document, number)
+    return Template(
+        "documents/correction.html",
+        context={"clause": clause, "values": values, "errors": errors, "limit": rules.EDITORIAL_WORDS},
+        status_code=status,
+    )
+
+
+@page(DOCUMENT + "/clauses/{number:str}/correction", name="clause_correction", access=SECRETARIAT)
+def clause_correction(db: Db, group: FromPath[str], document: FromPath[str], number: FromPath[str]) -> Template:
+    """The form of an editorial correction (a typo) to a clause of the latest version."""
+    clause = clause_in_group(db, group, document, number)
+    return _correction_page(db, group, document, number, {"text": clause.text, "heading": clause.heading}, {}, 200)
+
+
+@action(DOCUMENT + "/clauses/{number:str}/correction", name="clause_correct", access=SECRETARIAT)
+def clause_correct(
+    request: Request[Any, Any, Any],
+    db: Db,
+    user: Me,
+    group: FromPath[str],
+    document: FromPath[str],
+    number: FromPath[str],
+    data: FormData,
+) -> Response[Any]:
+    """Make the correction (recorded, audited, shown on the clause and in the comparison)."""
+    values = {
+        "text": field(data, "text", strip=False),
+        "heading": field(data, "heading"),
+        "reason": field(data, "reason"),
+    }
+    try:
+        corrections.correct_clause(
+            db, user, group, document, number, values["text"], values["reason"], values["heading"]
+        )
+    except (Invalid, Conflict) as refusal:
+        errors = refusal.errors if isinstance(refusal, Invalid) else {"text": refusal.message}
+        return _correction_page(db, group, document, number, values, errors, refusal.status_code)
+    url = request.app.route_reverse("document", group=group, document=document)
+    return Redirect(f"{url}?corrected={number}#clause-{number}", status_code=303)
+
+
+DRAFTING_ROUTES = [
+    document_new,
+    document_preview,
+    draft_details,
+    draft_clause,
+    document_circulate,
+    clause_correction,
+    clause_correct,
+]

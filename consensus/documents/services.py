@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 from consensus.accounts.identity import GroupMembership
 from consensus.agreement.services import is_head
 from consensus.core.amendment import Member, propose_refusal
+from consensus.core.documents import SECRETARIAT
 from consensus.core.positions import clause_status_refusal, position_refusal
 from consensus.lookups import VersionRef, VersionSummary, version_in_group
 from consensus.models import (
@@ -19,6 +20,7 @@ from consensus.models import (
     AmendmentStatus,
     Clause,
     Comment,
+    EditorialCorrection,
     Version,
 )
 
@@ -37,6 +39,8 @@ class ClauseView:
     """Comments on the same clause (same lineage) in earlier versions."""
     amendments: int = 0
     """Amendments to this clause in this version that are still proposed."""
+    corrected_at: datetime | None = None
+    """When the secretariat last corrected it editorially (None: never)."""
 
     @property
     def anchor(self) -> str:
@@ -105,6 +109,13 @@ def read_document(session: Session, group_slug: str, document_slug: str, version
             .group_by(col(Amendment.clause_id))
         ).all()
     )
+    corrected = dict(
+        session.execute(
+            select(col(EditorialCorrection.clause_id), func.max(col(EditorialCorrection.corrected_at)))
+            .where(col(EditorialCorrection.version_id) == ref.version_id)
+            .group_by(col(EditorialCorrection.clause_id))
+        ).all()
+    )
     clauses = [
         ClauseView(
             number,
@@ -116,6 +127,7 @@ def read_document(session: Session, group_slug: str, document_slug: str, version
             comment_counts.get(clause_id, 0),
             earlier_counts.get(lineage, 0),
             amendment_counts.get(clause_id, 0),
+            corrected.get(clause_id),
         )
         for clause_id, number, heading, text, status, lineage in session.execute(
             select(
@@ -162,6 +174,9 @@ class PageActions:
     """State their delegation's position (``core.positions.position_refusal``)."""
     mark: frozenset[str] = frozenset()
     """The numbers of the clauses whose status they may change (``core.positions.clause_status_refusal``)."""
+    correct: bool = False
+    """Correct clauses editorially (the secretariat, on a version that may change; the form says
+    what else refuses one: ``core.documents.correction_refusal``)."""
 
 
 def page_actions(
@@ -179,4 +194,5 @@ def page_actions(
             for number, status in clauses
             if clause_status_refusal(membership.role, number, status, frozen) is None
         ),
+        correct=membership.role == SECRETARIAT and frozen is None,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 from sqlmodel import Session, col
@@ -22,6 +22,7 @@ from consensus.core.consolidation import (
     find_clashes,
 )
 from consensus.db import utcnow, write_transaction
+from consensus.documents.corrections import CorrectionView, corrections_of
 from consensus.errors import Conflict, Invalid, refusal_error
 from consensus.i18n import _
 from consensus.lookups import VersionRef, undecided_amendments, version_in_group
@@ -193,12 +194,18 @@ class VersionComparison:
     old: VersionRef
     new: VersionRef
     comparison: Comparison
+    corrections: list[CorrectionView] = field(default_factory=list)
+    """The editorial corrections made to the versions compared and those between them."""
 
 
 def compare_versions(session: Session, group_slug: str, document_slug: str, old: int, new: int) -> VersionComparison:
     """Any two versions of a document, clause by clause (matched by lineage)."""
     old_ref = version_in_group(session, group_slug, document_slug, old)
     new_ref = version_in_group(session, group_slug, document_slug, new)
+    low, high = sorted((old_ref.number, new_ref.number))
     return VersionComparison(
-        old_ref, new_ref, compare(_clauses(session, old_ref.version_id), _clauses(session, new_ref.version_id))
+        old_ref,
+        new_ref,
+        compare(_clauses(session, old_ref.version_id), _clauses(session, new_ref.version_id)),
+        corrections_of(session, new_ref.document_id, low, high),
     )

@@ -24,7 +24,7 @@ def adopt(
     or by consensus declared by the chair. 409 names open clauses and undecided amendments unless the
     chair overrides with ``override_reason``."""
     try:
-        publishing.adopt(db, user, group, document, version, data.round, data.override_reason)
+        publishing.adopt(db, user, group, document, version, data.round, data.override_reason, data.title)
     except publishing.AdoptionRefused as refused:
         body = {
             "status_code": 409,

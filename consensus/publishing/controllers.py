@@ -142,7 +142,16 @@ def version_adopt(
     data: FormData,
 ) -> Response[Any]:
     """Record the adoption of the version (by a passed round, or by consensus declared by the chair)."""
-    services.adopt(db, user, group, document, version, form_id(data, "round"), field(data, "override_reason") or None)
+    services.adopt(
+        db,
+        user,
+        group,
+        document,
+        version,
+        form_id(data, "round"),
+        field(data, "override_reason") or None,
+        field(data, "title") or None,
+    )
     url = request.app.route_reverse("versions", group=group, document=document)
     return Redirect(f"{url}?adopted={version}", status_code=303)
 

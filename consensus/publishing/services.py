@@ -107,15 +107,19 @@ def adopt(
     version: int,
     round_id: int | None = None,
     override_reason: str | None = None,
+    title: str | None = None,
 ) -> None:
     """Record the adoption of the latest version: by a passed round on the whole text, or by
     consensus declared by the chair. Open clauses or undecided amendments refuse it, unless the chair
-    overrides with a reason (recorded). Who may do it how is ``core.adoption.adoption_refusal``."""
+    overrides with a reason (recorded). Who may do it how is ``core.adoption.adoption_refusal``.
+    A ``title`` given becomes the text's title from now on ("Draft declaration" becomes
+    "Declaration"): recorded with the adoption, and the title of the published text."""
     membership = user.member_of(group_slug)
     fields = Fields()
     reason = fields.text(
         "override_reason", override_reason, _("The reason for overriding"), required=False, limit=BODY_LIMIT
     )
+    new_title = " ".join(fields.text("title", title, _("The title"), required=False, limit=300).split()) or None
     fields.done()
     with write_transaction(session):
         ref = version_in_group(session, group_slug, document_slug, version)
@@ -133,13 +137,16 @@ def adopt(
                 override_reason=reason,
                 open_clauses=len(still_open),
                 undecided_amendments=len(undecided),
+                title=new_title,
             )
         )
         session.execute(
             update(Clause).where(col(Clause.version_id) == ref.version_id).values(status=ClauseStatus.adopted.value)
         )
         session.execute(
-            update(Document).where(col(Document.id) == ref.document_id).values(status=DocumentStatus.adopted.value)
+            update(Document)
+            .where(col(Document.id) == ref.document_id)
+            .values(status=DocumentStatus.adopted.value, title=new_title or ref.document_title)
         )
         audit.record(
             session,
@@ -155,6 +162,7 @@ def adopt(
                 "override": reason,
                 "open_clauses": still_open,
                 "undecided": undecided,
+                **({"title": new_title, "previous_title": ref.document_title} if new_title else {}),
             },
         )
 
@@ -307,7 +315,7 @@ def published_text(session: Session, group_slug: str, document_slug: str, versio
         group_slug=chosen.group.slug,
         group_name=chosen.group.name,
         document_slug=document.slug,
-        title=document.title,
+        title=chosen.adoption.title or document.title,
         version=version_row.number,
         published_at=publication.published_at,
         checkpoint=_checkpoint(publication),
