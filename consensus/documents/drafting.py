@@ -105,7 +105,9 @@ def _preview_page(
 
 
 @action(GROUP + "/documents/new", name="document_preview", access=SECRETARIAT, status_code=200)
-def document_preview(request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], data: Multipart) -> Any:
+def document_preview(
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], data: Multipart
+) -> Response[Any]:
     """The clauses found (from the file or text, or as carried and corrected by the preview), with
     what would refuse the save; "Save" writes the document, in preparation, and opens it."""
     try:

@@ -65,6 +65,7 @@ def test_the_preview_lists_the_clauses_and_saves_nothing(secretariat: TestClient
     before = count_documents(db)
     response = submit(secretariat, {"slug": "capacity", "language": "en", "text": PASTED})
     assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/html")
     assert [c["number"] for c in carried(response.text)["clauses"]] == ["1", "2"]
     assert "Merge with the next clause" in response.text
     assert count_documents(db) == before
