@@ -9,6 +9,8 @@ from consensus.api.paths import CLAUSE, DOCUMENT
 from consensus.api.schemas import (
     AgreementClauseOut,
     AgreementOut,
+    ClausesStatusIn,
+    ClausesStatusOut,
     ClauseStatusIn,
     ClauseStatusOut,
     PositionIn,
@@ -16,7 +18,7 @@ from consensus.api.schemas import (
 )
 from consensus.web.access import MEMBER
 from consensus.web.deps import Db, Me
-from consensus.web.routing import read, replace
+from consensus.web.routing import action, read, replace
 
 
 @replace(f"{CLAUSE}/position", name="api_position", access=MEMBER, tags=["agreement"])
@@ -50,6 +52,16 @@ def clause_status(
     return ClauseStatusOut(number, agreement.set_clause_status(db, user, group, document, number, data.status))
 
 
+@action(f"{DOCUMENT}/clauses/status", name="api_clauses_status", access=MEMBER, tags=["agreement"], status_code=200)
+def clauses_status(
+    db: Db, user: Me, group: FromPath[str], document: FromPath[str], data: JSONBody[ClausesStatusIn]
+) -> ClausesStatusOut:
+    """The chair marks several clauses agreed ad referendum (or reopens them) at once: every one of
+    them, or none when any one is refused (the refusal names them)."""
+    changed = agreement.set_clauses_status(db, user, group, document, data.clauses, data.status)
+    return ClausesStatusOut([ClauseStatusOut(number, status) for number, status in changed])
+
+
 @read(f"{DOCUMENT}/agreement", name="api_agreement", access=MEMBER, tags=["agreement"])
 def agreement_state(db: Db, group: FromPath[str], document: FromPath[str]) -> AgreementOut:
     """Every delegation's latest position on every clause of the latest version (and stale ones)."""
@@ -70,4 +82,4 @@ def agreement_state(db: Db, group: FromPath[str], document: FromPath[str]) -> Ag
     )
 
 
-AGREEMENT_API_ROUTES = [clause_position, document_position, clause_status, agreement_state]
+AGREEMENT_API_ROUTES = [clause_position, document_position, clause_status, clauses_status, agreement_state]

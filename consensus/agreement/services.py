@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -12,13 +12,18 @@ from sqlmodel import Session, col
 
 from consensus.accounts.identity import CurrentUser, GroupMembership
 from consensus.audit import services as audit
-from consensus.core.positions import clause_status_refusal, on_the_same_text, position_refusal
+from consensus.core.positions import (
+    clause_status_refusal,
+    clauses_status_refusal,
+    on_the_same_text,
+    position_refusal,
+)
 from consensus.core.refusal import Refusal
 from consensus.core.spreadsheet import csv_table
 from consensus.db import write_transaction
-from consensus.errors import refusal_error
+from consensus.errors import NotFound, refusal_error, refusal_text
 from consensus.i18n import _
-from consensus.lookups import VersionRef, clause_in_group, version_in_group
+from consensus.lookups import ClauseRef, VersionRef, clause_in_group, version_in_group
 from consensus.models import Clause, ClauseStatus, Delegation, Position, PositionKind, User, Version
 from consensus.validation import BODY_LIMIT, Fields
 
@@ -153,6 +158,62 @@ def set_clause_status(
     return status
 
 
+def _chosen(numbers: Iterable[str]) -> list[str]:
+    """The clause numbers asked for, each once, in the order given."""
+    return list(dict.fromkeys(number.strip() for number in numbers if number.strip()))
+
+
+def _clauses_numbered(session: Session, version_id: int, numbers: Collection[str]) -> list[Clause]:
+    """The clauses of a version with these numbers, in the document's order."""
+    if not numbers:
+        return []
+    return list(
+        session.execute(
+            select(Clause)
+            .where(col(Clause.version_id) == version_id, col(Clause.number).in_(numbers))
+            .order_by(col(Clause.position))
+        ).scalars()
+    )
+
+
+def _batch_refusal(role: str, ref: VersionRef, chosen: list[str], rows: list[Clause]) -> Refusal | None:
+    found = {row.number for row in rows}
+    missing = [number for number in chosen if number not in found]
+    return clauses_status_refusal(role, [(row.number, row.status) for row in rows], missing, ref.frozen_refusal)
+
+
+def set_clauses_status(
+    session: Session, user: CurrentUser, group_slug: str, document_slug: str, numbers: Iterable[str], status: str
+) -> list[tuple[str, str]]:
+    """The chair marks several clauses of the current version agreed ad referendum (or reopens
+    them) at once: all of them in one transaction, one audit event per clause changed, or none
+    when the rule refuses any one of them. Returns each clause's number and status, in order."""
+    membership = user.member_of(group_slug)
+    chosen = _chosen(numbers)
+    with write_transaction(session):
+        ref = version_in_group(session, group_slug, document_slug)
+        rows = _clauses_numbered(session, ref.version_id, chosen)
+        _refuse(_batch_refusal(membership.role, ref, chosen, rows))
+        fields = Fields()
+        status = fields.choice("status", status, _("The status"), CLAUSE_STATUSES)
+        fields.done()
+        for row in rows:
+            if row.status == status:
+                continue
+            previous, row.status = row.status, status
+            session.add(row)
+            audit.record(
+                session,
+                user.actor(group_slug),
+                "clause.status",
+                "clause",
+                row.id,
+                group_id=ref.group_id,
+                details={"document": document_slug, "clause": row.number, "from": previous, "to": status},
+            )
+        return [(row.number, row.status) for row in rows]
+
+
 # --- reading -----------------------------------------------------------------------------------------------
 
 
@@ -202,12 +263,18 @@ class Matrix:
     silent_only: bool
 
 
-def _latest_positions(session: Session, document_id: int) -> list[tuple[Position, str | None, int]]:
-    """The latest position of every delegation on every clause (and the document), with the text
-    of the clause it was stated on and the version it was stated on."""
+def _latest_positions(
+    session: Session, document_id: int, lineages: Collection[str] | None = None
+) -> list[tuple[Position, str | None, int]]:
+    """The latest position of every delegation on every clause (and the document), or on the
+    clauses of these ``lineages`` only, with the text of the clause it was stated on and the version
+    it was stated on."""
+    conditions = [col(Position.document_id) == document_id]
+    if lineages is not None:
+        conditions.append(col(Position.lineage).in_(lineages))
     latest = (
         select(func.max(col(Position.id)).label("id"))
-        .where(col(Position.document_id) == document_id)
+        .where(*conditions)
         .group_by(col(Position.delegation_id), col(Position.lineage))
         .subquery()
     )
@@ -220,12 +287,16 @@ def _latest_positions(session: Session, document_id: int) -> list[tuple[Position
     return [(position, text, number) for position, text, number in rows]
 
 
-def _cells(session: Session, ref: VersionRef, current_text: Mapping[str, str]) -> dict[int, dict[str, Cell]]:
+def _cells(
+    session: Session, ref: VersionRef, current_text: Mapping[str, str], *, only: bool = False
+) -> dict[int, dict[str, Cell]]:
     """The latest position of each delegation (by id) on each clause of ``ref`` (by lineage, with
     ``current_text``) and on the whole document (``""``), marked stale where it was stated on other
-    text; positions on clauses deleted since are left out."""
+    text; positions on clauses deleted since are left out. With ``only``, the positions on the
+    clauses of ``current_text`` alone are read."""
     cells: dict[int, dict[str, Cell]] = defaultdict(dict)
-    for position, stated_text, stated_version in _latest_positions(session, ref.document_id):
+    lineages = [key for key in current_text if key] if only else None
+    for position, stated_text, stated_version in _latest_positions(session, ref.document_id, lineages):
         key = position.lineage or ""
         if key and key not in current_text:
             continue  # a clause deleted since
@@ -355,3 +426,167 @@ def position_history(
         PositionHistoryItem(p.position, p.text, p.stated_at, name or "", number, p.round_id is not None)
         for p, name, number in rows
     ]
+
+
+# --- the positions the chair weighs ------------------------------------------------------------------
+
+POSITION_ORDER = {kind: rank for rank, kind in enumerate(["objection", "reservation", "accept", "support"])}
+"""Objections first, then reservations: what stands in the way of agreement leads."""
+
+
+@dataclass(frozen=True, slots=True)
+class StandingPosition:
+    """A delegation's latest position on a clause, with its text."""
+
+    code: str
+    name: str
+    position: str
+    text: str
+    stale: bool
+    """Stated on other words of the clause than those it has now."""
+    stated_at: datetime
+    by_round: bool
+
+
+def _delegations(session: Session, group_id: int) -> dict[int, tuple[str, str]]:
+    """The group's delegations, code and name by id, in the order of their names."""
+    return {
+        d_id: (code, name)
+        for d_id, code, name in session.execute(
+            select(col(Delegation.id), col(Delegation.code), col(Delegation.name))
+            .where(col(Delegation.group_id) == group_id)
+            .order_by(col(Delegation.name))
+        ).all()
+    }
+
+
+def _standing(
+    session: Session, ref: VersionRef, current_text: Mapping[str, str], delegations: Mapping[int, tuple[str, str]]
+) -> dict[str, list[StandingPosition]]:
+    """Every delegation's latest position on each clause of ``current_text`` (lineage -> words now),
+    objections first, then reservations, accepts and supports, each by delegation name."""
+    standing: dict[str, list[StandingPosition]] = defaultdict(list)
+    for d_id, cells in _cells(session, ref, current_text, only=True).items():
+        if d_id not in delegations:
+            continue
+        code, name = delegations[d_id]
+        for lineage, cell in cells.items():
+            standing[lineage].append(
+                StandingPosition(code, name, cell.position, cell.text, cell.stale, cell.stated_at, cell.by_round)
+            )
+    for positions in standing.values():
+        positions.sort(key=lambda p: (POSITION_ORDER.get(p.position, len(POSITION_ORDER)), p.name))
+    return standing
+
+
+@dataclass(frozen=True, slots=True)
+class ClausePositions:
+    """Where the delegations stand on one clause of the current version."""
+
+    positions: list[StandingPosition]
+    silent: int
+    """Delegations that stated nothing on it."""
+
+    @property
+    def weighed(self) -> list[StandingPosition]:
+        """The objections and reservations, with their texts."""
+        return [p for p in self.positions if p.position in NEEDS_TEXT]
+
+
+def clause_positions(session: Session, clause: ClauseRef) -> ClausePositions:
+    """Every delegation's latest position on a clause, with its text (two queries)."""
+    delegations = _delegations(session, clause.version.group_id)
+    positions = _standing(session, clause.version, {clause.lineage: clause.text}, delegations).get(clause.lineage, [])
+    return ClausePositions(positions, len(delegations) - len(positions))
+
+
+@dataclass(frozen=True, slots=True)
+class ChosenClause:
+    number: str
+    heading: str
+    status: str
+    standing: list[StandingPosition]
+    """The objections and reservations still standing on it."""
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementBatch:
+    """Clauses the chair chose to mark agreed, with what still stands against each, and why the
+    batch would be refused (``refusal``) or None."""
+
+    version: VersionRef
+    clauses: list[ChosenClause]
+    refusal: Refusal | None
+
+    @property
+    def why_not(self) -> str:
+        return refusal_text(self.refusal) if self.refusal is not None else ""
+
+    @property
+    def to_change(self) -> list[ChosenClause]:
+        return [c for c in self.clauses if c.status != ClauseStatus.agreed_ad_ref]
+
+
+def agreement_batch(
+    session: Session, user: CurrentUser, group_slug: str, document_slug: str, numbers: Iterable[str]
+) -> AgreementBatch:
+    """What marking these clauses agreed would do, for the chair to confirm: each clause with the
+    objections and reservations standing on it, and the rule's refusal, if any (nothing written)."""
+    membership = user.member_of(group_slug)
+    ref = version_in_group(session, group_slug, document_slug)
+    chosen = _chosen(numbers)
+    rows = _clauses_numbered(session, ref.version_id, chosen)
+    standing = _standing(session, ref, {row.lineage: row.text for row in rows}, _delegations(session, ref.group_id))
+    clauses = [
+        ChosenClause(
+            row.number,
+            row.heading,
+            row.status,
+            [p for p in standing.get(row.lineage, []) if p.position in NEEDS_TEXT],
+        )
+        for row in rows
+    ]
+    return AgreementBatch(ref, clauses, _batch_refusal(membership.role, ref, chosen, rows))
+
+
+@dataclass(frozen=True, slots=True)
+class PositionDetail:
+    """One delegation's latest position on one clause (or, with no number, the whole document)."""
+
+    version: VersionRef
+    code: str
+    name: str
+    number: str
+    heading: str
+    position: StandingPosition | None
+
+
+def delegation_position(
+    session: Session, group_slug: str, document_slug: str, code: str, number: str | None
+) -> PositionDetail:
+    """What a delegation stands on, on a clause of the current version (or the whole document):
+    the cell of the agreement matrix, opened."""
+    if number:
+        clause = clause_in_group(session, group_slug, document_slug, number)
+        ref, lineage, text, heading = clause.version, clause.lineage, clause.text, clause.heading
+    else:
+        ref, lineage, text, heading = version_in_group(session, group_slug, document_slug), "", "", ""
+    found = session.execute(
+        select(col(Delegation.id), col(Delegation.name)).where(
+            col(Delegation.group_id) == ref.group_id, col(Delegation.code) == code
+        )
+    ).one_or_none()
+    if found is None:
+        raise NotFound(_("There is no delegation {code} in this group.").format(code=code))
+    d_id, name = found
+    if lineage:
+        standing = _standing(session, ref, {lineage: text}, {d_id: (code, name)}).get(lineage, [])
+        position = standing[0] if standing else None
+    else:
+        cell = _cells(session, ref, {}).get(d_id, {}).get("")
+        position = (
+            StandingPosition(code, name, cell.position, cell.text, cell.stale, cell.stated_at, cell.by_round)
+            if cell is not None
+            else None
+        )
+    return PositionDetail(ref, code, name, number or "", heading, position)

@@ -291,6 +291,18 @@ class ClauseStatusOut:
     status: str
 
 
+class ClausesStatusIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Several clauses of the latest version marked agreed (or reopened) at once: all or none."""
+
+    clauses: Annotated[list[Annotated[str, msgspec.Meta(max_length=32)]], msgspec.Meta(min_length=1, max_length=1000)]
+    status: Literal["agreed_ad_ref", "open"]
+
+
+@dataclass(frozen=True, slots=True)
+class ClausesStatusOut:
+    clauses: list[ClauseStatusOut]
+
+
 @dataclass(frozen=True, slots=True)
 class AgreementClauseOut:
     number: str

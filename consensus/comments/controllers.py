@@ -73,6 +73,7 @@ def _thread_response(
         agreement.my_positions(db, user, group, document).get(thread.clause.lineage) if current else None
     )
     context["position_history"] = agreement.position_history(db, user, group, document, thread.clause.lineage)
+    context["clause_positions"] = agreement.clause_positions(db, thread.clause) if current else None
     context["positions"] = agreement.POSITIONS
     return Template("comments/clause.html", context=context, status_code=status_code)
 

@@ -7,9 +7,11 @@ Pure: the write paths and the pages' forms ask the same functions. ``frozen`` is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from consensus.core.refusal import Refusal
 from consensus.core.tally import Phrase
-from consensus.i18n import N_
+from consensus.i18n import N_, Nn_
 
 CHAIR, ADOPTED = "chair", "adopted"
 
@@ -46,3 +48,32 @@ def clause_status_refusal(role: str, number: str, status: str, frozen: Refusal |
     if status == ADOPTED:
         return Refusal("conflict", Phrase(N_("Clause {n} has been adopted with the whole text."), {"n": number}))
     return None
+
+
+def clauses_status_refusal(
+    role: str, clauses: Sequence[tuple[str, str]], missing: Sequence[str], frozen: Refusal | None
+) -> Refusal | None:
+    """Why ``role`` may not change the status of all ``clauses`` ((number, status) pairs) at once,
+    or None. ``missing`` are the numbers asked for that the version does not hold. The batch is
+    refused as a whole when any clause would be refused by ``clause_status_refusal``, naming them."""
+    if not clauses and not missing:
+        return Refusal("invalid", Phrase(N_("Choose at least one clause.")), "clauses")
+    if missing:
+        forms = Nn_("Clause {numbers} is not in this version.", "Clauses {numbers} are not in this version.")
+        return Refusal("invalid", Phrase.counted(forms, len(missing), {"numbers": ", ".join(missing)}), "clauses")
+    refused = [
+        (number, refusal)
+        for number, status in clauses
+        if (refusal := clause_status_refusal(role, number, status, frozen)) is not None
+    ]
+    if not refused:
+        return None
+    first = refused[0][1]
+    if first.kind == "forbidden" or first is frozen:
+        return first  # the same answer for every clause
+    forms = Nn_(
+        "Nothing was changed: clause {numbers} may not be changed. {reason}",
+        "Nothing was changed: clauses {numbers} may not be changed. {reason}",
+    )
+    numbers = ", ".join(number for number, _ in refused)
+    return Refusal(first.kind, Phrase.counted(forms, len(refused), {"numbers": numbers, "reason": first.phrase}))

@@ -60,6 +60,13 @@ def field(data: Mapping[str, Any], name: str, *, strip: bool = True) -> str:
     return text.strip() if strip else text
 
 
+def repeated(data: Mapping[str, Any], name: str) -> list[str]:
+    """Every value of a repeated field (ticked checkboxes of one name), trimmed, empty ones left out."""
+    value = data.get(name, [])
+    values = value if isinstance(value, list) else [value]
+    return [text for text in (str(v).strip() for v in values) if text]
+
+
 def checkbox(data: Mapping[str, Any], name: str) -> bool:
     """Whether a checkbox was ticked (browsers send "on"; scripts may send true, 1 or yes)."""
     return field(data, name).lower() in {"on", "true", "1", "yes"}

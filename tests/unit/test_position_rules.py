@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from consensus.core.positions import clause_status_refusal, position_refusal
+from consensus.core.positions import clause_status_refusal, clauses_status_refusal, position_refusal
 from consensus.core.refusal import Refusal
 from consensus.core.tally import Words
 from consensus.core.versions import frozen_refusal
@@ -52,3 +52,33 @@ def test_a_clause_adopted_with_the_whole_text_or_on_a_frozen_version_keeps_its_s
     adopted = clause_status_refusal("chair", "3.2", "adopted", None)
     assert adopted is not None and adopted.kind == "conflict"
     assert says(adopted) == "Clause 3.2 has been adopted with the whole text."
+
+
+def test_the_chair_marks_several_clauses_agreed_at_once() -> None:
+    assert clauses_status_refusal("chair", [("1.1", "open"), ("3.2", "open"), ("4", "agreed_ad_ref")], [], None) is None
+
+
+def test_a_batch_of_no_clause_asks_for_one() -> None:
+    refusal = clauses_status_refusal("chair", [], [], None)
+    assert refusal is not None and refusal.kind == "invalid" and refusal.field == "clauses"
+    assert says(refusal) == "Choose at least one clause."
+
+
+def test_a_batch_naming_clauses_the_version_lacks_is_refused_naming_them() -> None:
+    refusal = clauses_status_refusal("chair", [("1.1", "open")], ["9.9", "12"], None)
+    assert refusal is not None and refusal.kind == "invalid"
+    assert says(refusal) == "Clauses 9.9, 12 are not in this version."
+
+
+def test_one_adopted_clause_refuses_the_whole_batch_naming_it() -> None:
+    refusal = clauses_status_refusal("chair", [("1.1", "open"), ("2", "adopted"), ("3", "adopted")], [], None)
+    assert refusal is not None and refusal.kind == "conflict"
+    assert says(refusal) == (
+        "Nothing was changed: clauses 2, 3 may not be changed. Clause 2 has been adopted with the whole text."
+    )
+
+
+def test_a_batch_asks_the_single_clause_rule_of_who_and_when() -> None:
+    forbidden = clauses_status_refusal("secretariat", [("1.1", "open")], [], None)
+    assert forbidden == clause_status_refusal("secretariat", "1.1", "open", None)
+    assert clauses_status_refusal("chair", [("1.1", "open"), ("2", "open")], [], SUPERSEDED) is SUPERSEDED
