@@ -251,6 +251,31 @@ def _filters(
     )
 
 
+PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=MAX_ID)]
+
+
+def _table_page(
+    db: Db, user: Me, group: str, document: str, filters: comments.TableFilters, page_number: int, **extra: Any
+) -> Template:
+    membership = user.membership(group)
+    table = comments.comment_table(
+        db, group, document, filters, page_number, role=membership.role if membership else ""
+    )
+    return Template(
+        "comments/table.html",
+        context={
+            "table": table,
+            "kinds": comments.KINDS,
+            "dispositions": comments.DISPOSITIONS,
+            "can_import": importing.may_import(user, group, table.version),
+            "row_errors": {},
+            "row_values": {},
+            **extra,
+        },
+        status_code=422 if extra.get("row_errors") else 200,
+    )
+
+
 @page("/groups/{group:str}/documents/{document:str}/comments", name="comments", access=MEMBER)
 def comment_table(
     db: Db,
@@ -262,19 +287,79 @@ def comment_table(
     delegation: FromQuery[str | None] = None,
     disposition: FromQuery[str | None] = None,
     version: VersionNumber = None,
-    page_number: Annotated[int, QueryParameter(name="page", ge=1, le=MAX_ID)] = 1,
+    page_number: PageNumber = 1,
 ) -> Template:
-    """Every comment on the document in the ISO commenting template's columns, filtered."""
+    """Every comment on the document in the ISO commenting template's columns, filtered; the
+    secretariat disposes of them row by row."""
+    return _table_page(db, user, group, document, _filters(clause, kind, delegation, disposition, version), page_number)
+
+
+@action(
+    "/groups/{group:str}/documents/{document:str}/comments/{comment_id:int}/disposition",
+    name="comment_row_dispose",
+    access=roles(Role.secretariat),
+)
+def comment_row_dispose(
+    request: Request[Any, Any, Any],
+    db: Db,
+    user: Me,
+    group: FromPath[str],
+    document: FromPath[str],
+    comment_id: Id,
+    data: FormData,
+    clause: FromQuery[str | None] = None,
+    kind: FromQuery[str | None] = None,
+    delegation: FromQuery[str | None] = None,
+    disposition: FromQuery[str | None] = None,
+    version: VersionNumber = None,
+    page_number: PageNumber = 1,
+) -> Response[Any]:
+    """The secretariat disposes of a comment from its row of the table (the table's filters ride in
+    the query): htmx gets the row back, a browser without it the same filtered page."""
     filters = _filters(clause, kind, delegation, disposition, version)
-    table = comments.comment_table(db, group, document, filters, page_number)
+    comments.table_row(db, user, group, document, comment_id, filters)  # a row of this document's table
+    chosen, observation = field(data, "disposition"), field(data, "observation")
+    try:
+        comments.dispose_comment(db, user, group, comment_id, chosen, observation)
+    except Invalid as refusal:
+        values = {comment_id: {"disposition": chosen, "observation": observation}}
+        if wants_fragment(request):
+            return _row_fragment(db, user, group, document, comment_id, filters, {comment_id: refusal.errors}, values)
+        return _table_page(
+            db, user, group, document, filters, page_number, row_errors={comment_id: refusal.errors}, row_values=values
+        )
+    if wants_fragment(request):
+        return _row_fragment(db, user, group, document, comment_id, filters, announce=True)
+    target = request.app.route_reverse("comments", group=group, document=document)
+    query = request.url.query
+    return Redirect(f"{target}{'?' + query if query else ''}#row-{comment_id}", status_code=303)
+
+
+def _row_fragment(
+    db: Db,
+    user: Me,
+    group: str,
+    document: str,
+    comment_id: int,
+    filters: comments.TableFilters,
+    row_errors: dict[int, dict[str, str]] | None = None,
+    row_values: dict[int, dict[str, str]] | None = None,
+    *,
+    announce: bool = False,
+) -> Template:
+    view = comments.table_row(db, user, group, document, comment_id, filters)
     return Template(
-        "comments/table.html",
+        "comments/_table_rows.html",
         context={
-            "table": table,
-            "kinds": comments.KINDS,
+            "v": view.version,
+            "f": view.filters,
+            "rows": [view.row],
             "dispositions": comments.DISPOSITIONS,
-            "can_import": importing.may_import(user, group, table.version),
+            "row_errors": row_errors or {},
+            "row_values": row_values or {},
+            "announce": announce,
         },
+        status_code=422 if row_errors else 200,
     )
 
 
@@ -333,6 +418,7 @@ COMMENT_ROUTES = [
     comment_withdraw,
     comment_dispose,
     comment_table,
+    comment_row_dispose,
     comment_csv,
     *(_table_file(suffix) for suffix in isoform.TABLE_FILES),
 ]

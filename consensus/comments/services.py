@@ -503,6 +503,8 @@ class TableRow:
     disposition: str | None
     observation: str
     author: str
+    can_dispose: bool = False
+    """The viewer may dispose of it from the table (``core.comment.dispose_refusal``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -549,9 +551,10 @@ def _check_filters(filters: TableFilters) -> None:
 
 
 def comment_table(
-    session: Session, group_slug: str, document_slug: str, filters: TableFilters, page: int = 1
+    session: Session, group_slug: str, document_slug: str, filters: TableFilters, page: int = 1, *, role: str = ""
 ) -> CommentTable:
-    """Top-level comments of a document in the ISO template's columns, filtered and paged."""
+    """Top-level comments of a document in the ISO template's columns, filtered and paged; each row
+    says whether a member with ``role`` may dispose of it there."""
     _check_filters(filters)
     ref = version_in_group(session, group_slug, document_slug, filters.version)
     conditions = _table_conditions(ref, filters)
@@ -565,7 +568,9 @@ def comment_table(
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     pages = max(1, -(-total // TABLE_PAGE_SIZE))
     page = min(max(1, page), pages)
-    rows = _table_rows(session, conditions, limit=TABLE_PAGE_SIZE, offset=(page - 1) * TABLE_PAGE_SIZE)
+    rows = _table_rows(
+        session, conditions, limit=TABLE_PAGE_SIZE, offset=(page - 1) * TABLE_PAGE_SIZE, viewer_role=role, ref=ref
+    )
     delegations = [
         (code, name)
         for code, name in session.execute(
@@ -583,8 +588,16 @@ def comment_table(
 
 
 def _table_rows(
-    session: Session, conditions: list[ColumnElement[bool]], limit: int | None = None, offset: int = 0
+    session: Session,
+    conditions: list[ColumnElement[bool]],
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    viewer_role: str = "",
+    ref: VersionRef | None = None,
 ) -> list[TableRow]:
+    """The rows the conditions keep; with the viewer's role and the table's version ``ref``,
+    each says whether the viewer may dispose of it (rows are top-level comments still standing)."""
     # Plain columns: the CSV can hold thousands of rows, and ORM objects cost ten times more.
     statement = (
         select(
@@ -643,9 +656,44 @@ def _table_rows(
                 disposition=disposition,
                 observation=observation,
                 author=author,
+                can_dispose=ref is not None and _may_dispose(viewer_role, ref, version, disposition),
             )
         )
     return rows
+
+
+def _may_dispose(role: str, ref: VersionRef, version: int, disposition: str | None) -> bool:
+    """A row of the table (a comment, not a reply, not withdrawn) on ``version``, seen from ``ref``."""
+    facts = CommentFacts(0, reply=False, withdrawn=False, disposed=disposition is not None)
+    return dispose_refusal(role, facts, version, ref.adopted and version == ref.number) is None
+
+
+@dataclass(frozen=True, slots=True)
+class TableRowView:
+    """One row of the comment table, as the table with these filters shows it."""
+
+    version: VersionRef
+    filters: TableFilters
+    row: TableRow
+
+
+def table_row(
+    session: Session, viewer: CurrentUser, group_slug: str, document_slug: str, comment_id: int, filters: TableFilters
+) -> TableRowView:
+    """One comment of a document as a row of its comment table (NotFound for a reply or a comment
+    of another document; a withdrawn one is found, for the dispose rule to refuse)."""
+    _check_filters(filters)
+    ref = version_in_group(session, group_slug, document_slug, filters.version)
+    conditions = [
+        col(Version.document_id) == ref.document_id,
+        col(Comment.id) == comment_id,
+        col(Comment.parent_id).is_(None),
+    ]
+    membership = viewer.membership(group_slug)
+    rows = _table_rows(session, conditions, viewer_role=membership.role if membership else "", ref=ref)
+    if not rows:
+        raise NotFound(_("There is no comment {id} in the comment table of this document.").format(id=comment_id))
+    return TableRowView(ref, filters, rows[0])
 
 
 def table_rows(session: Session, group_slug: str, document_slug: str, filters: TableFilters) -> list[TableRow]:

@@ -113,6 +113,7 @@ MATRIX: dict[str, tuple[dict[str, Any], dict[str, Any] | None, dict[str, str]]] 
     "comment_update": ({}, {"kind": "general", "body": "Edited."}, members("head_a")),
     "comment_withdraw": ({}, {}, members("head_a")),
     "comment_dispose": ({}, {"disposition": "noted", "observation": ""}, members("secretariat")),
+    "comment_row_dispose": ({}, {"disposition": "noted", "observation": ""}, members("secretariat")),
     "comments": ({}, None, members()),
     "comments_csv": ({}, None, members()),
     "comments_docx": ({}, None, members()),

@@ -263,5 +263,5 @@ def test_the_table_pages_through_many_comments(browsers, db: Session) -> None:  
     client = browsers("ken.head")
     first, second = client.get(f"{D}/comments").text, client.get(f"{D}/comments?page=2").text
     assert f"{comments.TABLE_PAGE_SIZE + 5} comments" in first
-    assert first.count("<tr>") == comments.TABLE_PAGE_SIZE + 1 and second.count("<tr>") == 6
+    assert first.count('<tr id="row-') == comments.TABLE_PAGE_SIZE and second.count('<tr id="row-') == 5
     assert 'href="?page=2"' in first

@@ -109,3 +109,51 @@ def test_the_comment_table_and_a_thread_do_not_query_per_row(client: TestClient,
         with counted(client) as statements:
             assert client.get(path).status_code == 200
         assert len(statements) == before, path
+
+
+def test_the_secretariats_comment_table_with_a_form_per_row_does_not_query_per_row(
+    client: TestClient, db: Session
+) -> None:
+    load(db, 5)
+    discuss(db, "doc-5", 1, 1)
+    login(client, "secretariat@demo.example")
+    path = "/groups/oewg-ict/documents/doc-5/comments?disposition=none"
+    with counted(client) as statements:
+        client.get(path)
+    before = len(statements)
+    discuss(db, "doc-5", 5, 6)
+    with counted(client) as statements:
+        page = client.get(path)
+    assert page.status_code == 200 and page.text.count('class="row-dispose"') == 31
+    assert len(statements) == before
+
+
+def stand_everywhere(db: Session, document: str, clauses: int) -> None:
+    from consensus.agreement import services as agreement
+
+    for account in ("ken.head", "ind.head", "jpn.head"):
+        for i in range(1, clauses + 1):
+            agreement.state_position(
+                db, who(db, f"{account}@demo.example"), "oewg-ict", document, str(i), "reservation", f"R{i}"
+            )
+
+
+def test_the_bulk_confirmation_and_the_clause_positions_do_not_query_per_clause_or_position(
+    client: TestClient, db: Session
+) -> None:
+    load(db, 20)
+    login(client, "chair@demo.example")
+    agree = "/groups/oewg-ict/documents/doc-20/agreement/agree"
+    paths = {"one": f"{agree}?clause=1", "clause": "/groups/oewg-ict/documents/doc-20/versions/1/clauses/1"}
+    before = {}
+    for name, path in paths.items():
+        with counted(client) as statements:
+            client.get(path)
+        before[name] = len(statements)
+    stand_everywhere(db, "doc-20", 20)
+    paths["one"] = agree + "?" + "&".join(f"clause={i}" for i in range(1, 21))
+    for name, path in paths.items():
+        with counted(client) as statements:
+            page = client.get(path)
+        assert page.status_code == 200 and "R1" in page.text
+        assert len(statements) == before[name], name
