@@ -114,6 +114,7 @@ def test_undisposed_only_filters_the_page_the_csv_and_the_api(browsers, api, db:
     page = secretariat.get(f"{TABLE}?disposition=none").text
     assert f'id="row-{open_one}"' in page and f'id="row-{disposed}"' not in page
     rows = list(csv.reader(io.StringIO(secretariat.get(f"{TABLE}.csv?disposition=none").text.lstrip("\ufeff"))))
-    assert [row[7] for row in rows[1:]] == [str(open_one)]
+    column = rows[0].index("Comment ID")
+    assert [row[column] for row in rows[1:]] == [str(open_one)]
     listed = api("secretariat").get("/api/v1/groups/oewg-ict/documents/declaration/comments?disposition=none")
     assert listed.status_code == 200 and [c["id"] for c in listed.json()] == [open_one]
