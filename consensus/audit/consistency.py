@@ -15,6 +15,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -53,6 +54,8 @@ class Log:
     ballots: dict[tuple[str, str], Seen] = field(default_factory=dict)
     comments: dict[str, dict[str, Seen]] = field(default_factory=lambda: defaultdict(dict))
     versions: dict[str, dict[str, Seen]] = field(default_factory=lambda: defaultdict(dict))
+    delegations: dict[str, Seen] = field(default_factory=dict)
+    """The last event about each delegation (created, changed or removed)."""
 
 
 COMMENT_CONTENT = {"comment.create", "comment.reply", "comment.edit"}
@@ -70,7 +73,7 @@ def _read_log(session: Session) -> Log:
             col(AuditEvent.delegation),
             col(AuditEvent.details),
         )
-        .where(col(AuditEvent.object_type).in_(["round", "comment", "version"]))
+        .where(col(AuditEvent.object_type).in_(["round", "comment", "version", "delegation"]))
         .order_by(col(AuditEvent.seq))
         .execution_options(yield_per=5000)
     )
@@ -86,6 +89,8 @@ def _read_log(session: Session) -> Log:
             log.rounds[object_id][action] = seen
         elif object_type == "comment":
             log.comments[object_id]["content" if action in COMMENT_CONTENT else action] = seen
+        elif object_type == "delegation":
+            log.delegations[object_id] = seen
         else:
             log.versions[object_id][action] = seen
     return log
@@ -94,7 +99,7 @@ def _read_log(session: Session) -> Log:
 def state_problems(session: Session) -> list[str]:
     """Every row that disagrees with the log, in words naming the row and the event."""
     log = _read_log(session)
-    return [*_rounds(session, log), *_comments(session, log), *_versions(session, log)]
+    return [*_rounds(session, log), *_comments(session, log), *_versions(session, log), *_delegations(session, log)]
 
 
 def _rounds(session: Session, log: Log) -> Iterator[str]:
@@ -250,3 +255,34 @@ def _adoption(version_id: str, adoption: Adoption, event: Seen | None) -> Iterat
     )
     if said != (adoption.round_id, adoption.override_reason, adoption.open_clauses, adoption.undecided_amendments):
         yield f"the adoption of version {version_id} differs from its event (seq {event.seq}): it was edited"
+
+
+def _delegations(session: Session, log: Log) -> Iterator[str]:
+    """A delegation's name, weight and voting status are what its last event set (a weight edited
+    in the database would change every weighted round opened after). Delegations written before
+    their changes were logged have no event and are not checked."""
+    rows = {str(d.id): d for d in session.execute(select(Delegation)).scalars()}
+    for delegation_id, event in log.delegations.items():
+        row = rows.get(delegation_id)
+        said = event.details.get("after", event.details)
+        if event.action == "delegation.remove":
+            if row is not None:
+                yield f"delegation {row.code} was removed (event seq {event.seq}) but is in the database"
+            continue
+        if row is None:
+            yield f"delegation {delegation_id} is in the log (seq {event.seq}) but not in the database: it was deleted"
+            continue
+        now = delegation_details(row)
+        if isinstance(said, dict) and said != now:
+            changed = ", ".join(sorted(name for name in now if said.get(name) != now[name]))
+            yield f"delegation {row.code}'s {changed} differs from its last event (seq {event.seq}): it was edited"
+
+
+def delegation_details(delegation: Delegation) -> dict[str, object]:
+    """What the audit log records of a delegation (the weight as an exact decimal string)."""
+    return {
+        "code": delegation.code,
+        "name": delegation.name,
+        "weight": format(Decimal(delegation.weight).normalize(), "f"),
+        "voting_status": delegation.voting_status,
+    }

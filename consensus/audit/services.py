@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +40,16 @@ class Actor:
         return cls(user_id=None, label="command line")
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One event to append: what was done to which object, with its details."""
+
+    action: str
+    object_type: str
+    object_id: object = ""
+    details: Mapping[str, Any] | None = None
+
+
 def record(
     session: Session,
     actor: Actor,
@@ -51,38 +61,57 @@ def record(
     delegation: str | None = None,
     details: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain, inside the caller's (write) transaction.
+    """Append one event to the chain, inside the caller's (write) transaction."""
+    entry = Entry(action, object_type, object_id, details)
+    return record_many(session, actor, [entry], group_id=group_id, delegation=delegation)[0]
+
+
+def record_many(
+    session: Session,
+    actor: Actor,
+    entries: Sequence[Entry],
+    *,
+    group_id: int | None = None,
+    delegation: str | None = None,
+) -> list[AuditEvent]:
+    """Append events to the chain in order, inside the caller's (write) transaction: the head is
+    read and moved once, however many there are (an import of a hundred rows is one lock, one flush).
 
     The head row is locked (FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transaction already
     serialises writers) so two appends can never claim the same place in the chain.
     """
     head = session.execute(select(AuditHead).where(col(AuditHead.id) == 1).with_for_update()).scalar_one()
-    fields = EventFields(
-        seq=head.last_seq + 1,
-        at=utcnow(),
-        user_id=actor.user_id,
-        actor=actor.label,
-        group_id=group_id,
-        delegation=actor.delegation if delegation is None else delegation,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        details=canonical_details(details),
-    )
-    digest = event_hash(fields, head.last_hash)
     key = key_of(session.get_bind())
-    event = AuditEvent(
-        **dataclasses.asdict(fields),
-        prev_hash=head.last_hash,
-        hash=digest,
-        signature=key.sign(digest) if key else None,
-    )
-    session.add(event)
-    head.last_seq = fields.seq
-    head.last_hash = digest
+    at = utcnow()
+    events = []
+    for entry in entries:
+        fields = EventFields(
+            seq=head.last_seq + 1,
+            at=at,
+            user_id=actor.user_id,
+            actor=actor.label,
+            group_id=group_id,
+            delegation=actor.delegation if delegation is None else delegation,
+            action=entry.action,
+            object_type=entry.object_type,
+            object_id=str(entry.object_id),
+            details=canonical_details(entry.details),
+        )
+        digest = event_hash(fields, head.last_hash)
+        events.append(
+            AuditEvent(
+                **dataclasses.asdict(fields),
+                prev_hash=head.last_hash,
+                hash=digest,
+                signature=key.sign(digest) if key else None,
+            )
+        )
+        head.last_seq = fields.seq
+        head.last_hash = digest
+    session.add_all(events)
     session.add(head)
     session.flush()
-    return event
+    return events
 
 
 def _fields_of(event: AuditEvent) -> EventFields:

@@ -16,6 +16,7 @@ from consensus.accounts.identity import CurrentUser
 from consensus.accounts.passwords import hash_password, password_problem
 from consensus.accounts.services import is_first_account, issue_invitation, normalise_email
 from consensus.audit import services as audit
+from consensus.audit.consistency import delegation_details
 from consensus.audit.services import Actor
 from consensus.core.groupfile import (
     CONTROL,
@@ -123,21 +124,39 @@ class _Loading:
         self.session.flush()
         return group
 
-    def delegations(self, group_id: int, specs: tuple[DelegationSpec, ...]) -> dict[str, Delegation]:
-        """The file's delegations by code, created or brought up to date."""
+    def delegations(self, group_id: int, specs: tuple[DelegationSpec, ...], actor: Actor) -> dict[str, Delegation]:
+        """The file's delegations by code, created or brought up to date, each change in the audit
+        log with the values it set (what ``audit verify`` checks the delegations against)."""
         existing = {
             d.code: d
             for d in self.session.execute(select(Delegation).where(col(Delegation.group_id) == group_id)).scalars()
         }
         delegations: dict[str, Delegation] = {}
+        before: dict[str, dict[str, object] | None] = {}
         for spec in specs:
             delegation = existing.get(spec.code)
             if delegation is None:
                 delegation = Delegation(group_id=group_id, code=spec.code, name=spec.name)
                 self.new("delegations")
+            was = delegation_details(delegation) if delegation.id is not None else None
             self.set(delegation, "delegations", name=spec.name, weight=spec.weight, voting_status=spec.voting_status)
+            if was is None or was != delegation_details(delegation):
+                before[spec.code] = was
             delegations[spec.code] = delegation
         self.session.flush()
+        entries = [
+            audit.Entry("delegation.create", "delegation", delegations[code].id, delegation_details(delegations[code]))
+            if was is None
+            else audit.Entry(
+                "delegation.change",
+                "delegation",
+                delegations[code].id,
+                {"code": code, "before": was, "after": delegation_details(delegations[code])},
+            )
+            for code, was in before.items()
+        ]
+        if entries:
+            audit.record_many(self.session, actor, entries, group_id=group_id)
         return delegations
 
     def users(self, specs: tuple[UserSpec, ...], hashes: dict[str, str]) -> tuple[dict[str, User], list[str]]:
@@ -283,7 +302,7 @@ def load_group_file(session: Session, spec: GroupFile, actor: Actor, source: str
     with write_transaction(session):
         group = loading.group(spec.group)
         assert group.id is not None
-        delegations = loading.delegations(group.id, spec.delegations)
+        delegations = loading.delegations(group.id, spec.delegations, actor)
         users, kept = loading.users(spec.users, hashes)
         loading.memberships(group.id, spec.users, users, delegations)
         for document in spec.documents:

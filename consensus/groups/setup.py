@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 
 from consensus.accounts.identity import CurrentUser
 from consensus.audit import services as audit
+from consensus.audit.consistency import delegation_details
 from consensus.audit.services import Actor
 from consensus.core.refusal import Refusal
 from consensus.core.setup import (
@@ -192,15 +193,6 @@ def delegation_problems(session: Session, group_slug: str, delegation: Delegatio
     return field_errors(delegation_refusals(delegation, _codes(session, group.id), new=new))
 
 
-def _delegation_details(delegation: Delegation) -> dict[str, object]:
-    return {
-        "code": delegation.code,
-        "name": delegation.name,
-        "weight": format(delegation.weight.normalize(), "f"),
-        "voting_status": delegation.voting_status,
-    }
-
-
 def add_delegations(session: Session, group_slug: str, delegations: list[DelegationInput], actor: Actor) -> int:
     """New delegations of a group (one, or a list): every one checked before any is written; one
     transaction, one audit event each. Rounds already open keep their frozen electorate."""
@@ -233,11 +225,8 @@ def _add_delegations(session: Session, group: WorkingGroup, delegations: list[De
     ]
     session.add_all(rows)
     session.flush()
-    for row in rows:
-        audit.record(
-            session, actor, "delegation.create", "delegation", row.id, group_id=group.id,
-            details=_delegation_details(row),
-        )  # fmt: skip
+    entries = [audit.Entry("delegation.create", "delegation", row.id, delegation_details(row)) for row in rows]
+    audit.record_many(session, actor, entries, group_id=group.id)
 
 
 class RowsInvalid(Invalid):
@@ -257,11 +246,11 @@ def change_delegation(session: Session, group_slug: str, code: str, delegation: 
         assert group.id is not None
         row = _delegation(session, group.id, code)
         _refuse(delegation_refusals(delegation, (), new=False))
-        before = _delegation_details(row)
+        before = delegation_details(row)
         row.name = delegation.name.strip()
         row.weight = weight_of(delegation) or row.weight
         row.voting_status = delegation.voting_status
-        after = _delegation_details(row)
+        after = delegation_details(row)
         if before == after:
             return
         session.add(row)
@@ -283,7 +272,7 @@ def remove_delegation(session: Session, group_slug: str, code: str, actor: Actor
             raise refusal_error(refusal)
         audit.record(
             session, actor, "delegation.remove", "delegation", row.id, group_id=group.id,
-            details=_delegation_details(row),
+            details=delegation_details(row),
         )  # fmt: skip
         session.execute(delete(Invitation).where(col(Invitation.delegation_id) == row.id))
         session.delete(row)

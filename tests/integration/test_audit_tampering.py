@@ -157,6 +157,14 @@ TAMPERINGS: dict[str, tuple[Callable[[dict[str, int]], list[str]], str]] = {
         lambda ids: ["UPDATE adoption SET override_reason = 'All delegations agreed.'"],
         "the adoption of version",
     ),
+    "a delegation's weight edited": (
+        lambda ids: ["UPDATE delegation SET weight = 5000 WHERE code = 'KEN'"],
+        "delegation KEN's weight differs from its last event",
+    ),
+    "a delegation deleted": (
+        lambda ids: ["DELETE FROM delegation WHERE code = 'VAT'"],
+        "but not in the database: it was deleted",
+    ),
     "a comment body edited": (
         lambda ids: [f"UPDATE comment SET body = 'Something else entirely.' WHERE id = {ids['comment']}"],
         "comment {comment}'s text differs from its last event",

@@ -279,7 +279,7 @@ def test_audit_verify_passes_then_names_the_first_edited_event(migrated: Path) -
     consensus(migrated, "token", "create", "ken.head@demo.example")
     consensus(migrated, "token", "create", "chair@demo.example")
     ok = consensus(migrated, "audit", "verify")
-    assert ok.returncode == 0 and "3 events" in ok.stdout
+    assert ok.returncode == 0 and "21 events" in ok.stdout  # 18 delegations, the load, two tokens
     with session_for(migrated) as db:
         target = db.execute(select(AuditEvent.id).where(AuditEvent.seq == 2)).scalar_one()
         db.execute(text('UPDATE audit_event SET details = \'{"user":"someone-else"}\' WHERE seq = 2'))

@@ -220,7 +220,7 @@ def test_importing_delegations_previews_every_row_and_writes_nothing_until_all_a
     assert done.status_code == 200 and "2 rows were imported" in done.text
     ghana = q(db).execute(select(Delegation).where(Delegation.code == "GHA")).scalar_one()
     assert (ghana.weight, ghana.voting_status) == (Decimal("34.12"), "participating")
-    assert len(events(db, "delegation.create")) == 2
+    assert [e["code"] for e in events(db, "delegation.create")][-2:] == ["FRA", "GHA"]
 
 
 def test_importing_members_gives_each_an_invitation_link_and_names_the_rows_at_fault(client, db: Session) -> None:  # type: ignore[no-untyped-def]
