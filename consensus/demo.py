@@ -5,8 +5,8 @@ Everything here goes through the same services a delegate, the chair or the secr
 use in the browser (each action its own transaction with its audit event), so the demo can never
 hold a state the product itself could not reach: comments with and without dispositions,
 amendments in every state with co-sponsors, a consolidated version 2 on which earlier positions
-are stale, a closed round with its result and an open one, and an earlier text (the group's terms
-of reference) already adopted and published.
+are stale, a closed round with its result and an open one, an earlier text (the group's terms of
+reference) already adopted and published, and a chair's summary still in preparation.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from consensus.agreement import services as agreement
 from consensus.amendments import services as amendments
 from consensus.audit.services import Actor
 from consensus.comments import services as comments
+from consensus.core.clauses import parse_plain_text
 from consensus.core.groupfile import check_group_file
 from consensus.db import utcnow
-from consensus.documents import versions
+from consensus.documents import preparation, versions
 from consensus.groups.services import load_group_file
 from consensus.lookups import group_by_slug
 from consensus.models import Comment, Delegation, WorkingGroup
@@ -96,6 +97,7 @@ def play(session: Session) -> list[str]:
     told = [_terms_of_reference(session, who)]
     told += _first_reading(session, who)
     told += _second_version(session, who)
+    told.append(_in_preparation(session, who))
     return told
 
 
@@ -238,3 +240,28 @@ def _second_version(session: Session, who: _Cast) -> list[str]:
         "Version 2 was consolidated; Japan proposed an amendment to 5.1 (co-sponsored by Singapore); a two-thirds "
         "round on clause 6 is open for a week with three ballots cast."
     ]
+
+
+CHAIRS_SUMMARY = """Chair's summary of the first session
+
+1. Opening of the session
+The Chair opened the first session of the Working Group and welcomed the delegations.
+
+2. Organization of work
+The Working Group adopted its programme of work and agreed to hold informal consultations between sessions.
+
+3. General exchange of views
+Delegations exchanged views on the draft declaration. Several delegations stressed the need for capacity-building.
+
+4. Next steps
+The Chair will circulate a revised draft before the second session.
+"""
+
+
+def _in_preparation(session: Session, who: _Cast) -> str:
+    """A text the secretariat is still preparing: only it and the chair see it."""
+    draft = parse_plain_text(CHAIRS_SUMMARY)
+    preparation.create_document(
+        session, who("secretariat"), GROUP, preparation.NewDocument("chairs-summary-1", "en", draft)
+    )
+    return "The Chair's summary of the first session is in preparation (seen only by the secretariat and the chair)."

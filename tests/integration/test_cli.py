@@ -85,7 +85,7 @@ def test_make_run_loads_the_demo_with_its_negotiation_in_progress_once(migrated:
     assert first.returncode == 0, first.stderr
     assert "terms of reference were agreed" in first.stdout and "Version 2 was consolidated" in first.stdout
     with session_for(migrated) as db:
-        assert db.execute(select(func.count()).select_from(Version)).scalar_one() == 3
+        assert db.execute(select(func.count()).select_from(Version)).scalar_one() == 4  # 2 + terms + summary
     again = consensus(migrated, "load", str(DEMO_FILE), "--if-empty", "--in-progress")
     assert again.returncode == 0 and "not loaded again" in again.stdout and "Version 2" not in again.stdout
 

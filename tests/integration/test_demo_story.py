@@ -17,7 +17,7 @@ D = f"/groups/{GROUP}/documents/declaration"
 def test_the_demo_plays_a_negotiation_in_progress_once(db: Session) -> None:
     assert demo.is_untold(q(db))
     told = demo.play(q(db))
-    assert len(told) == 3 and not demo.is_untold(q(db))
+    assert len(told) == 4 and not demo.is_untold(q(db))
     session = q(db)
     disposed = session.execute(select(func.count()).select_from(Comment).where(Comment.disposition.is_not(None))).scalar_one()  # type: ignore[union-attr]  # fmt: skip
     undisposed = session.execute(select(func.count()).select_from(Comment).where(Comment.disposition.is_(None))).scalar_one()  # type: ignore[union-attr]  # fmt: skip
@@ -37,7 +37,7 @@ def test_every_page_of_the_demo_answers_with_something_on_it(db: Session, client
     demo.play(q(db))
     assert login(client, "chair@demo.example").status_code == 303
     pages = {
-        f"/groups/{GROUP}": "Terms of Reference",
+        f"/groups/{GROUP}": "summary of the first session",
         D: '<dd>2 <span class="tag">',
         f"{D}/comments": "72-hour",
         f"{D}/amendments": "withdrawn",
@@ -46,8 +46,16 @@ def test_every_page_of_the_demo_answers_with_something_on_it(db: Session, client
         f"{D}/compare?from=1&to=2": "significant",
         f"/groups/{GROUP}/rounds": "Clause 6 (Capacity-building) as revised",
         f"/p/{GROUP}": "Terms of Reference of the Working Group",
+        f"/groups/{GROUP}/documents/chairs-summary-1": "Next steps",
     }
     for path, expected in pages.items():
         page = client.get(path)
         assert page.status_code == 200, (path, page.status_code)
         assert expected in page.text, path
+
+
+def test_a_delegate_does_not_see_the_text_in_preparation(db: Session, client) -> None:  # type: ignore[no-untyped-def]
+    demo.play(q(db))
+    assert login(client, "ken.head@demo.example").status_code == 303
+    assert "summary of the first session" not in client.get(f"/groups/{GROUP}").text
+    assert client.get(f"/groups/{GROUP}/documents/chairs-summary-1").status_code == 404
