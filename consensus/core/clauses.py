@@ -20,11 +20,8 @@ from consensus.core.refusal import Refusal
 from consensus.core.tally import Phrase
 from consensus.i18n import N_
 
-MAX_CLAUSES = 1_000
-MAX_NUMBER = 32
-MAX_HEADING = 300
-MAX_TEXT = 20_000
 MAX_TITLE = 300
+"""The longest line read as a title (a document's title is at most this long)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,14 +105,15 @@ def _is_bullet(label: str) -> bool:
 
 
 def clause_number(label: str) -> str:
-    """The number a label gives its clause: "1." and "1)" give "1", "Article 4:" gives "Article 4",
-    "(a)" stays "(a)", "a." gives "a"."""
+    """The number a label gives its clause: "1." and "1)" give "1", "Article 4:" gives "4" (a clause
+    number is one word: it names the clause in addresses, anchors and the record), "(a)" stays "(a)",
+    "a." gives "a"."""
     numeric = _NUMERIC.match(label)
     if numeric:
         return numeric.group(1)
     article = _ARTICLE.match(label)
     if article:
-        return f"{article.group(1)} {article.group(2)}"
+        return article.group(2)
     return label.rstrip(".") if label.endswith(".") else label
 
 
@@ -611,59 +609,3 @@ def renumber(draft: Draft) -> Draft:
         number = f"{shape.group('prefix') or ''}{core}{shape.group('suffix') or ''}"
         clauses.append(replace(clause, number=number))
     return _with_clauses(draft, clauses)
-
-
-# --- is it ready to save? --------------------------------------------------------------------
-
-
-def _clause_refusal(position: int, clause: DraftClause, seen: set[str]) -> Refusal | None:
-    name = {"number": clause.number or "?", "position": position}
-    if not clause.number.strip():
-        return Refusal("invalid", Phrase(N_("Clause {position} has no number."), name), "number")
-    if len(clause.number) > MAX_NUMBER:
-        values = {**name, "limit": MAX_NUMBER}
-        return Refusal(
-            "invalid",
-            Phrase(N_("The number of clause {position} is longer than {limit} characters."), values),
-            "number",
-        )
-    if clause.number in seen:
-        return Refusal("invalid", Phrase(N_("Clause number {number} is used twice."), name), "number")
-    if len(clause.heading) > MAX_HEADING:
-        values = {**name, "limit": MAX_HEADING}
-        return Refusal(
-            "invalid",
-            Phrase(N_("The heading of clause {number} is longer than {limit} characters."), values),
-            "heading",
-        )
-    if len(clause.text) > MAX_TEXT:
-        values = {**name, "limit": MAX_TEXT}
-        return Refusal(
-            "invalid", Phrase(N_("The text of clause {number} is longer than {limit} characters."), values), "text"
-        )
-    return None
-
-
-def draft_refusal(draft: Draft) -> Refusal | None:
-    """Why this draft cannot be saved as it is (no title, no clause, too many, a number missing, used
-    twice or too long, a heading or text too long), naming the clause; None when it can."""
-    if not draft.title.strip():
-        return Refusal("invalid", Phrase(N_("The draft needs a title.")), "title")
-    if len(draft.title) > MAX_TITLE:
-        return Refusal(
-            "invalid", Phrase(N_("The title is longer than {limit} characters."), {"limit": MAX_TITLE}), "title"
-        )
-    if not draft.clauses:
-        return Refusal("invalid", Phrase(N_("The draft has no clause.")), "clauses")
-    if len(draft.clauses) > MAX_CLAUSES:
-        values = {"count": len(draft.clauses), "limit": MAX_CLAUSES}
-        return Refusal(
-            "invalid", Phrase(N_("The draft has {count} clauses; at most {limit} can be saved."), values), "clauses"
-        )
-    seen: set[str] = set()
-    for position, clause in enumerate(draft.clauses, start=1):
-        refusal = _clause_refusal(position, clause, seen)
-        if refusal is not None:
-            return refusal
-        seen.add(clause.number)
-    return None
