@@ -23,7 +23,7 @@ from lxml import etree
 
 from consensus.core.clauses import Block, Draft, find_clauses, markdown_blocks, text_blocks, typed_label
 from consensus.errors import DomainError
-from consensus.i18n import _
+from consensus.i18n import N_, _
 
 MAX_FILE = 10 * 1024 * 1024
 MAX_EXPANDED = 50 * 1024 * 1024
@@ -74,25 +74,26 @@ def read_draft(filename: str, content: bytes, title: str = "") -> Draft:
     draft = _READERS[suffix](content, title.strip())
     if not draft.title:
         stem = PurePath(filename).stem.replace("_", " ").strip()[:300]
-        draft = Draft(stem, draft.clauses, (*draft.notes, "The file has no title: its name was taken as the title."))
+        draft = Draft(stem, draft.clauses, (*draft.notes, _("The file has no title: its name was taken as the title.")))
     if not draft.clauses:
         raise UnreadableFile(_("No clauses found: the file has no text besides its title."))
     return draft
 
 
 _MAGIC = {
-    b"%PDF": "a PDF file",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"\xd0\xcf\x11\xe0": "an older Word or Office file (.doc): save it as .docx",
-    b"{\\rtf": "an RTF file: save it as .docx",
-    b"PK\x03\x04": "a zip archive",
+    b"%PDF": N_("a PDF file"),
+    b"\x89PNG": N_("a PNG image"),
+    b"\xff\xd8\xff": N_("a JPEG image"),
+    b"GIF8": N_("a GIF image"),
+    b"\xd0\xcf\x11\xe0": N_("an older Word or Office file (.doc): save it as .docx"),
+    b"{\\rtf": N_("an RTF file: save it as .docx"),
+    b"PK\x03\x04": N_("a zip archive"),
 }
+"""What a file is by its first bytes, in words (marked for the catalogues, translated where said)."""
 
 
 def _what_it_is(content: bytes) -> str | None:
-    return next((name for magic, name in _MAGIC.items() if content.startswith(magic)), None)
+    return next((_(name) for magic, name in _MAGIC.items() if content.startswith(magic)), None)
 
 
 def _open_zip(content: bytes, expected: str) -> zipfile.ZipFile:

@@ -34,7 +34,13 @@ class _Text(HTMLParser):
         for name, value in attrs:
             if name in SHOWN_ATTRIBUTES and value:
                 self._check(value)
-            if name == "value" and value and dict(attrs).get("type") in ("submit", "button", "reset"):
+            # An input button shows its value; a <button>'s value is sent, not shown (its content is).
+            if (
+                name == "value"
+                and value
+                and tag == "input"
+                and dict(attrs).get("type") in ("submit", "button", "reset")
+            ):
                 self._check(value)
 
     def handle_endtag(self, tag: str) -> None:
