@@ -4,7 +4,8 @@ produces and the secretariat corrects (merge, split, renumber, change a heading)
 Every reader (plain text, Markdown, Word, OpenDocument) turns its file into ``Block`` values — a
 heading, a paragraph, a list item or a table row, with the number a reader sees (typed, or made by
 the word processor's automatic numbering) — and ``find_clauses`` finds the clauses in them the way a
-person reading would. Pure: no I/O; the notes are English sentences for the person checking.
+person reading would. Pure: no I/O; the notes for the person checking are phrases, said in their
+language where shown.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class Draft:
 
     title: str
     clauses: tuple[DraftClause, ...]
-    notes: tuple[str, ...] = ()
+    notes: tuple[Phrase, ...] = ()
 
 
 BlockKind = Literal["title", "heading", "paragraph", "list_item", "table_row"]
@@ -258,7 +259,7 @@ class _Finder:
         return self.clauses[-1]
 
 
-def find_clauses(blocks: Iterable[Block], title: str = "", notes: Sequence[str] = ()) -> Draft:
+def find_clauses(blocks: Iterable[Block], title: str = "", notes: Sequence[Phrase] = ()) -> Draft:
     """The title and clauses a person reading these blocks would see, with notes on what was changed
     on the way (tables kept as lines, footnotes moved, numbers given, numbers used twice)."""
     title, rest = _take_title([b for b in blocks if b.text.strip() or b.label], title.strip())
@@ -277,20 +278,28 @@ def find_clauses(blocks: Iterable[Block], title: str = "", notes: Sequence[str] 
     return Draft(title, clauses, tuple(found + _duplicate_notes(clauses)))
 
 
-def _gathering_notes(clauses: Sequence[_Clause]) -> list[str]:
+def _gathering_notes(clauses: Sequence[_Clause]) -> list[Phrase]:
     notes = []
     for clause in clauses:
         if clause.has_table:
             notes.append(
-                f'Clause {clause.number}: a table was kept as lines, one per row, its cells separated by " | ".'
+                Phrase(
+                    N_('Clause {number}: a table was kept as lines, one per row, its cells separated by " | ".'),
+                    {"number": clause.number},
+                )
             )
         if clause.footnotes:
             markers = ", ".join(f.split(" ", 1)[0] for f in clause.footnotes)
-            notes.append(f"Clause {clause.number}: footnotes {markers} were moved to the end of the clause.")
+            notes.append(
+                Phrase(
+                    N_("Clause {number}: footnotes {markers} were moved to the end of the clause."),
+                    {"number": clause.number, "markers": markers},
+                )
+            )
     return notes
 
 
-def _number_unnumbered(clauses: list[_Clause]) -> list[str]:
+def _number_unnumbered(clauses: list[_Clause]) -> list[Phrase]:
     """Give a number to clauses that have none (a preamble, an unnumbered heading), and say so."""
     missing = [c for c in clauses if not c.number]
     if not missing:
@@ -298,7 +307,7 @@ def _number_unnumbered(clauses: list[_Clause]) -> list[str]:
     if len(missing) == len(clauses):
         for n, clause in enumerate(clauses, start=1):
             clause.number = str(n)
-        return [f"The file numbers no clause: they were numbered 1 to {len(clauses)} in order."]
+        return [Phrase(N_("The file numbers no clause: they were numbered 1 to {n} in order."), {"n": len(clauses)})]
     leading = next(i for i, c in enumerate(clauses) if c.number)
     for n, clause in enumerate(clauses[:leading], start=1):
         clause.number = "0" if leading == 1 else f"0.{n}"
@@ -311,13 +320,16 @@ def _number_unnumbered(clauses: list[_Clause]) -> list[str]:
             top += 1
             clause.number = str(top)
     given = ", ".join(c.number for c in missing)
-    return [f"Clauses without a number in the file were given one: {given}."]
+    return [Phrase(N_("Clauses without a number in the file were given one: {numbers}."), {"numbers": given})]
 
 
-def _duplicate_notes(clauses: Sequence[DraftClause]) -> list[str]:
+def _duplicate_notes(clauses: Sequence[DraftClause]) -> list[Phrase]:
     counts = Counter(c.number for c in clauses)
     return [
-        f"Clause number {number} is used {count} times: give each clause its own number before saving."
+        Phrase(
+            N_("Clause number {number} is used {count} times: give each clause its own number before saving."),
+            {"number": number, "count": count},
+        )
         for number, count in counts.items()
         if count > 1
     ]

@@ -22,6 +22,7 @@ from pathlib import PurePath
 from lxml import etree
 
 from consensus.core.clauses import Block, Draft, find_clauses, markdown_blocks, text_blocks, typed_label
+from consensus.core.tally import Phrase
 from consensus.errors import DomainError
 from consensus.i18n import N_, _
 
@@ -74,7 +75,9 @@ def read_draft(filename: str, content: bytes, title: str = "") -> Draft:
     draft = _READERS[suffix](content, title.strip())
     if not draft.title:
         stem = PurePath(filename).stem.replace("_", " ").strip()[:300]
-        draft = Draft(stem, draft.clauses, (*draft.notes, _("The file has no title: its name was taken as the title.")))
+        draft = Draft(
+            stem, draft.clauses, (*draft.notes, Phrase(N_("The file has no title: its name was taken as the title.")))
+        )
     if not draft.clauses:
         raise UnreadableFile(_("No clauses found: the file has no text besides its title."))
     return draft
@@ -440,7 +443,9 @@ def _read_docx(content: bytes, title: str) -> Draft:
         reader.body(body)
     notes = []
     if reader.tracked:
-        notes.append("The file still holds tracked changes: insertions were read as text, deletions left out.")
+        notes.append(
+            Phrase(N_("The file still holds tracked changes: insertions were read as text, deletions left out."))
+        )
     has_title = any(b.kind == "title" for b in reader.blocks)
     return find_clauses(reader.blocks, title or ("" if has_title else core_title), notes)
 
@@ -695,7 +700,9 @@ def _read_odt(content: bytes, title: str) -> Draft:
         reader.body(text)
     notes = []
     if text is not None and text.find(_t("tracked-changes")) is not None:
-        notes.append("The file still holds tracked changes: insertions were read as text, deletions left out.")
+        notes.append(
+            Phrase(N_("The file still holds tracked changes: insertions were read as text, deletions left out."))
+        )
     meta = _member(archive, "meta.xml")
     meta_title = ""
     if meta is not None:

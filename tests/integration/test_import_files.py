@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from consensus.core.clauses import Draft, DraftClause
+from consensus.core.tally import ENGLISH
 from consensus.documents.importing import UnreadableFile, read_draft
+
+
+def said(draft: Draft) -> list[str]:
+    return [ENGLISH.phrase(note) for note in draft.notes]
+
 
 DRAFTS = Path(__file__).parent.parent / "data" / "drafts"
 DECLARATION = "Draft Declaration on International Cooperation against Cyber Threats"
@@ -59,8 +65,8 @@ def test_a_libreoffice_file_gives_its_title_headings_numbered_clauses_lists_tabl
         "[1] As recommended by the Open-ended Working Group.",
     ]
     assert clause(draft, "4").text == "Developed States should share best practices with less capable partners."
-    assert any("Clause 3: a table was kept as lines" in note for note in draft.notes)
-    assert any("Clause 3: footnotes [1]" in note for note in draft.notes)
+    assert any("Clause 3: a table was kept as lines" in note for note in said(draft))
+    assert any("Clause 3: footnotes [1]" in note for note in said(draft))
 
 
 def test_word_automatic_numbering_gives_the_labels_a_reader_sees() -> None:
@@ -89,7 +95,7 @@ def test_a_footnote_in_word_moves_to_the_end_of_its_clause() -> None:
         clause(draft, "3").text
         == "Information requests follow the treaties in force[1].\n\n[1] Including mutual legal assistance treaties."
     )
-    assert "Clause 3: footnotes [1] were moved to the end of the clause." in draft.notes
+    assert "Clause 3: footnotes [1] were moved to the end of the clause." in said(draft)
 
 
 @pytest.mark.parametrize("name", ["word-numbering.docx", "tracked-lo.docx", "tracked-lo.odt"])
@@ -98,7 +104,7 @@ def test_tracked_changes_still_in_a_file_read_insertions_and_skip_deletions_with
     texts = " ".join(c.text for c in draft.clauses)
     assert "may be refused" not in texts and "unilateral" not in texts
     assert "Extradition is granted across frontiers." in texts or "combined evidence gathering amplify" in texts
-    assert "The file still holds tracked changes: insertions were read as text, deletions left out." in draft.notes
+    assert "The file still holds tracked changes: insertions were read as text, deletions left out." in said(draft)
 
 
 def test_a_libreoffice_file_with_tracked_changes_gives_the_text_with_its_insertions() -> None:

@@ -23,6 +23,7 @@ from consensus.core.clauses import (
     split_clause,
 )
 from consensus.core.documents import draft_problems
+from consensus.core.tally import ENGLISH
 
 TYPED = """Draft Declaration on Cyber Cooperation
 
@@ -49,6 +50,11 @@ Developed States should train less capable partners.
 """
 
 
+def said(draft: Draft) -> tuple[str, ...]:
+    """The draft's notes in English."""
+    return tuple(ENGLISH.phrase(note) for note in draft.notes)
+
+
 def test_typed_text_gives_the_clauses_a_reader_sees() -> None:
     draft = parse_plain_text(TYPED)
     assert draft.title == "Draft Declaration on Cyber Cooperation"
@@ -67,7 +73,7 @@ def test_typed_text_gives_the_clauses_a_reader_sees() -> None:
         DraftClause("2.1", "", "Real-time exchange helps pre-empt incidents."),
         DraftClause("4", "Capacity building", "Developed States should train less capable partners."),
     )
-    assert draft.notes == ("Clauses without a number in the file were given one: 0.",)
+    assert said(draft) == ("Clauses without a number in the file were given one: 0.",)
 
 
 def test_a_title_given_replaces_a_first_line_that_is_the_same() -> None:
@@ -91,13 +97,13 @@ def test_a_text_without_any_number_is_numbered_in_order_with_a_note() -> None:
         ("1", "Standards", "States agree."),
         ("2", "Sharing", "CERTs share."),
     ]
-    assert draft.notes == ("The file numbers no clause: they were numbered 1 to 2 in order.",)
+    assert said(draft) == ("The file numbers no clause: they were numbered 1 to 2 in order.",)
 
 
 def test_a_number_used_twice_is_noted_not_renumbered() -> None:
     draft = parse_plain_text("Title\n\n1. One.\n\n1. Again one.")
     assert [c.number for c in draft.clauses] == ["1", "1"]
-    assert draft.notes == ("Clause number 1 is used 2 times: give each clause its own number before saving.",)
+    assert said(draft) == ("Clause number 1 is used 2 times: give each clause its own number before saving.",)
 
 
 def test_markdown_headings_with_numbers_and_nested_lists() -> None:
@@ -121,7 +127,7 @@ def test_footnotes_and_tables_from_blocks_end_their_clause_with_notes() -> None:
     ]
     draft = find_clauses(blocks)
     assert draft.clauses == (DraftClause("1", "", "States share[1].\n\nChannel | Time\n\n[1] Through CERTs."),)
-    assert draft.notes == (
+    assert said(draft) == (
         'Clause 1: a table was kept as lines, one per row, its cells separated by " | ".',
         "Clause 1: footnotes [1] were moved to the end of the clause.",
     )
