@@ -17,12 +17,14 @@ from consensus.agreement import services as agreement
 from consensus.amendments import services as amendments
 from consensus.audit.services import Actor
 from consensus.comments import services as comments
+from consensus.core.clauses import Draft, DraftClause
 from consensus.core.groupfile import check_group_file
-from consensus.documents import versions
+from consensus.documents import corrections, preparation, versions
 from consensus.groups.services import NewMember, add_member, load_group_file
+from consensus.lookups import as_viewer
 from consensus.publishing import services as publishing
 from consensus.voting import services as voting
-from tests.conftest import login, who
+from tests.conftest import csrf_token, login, who
 
 PAYLOADS = [
     line.replace("\\n", "\n")
@@ -124,6 +126,16 @@ def hostile_group(db: Session) -> None:
     db.commit()
     publishing.adopt(db, chair, "xss", "doc", 2, override_reason=PAYLOADS[9])
     publishing.publish(db, secretariat, "xss", "doc", 2)
+    # A document still in preparation, and one circulated with an editorial correction, both of payloads.
+    clauses = tuple(DraftClause(str(i), PAYLOADS[20 + i][:300], PAYLOADS[40 + i]) for i in range(1, 6))
+    for slug in ("draft", "open"):
+        preparation.create_document(
+            db, secretariat, "xss", preparation.NewDocument(slug, "en", Draft(PAYLOADS[60][:300], clauses))
+        )
+    membership = secretariat.memberships["xss"]
+    as_viewer(db, [(membership.group_id, "xss", membership.role)])  # as a request by the secretariat reads
+    preparation.circulate(db, secretariat, "xss", "open")
+    corrections.correct_clause(db, secretariat, "xss", "open", "1", PAYLOADS[41] + " x", PAYLOADS[61])
 
 
 def assert_inert(html: str, where: str) -> int:
@@ -217,6 +229,44 @@ def test_no_payload_runs_anywhere(hostile, make_client) -> None:  # type: ignore
             response = client.get(path, headers={"HX-Request": "true"})
             assert response.status_code == 200, (account, path)
             checked += assert_inert(response.text, f"fragment {path} as {account}")
+    desk = [
+        "/groups/xss/documents/draft",
+        "/groups/xss/delegations/X01",
+        "/groups/xss/import?kind=members",
+        "/groups/xss/documents/open/clauses/2/correction",
+        "/groups/xss/documents/open/compare?from=1&to=1",
+    ]
+    client = make_client()
+    assert login(client, "sec@xss.example", password="xss-password-1").status_code == 303
+    for path in desk:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        checked += assert_inert(response.text, f"{path} at the desk")
+    for code in ("X01", "X02"):
+        path = f"/groups/xss/documents/doc/agreement/delegations/{code}?clause=1"
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        checked += assert_inert(response.text, path)
+    # What the secretariat pastes is shown back in the preview, and a CSV list in the import's.
+    token = csrf_token(client, "/groups/xss/documents/new")
+    pasted = "Title\n\n" + "\n\n".join(f"{i}. {payload}" for i, payload in enumerate(PAYLOADS[:40], start=1))
+    preview = client.post(
+        "/groups/xss/documents/new",
+        data={"_csrf_token": token, "slug": "pasted", "language": "en", "text": pasted},
+        files={"file": ("", b"")},
+    )
+    assert preview.status_code in (200, 422), preview.status_code
+    checked += assert_inert(preview.text, "the draft preview")
+    listed = "code,name\n" + "".join(
+        f'Y{i:02d},"{p.replace(chr(34), chr(39))[:150]}"\n' for i, p in enumerate(PAYLOADS[:30])
+    )
+    token = csrf_token(client, "/groups/xss/import")
+    imported = client.post(
+        "/groups/xss/import",
+        data={"_csrf_token": token, "kind": "delegations", "text": listed},
+        files={"file": ("", b"")},
+    )
+    checked += assert_inert(imported.text, "the import preview")
     assert checked > 10_000  # the pages really were full of payloads
     assert len(PAYLOADS) >= 300
 
