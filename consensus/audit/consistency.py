@@ -28,6 +28,7 @@ from consensus.models import (
     Ballot,
     Comment,
     Delegation,
+    EditorialCorrection,
     Participation,
     Publication,
     Round,
@@ -56,6 +57,8 @@ class Log:
     versions: dict[str, dict[str, Seen]] = field(default_factory=lambda: defaultdict(dict))
     delegations: dict[str, Seen] = field(default_factory=dict)
     """The last event about each delegation (created, changed or removed)."""
+    corrections: dict[str, list[Seen]] = field(default_factory=lambda: defaultdict(list))
+    """Every editorial correction's event, by clause."""
 
 
 COMMENT_CONTENT = {"comment.create", "comment.reply", "comment.edit"}
@@ -73,7 +76,7 @@ def _read_log(session: Session) -> Log:
             col(AuditEvent.delegation),
             col(AuditEvent.details),
         )
-        .where(col(AuditEvent.object_type).in_(["round", "comment", "version", "delegation"]))
+        .where(col(AuditEvent.object_type).in_(["round", "comment", "version", "delegation", "clause"]))
         .order_by(col(AuditEvent.seq))
         .execution_options(yield_per=5000)
     )
@@ -91,6 +94,9 @@ def _read_log(session: Session) -> Log:
             log.comments[object_id]["content" if action in COMMENT_CONTENT else action] = seen
         elif object_type == "delegation":
             log.delegations[object_id] = seen
+        elif object_type == "clause":
+            if action == "clause.correct":
+                log.corrections[object_id].append(seen)
         else:
             log.versions[object_id][action] = seen
     return log
@@ -99,7 +105,13 @@ def _read_log(session: Session) -> Log:
 def state_problems(session: Session) -> list[str]:
     """Every row that disagrees with the log, in words naming the row and the event."""
     log = _read_log(session)
-    return [*_rounds(session, log), *_comments(session, log), *_versions(session, log), *_delegations(session, log)]
+    return [
+        *_rounds(session, log),
+        *_comments(session, log),
+        *_versions(session, log),
+        *_delegations(session, log),
+        *_corrections(session, log),
+    ]
 
 
 def _rounds(session: Session, log: Log) -> Iterator[str]:
@@ -286,3 +298,29 @@ def delegation_details(delegation: Delegation) -> dict[str, object]:
         "weight": format(Decimal(delegation.weight).normalize(), "f"),
         "voting_status": delegation.voting_status,
     }
+
+
+def _corrections(session: Session, log: Log) -> Iterator[str]:
+    """Each editorial correction on record is one the log tells of (the same text before and after,
+    the same reason), and none the log tells of is gone."""
+    told = {
+        clause_id: [(e.details.get("before"), e.details.get("after"), e.details.get("reason")) for e in events]
+        for clause_id, events in log.corrections.items()
+    }
+    rows: dict[str, int] = defaultdict(int)
+    for row in session.execute(select(EditorialCorrection)).scalars():
+        clause_id = str(row.clause_id)
+        rows[clause_id] += 1
+        said = (
+            content_digest(row.old_heading, row.old_text),
+            content_digest(row.new_heading, row.new_text),
+            row.reason,
+        )
+        if said not in told.get(clause_id, []):
+            yield (
+                f"the editorial correction {row.id} of clause {row.number} is not the one its event tells of: "
+                "it was edited, or written behind the log"
+            )
+    for clause_id, events in log.corrections.items():
+        if rows.get(clause_id, 0) < len(events):
+            yield f"an editorial correction of clause id {clause_id} (event seq {events[-1].seq}) was deleted"

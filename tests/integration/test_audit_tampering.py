@@ -82,6 +82,15 @@ def _record_a_negotiation(data_dir: Path, database: TestDatabase) -> dict[str, i
             page=f"/groups/oewg-ict/comments/{comment}",
         )
         assert disposed.status_code == 303, disposed.text
+        clauses = call("secretariat", "GET", f"{GROUP}/documents/declaration").json()["clauses"]
+        text = next(c["text"] for c in clauses if c["number"] == "2.1")
+        corrected = text.replace("For the purposes", "For purposes", 1)
+        call(
+            "secretariat",
+            "POST",
+            f"{GROUP}/documents/declaration/clauses/2.1/correction",
+            {"text": corrected, "reason": "A word too many."},
+        )
         call("chair", "POST", f"{VERSION}/adopt", {"round": ids["recorded"], "override_reason": "Time is short."})
         call("secretariat", "POST", f"{VERSION}/publish")
     return ids
@@ -164,6 +173,14 @@ TAMPERINGS: dict[str, tuple[Callable[[dict[str, int]], list[str]], str]] = {
     "a delegation deleted": (
         lambda ids: ["DELETE FROM delegation WHERE code = 'VAT'"],
         "but not in the database: it was deleted",
+    ),
+    "an editorial correction rewritten": (
+        lambda ids: ["UPDATE editorial_correction SET new_text = 'Something else entirely.'"],
+        "is not the one its event tells of",
+    ),
+    "an editorial correction deleted": (
+        lambda ids: ["DELETE FROM editorial_correction"],
+        "an editorial correction of clause id",
     ),
     "a comment body edited": (
         lambda ids: [f"UPDATE comment SET body = 'Something else entirely.' WHERE id = {ids['comment']}"],
