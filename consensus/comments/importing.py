@@ -11,7 +11,7 @@ and leaving the others would make the corrected file, uploaded again, bring the 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
@@ -116,8 +116,35 @@ def plan_import(
         .all()
     )
     numbers = [clause.number for clause in clauses]
+    already = _already_said(session, ref.version_id, chosen.id)
     rows = tuple(_planned(number, row, numbers, ref, chosen.code, codes) for number, row in form.rows)
-    return ImportPlan(ref, chosen.id, chosen.code, chosen.name, form.format, rows)
+    return ImportPlan(ref, chosen.id, chosen.code, chosen.name, form.format, tuple(_once(row, already) for row in rows))
+
+
+def _already_said(session: Session, version_id: int, delegation_id: int) -> set[tuple[str, str]]:
+    """(clause number, comment) of the delegation's standing comments on this version, in one query."""
+    return {
+        (number, body)
+        for number, body in session.execute(
+            select(col(Clause.number), col(Comment.body))
+            .join(Clause, col(Clause.id) == col(Comment.clause_id))
+            .where(
+                col(Clause.version_id) == version_id,
+                col(Comment.delegation_id) == delegation_id,
+                col(Comment.parent_id).is_(None),
+                col(Comment.withdrawn_at).is_(None),
+            )
+        ).all()
+    }
+
+
+def _once(row: ImportRow, already: set[tuple[str, str]]) -> ImportRow:
+    """A row whose comment the delegation already made on that clause is not imported again (a form
+    uploaded twice, or a comment typed in before the form came)."""
+    if (row.clause, row.body) not in already:
+        return row
+    said = _("This comment is already on clause {clause}: it is not imported twice.").format(clause=row.clause)
+    return replace(row, errors=(*row.errors, said))
 
 
 def _planned(number: int, row: FormRow, numbers: list[str], ref: VersionRef, code: str, codes: set[str]) -> ImportRow:
