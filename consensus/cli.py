@@ -55,6 +55,14 @@ class CommandFailed(Exception):
         self.status, self.lines = status, lines
 
 
+def _require_current(engine: Engine) -> None:
+    """Stop the command with status 2, naming the upgrade command, when the schema is behind."""
+    try:
+        check_schema(engine)
+    except SchemaBehind as behind:
+        raise CommandFailed(2, str(behind)) from None
+
+
 @contextmanager
 def database(*, signed: bool = True) -> Iterator[Engine]:
     """The configured database, at the current schema (else the command stops with status 2,
@@ -65,10 +73,7 @@ def database(*, signed: bool = True) -> Iterator[Engine]:
     try:
         if signed:
             sign_with(engine, settings.audit_key)
-        try:
-            check_schema(engine)
-        except SchemaBehind as behind:
-            raise CommandFailed(2, str(behind)) from None
+        _require_current(engine)
         yield engine
     finally:
         engine.dispose()
@@ -95,8 +100,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn.config
 
     settings = get_settings()
-    with database():  # a database that is behind is refused before any worker starts
-        pass
+    engine = make_engine(settings.database)
+    try:
+        _require_current(engine)  # a database that is behind is refused before any worker starts
+    finally:
+        engine.dispose()
     host = args.host or settings.server.host
     port = args.port or settings.server.port
     print(f"Consensus is serving at http://{host}:{port} (Ctrl-C stops it)", flush=True)

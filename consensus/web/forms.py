@@ -38,17 +38,13 @@ def uploaded(data: Mapping[str, Any], name: str, *, limit: int = UPLOAD_LIMIT) -
 
 def text_of(content: bytes, name: str) -> str:
     """A text file's content: UTF-8 (with or without a byte-order mark) or UTF-16 with one."""
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return content.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    else:
-        try:
-            return content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            pass
-    raise Invalid({name: _("The file is not UTF-8 text: save it as “CSV UTF-8” (or as UTF-8 text) and try again.")})
+    encoding = "utf-16" if content.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+    try:
+        return content.decode(encoding)
+    except UnicodeDecodeError:
+        raise Invalid(
+            {name: _("The file is not UTF-8 text: save it as “CSV UTF-8” (or as UTF-8 text) and try again.")}
+        ) from None
 
 
 def field(data: Mapping[str, Any], name: str, *, strip: bool = True) -> str:
