@@ -70,8 +70,25 @@ def _run(connection: Any, is_sqlite: bool) -> None:
         compare_type=True,
         render_item=render_item,
     )
-    with context.begin_transaction():
-        context.run_migrations()
+    if not is_sqlite:
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    # A batch operation on SQLite copies the table, drops the old one and renames the copy. With
+    # foreign keys on, that DROP deletes the old table's rows first and every ON DELETE CASCADE
+    # child goes with them (a document's versions, an amendment's sponsors and rounds). SQLite
+    # ignores the pragma inside a transaction, so it is switched off before ours begins, the
+    # references are checked before it commits, and it is switched on again whatever happens.
+    driver = connection.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if broken:
+                raise RuntimeError(f"The migration left rows pointing at nothing: {broken[:10]}")
+    finally:
+        driver.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():
