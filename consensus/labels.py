@@ -69,6 +69,7 @@ AMENDMENT_STATUSES = {
     "withdrawn": Label(NC_("amendment status", "Withdrawn"), N_("withdrawn")),
     "accepted": Label(NC_("amendment status", "Accepted"), N_("accepted")),
     "rejected": Label(NC_("amendment status", "Rejected"), N_("rejected")),
+    "superseded": Label(NC_("amendment status", "Superseded by a compromise"), N_("superseded by a compromise")),
 }
 ROUND_STATUSES = {
     "draft": Label(NC_("round status", "In preparation"), N_("in preparation")),

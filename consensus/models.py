@@ -72,6 +72,7 @@ class AmendmentStatus(StrEnum):
     withdrawn = "withdrawn"
     accepted = "accepted"
     rejected = "rejected"
+    superseded = "superseded"
 
 
 class PositionKind(StrEnum):
@@ -383,20 +384,31 @@ class CommentRevision(SQLModel, table=True):
 
 
 class Amendment(SQLModel, table=True):
-    """A delegation's proposal to replace a clause's text, insert a clause after it, or delete it."""
+    """A delegation's proposal to replace a clause's text, insert a clause after it, or delete it;
+    or the chair's compromise text (``compromise``, no delegation), which supersedes competing
+    amendments on the clause (each of them points at it through ``superseded_by_id``)."""
 
     __tablename__ = "amendment"
     __table_args__ = (
         _one_of("kind", AmendmentKind),
         _one_of("status", AmendmentStatus),
         CheckConstraint("kind = 'delete' OR length(text) > 0", name="text_unless_delete"),
+        CheckConstraint(
+            "(compromise AND delegation_id IS NULL) OR (NOT compromise AND delegation_id IS NOT NULL)",
+            name="delegation_unless_compromise",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     clause_id: int = Field(foreign_key="clause.id", ondelete="CASCADE", index=True)
     version_id: int = Field(foreign_key="version.id", ondelete="CASCADE", index=True)
     lineage: str = Field(max_length=36, index=True)
-    delegation_id: int = Field(foreign_key="delegation.id", ondelete="RESTRICT", index=True)
+    delegation_id: int | None = Field(default=None, foreign_key="delegation.id", ondelete="RESTRICT", index=True)
+    """The proposing delegation; None for a compromise, which the chair proposes."""
+    compromise: bool = Field(default=False)
+    superseded_by_id: int | None = Field(default=None, foreign_key="amendment.id", ondelete="SET NULL", index=True)
+    """The compromise that superseded this amendment. Kept when that compromise is rejected or
+    withdrawn (the amendment is proposed again), so reopening the compromise can supersede it anew."""
     author_id: int = Field(foreign_key="user_account.id", ondelete="RESTRICT")
     kind: str = Field(max_length=16)
     heading: str | None = Field(default=None, max_length=300)
