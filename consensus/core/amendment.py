@@ -5,12 +5,20 @@ A delegation proposes, withdraws and co-sponsors for itself, while the amendment
 its version may change; the chair decides on it then. Two accepted amendments on one clause refuse
 consolidation for good unless one decision can be undone: the chair reopens an accepted amendment
 (it is proposed again, to be decided anew) as long as it has not been consolidated and its version
-is still the one under negotiation. Pure: the amendment page's buttons and the write paths ask the
-same functions. ``frozen`` is what ``core.versions.frozen_refusal`` says of the amendment's version.
+is still the one under negotiation. The chair may likewise reopen a rejected one.
+
+A compromise is the chair's text (the secretariat may propose it for the chair) that supersedes
+competing proposed amendments on one clause: they are set aside, marked superseded, while it is
+decided like any amendment. The chair or the secretariat may withdraw it; a compromise rejected or
+withdrawn gives the amendments it superseded back to the delegations (they are proposed again),
+because setting them aside was only worth the compromise; reopening a rejected compromise sets them
+aside again. Pure: the amendment page's buttons and the write paths ask the same functions.
+``frozen`` is what ``core.versions.frozen_refusal`` says of the amendment's version.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from consensus.core.refusal import Refusal
@@ -18,7 +26,10 @@ from consensus.core.tally import Phrase
 from consensus.i18n import N_
 from consensus.labels import AMENDMENT_STATUSES
 
-CHAIR, DELEGATE = "chair", "delegate"
+CHAIR, DELEGATE, SECRETARIAT = "chair", "delegate", "secretariat"
+COMPROMISE_KINDS = ("replace", "insert")
+"""A compromise is a text: a new text for the clause, or a new clause after it."""
+DECIDED = ("accepted", "rejected")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +58,10 @@ class AmendmentFacts:
     applied_in: int | None = None
     """The version it was consolidated into, if any."""
     delegation_id: int | None = None
-    """The proposing delegation."""
+    """The proposing delegation (None for a compromise)."""
+    compromise: bool = False
+    clause_id: int = 0
+    """The clause of its version it amends."""
 
 
 def propose_refusal(member: Member, frozen: Refusal | None) -> Refusal | None:
@@ -55,8 +69,54 @@ def propose_refusal(member: Member, frozen: Refusal | None) -> Refusal | None:
     return _delegate_refusal(member, N_("propose amendments")) or frozen
 
 
+def compromise_refusal(
+    role: str, frozen: Refusal | None, clause_id: int, supersedes: Sequence[AmendmentFacts]
+) -> Refusal | None:
+    """Why ``role`` may not propose a compromise on the clause ``clause_id`` of a version that
+    supersedes the amendments ``supersedes``, or None. It supersedes at least one amendment, each
+    still proposed on that very clause of that version: a compromise reconciles texts that compete."""
+    if role not in (CHAIR, SECRETARIAT):
+        return Refusal(
+            "forbidden", Phrase(N_("Only the chair, or the secretariat for the chair, proposes a compromise."))
+        )
+    if frozen is not None:
+        return frozen
+    if not supersedes:
+        return Refusal(
+            "invalid", Phrase(N_("Choose the amendments the compromise supersedes: at least one.")), "supersedes"
+        )
+    for amendment in supersedes:
+        values = {"id": str(amendment.id)}
+        if amendment.clause_id != clause_id:
+            return Refusal(
+                "invalid",
+                Phrase(
+                    N_("Amendment {id} is on another clause: a compromise supersedes amendments on its own clause."),
+                    values,
+                ),
+                "supersedes",
+            )
+        if amendment.status != "proposed":
+            return Refusal(
+                "invalid",
+                Phrase(
+                    N_("Amendment {id} is {status}: only proposed amendments can be superseded."),
+                    {**values, "status": _status(amendment.status)},
+                ),
+                "supersedes",
+            )
+    return None
+
+
 def withdraw_refusal(member: Member, amendment: AmendmentFacts) -> Refusal | None:
-    """Why ``member`` may not withdraw ``amendment``, or None: only its own delegation may."""
+    """Why ``member`` may not withdraw ``amendment``, or None: only its own delegation may, and for
+    a compromise the chair or the secretariat."""
+    if amendment.compromise:
+        if member.role not in (CHAIR, SECRETARIAT):
+            return Refusal(
+                "forbidden", Phrase(N_("Only the chair, or the secretariat for the chair, withdraws a compromise."))
+            )
+        return _proposed_refusal(amendment)
     refusal = _delegate_refusal(member, N_("withdraw amendments"))
     if refusal is None and amendment.delegation_id != member.delegation_id:
         refusal = Refusal(
@@ -70,6 +130,17 @@ def sponsor_refusal(member: Member, amendment: AmendmentFacts) -> Refusal | None
     """Why ``member`` may not co-sponsor ``amendment`` (or stop co-sponsoring it), or None: any
     delegation but the proposing one may."""
     refusal = _delegate_refusal(member, N_("co-sponsor amendments"))
+    if refusal is None and amendment.compromise:
+        refusal = Refusal(
+            "conflict",
+            Phrase(
+                N_(
+                    "Amendment {id} is the chair's compromise: delegations state their position on it, "
+                    "they do not co-sponsor it."
+                ),
+                {"id": str(amendment.id)},
+            ),
+        )
     if refusal is None and amendment.delegation_id == member.delegation_id:
         refusal = Refusal(
             "conflict",
@@ -88,14 +159,18 @@ def decide_refusal(role: str, amendment: AmendmentFacts) -> Refusal | None:
 
 
 def reopen_refusal(role: str, amendment: AmendmentFacts) -> Refusal | None:
-    """Why ``role`` may not reopen the acceptance of ``amendment``, or None if they may."""
+    """Why ``role`` may not reopen the decision on ``amendment`` (accepted or rejected), or None if
+    they may."""
     values = {"id": str(amendment.id), "n": amendment.version}
     if role != CHAIR:
         return Refusal("forbidden", Phrase(N_("Only the chair reopens a decision on an amendment.")))
-    if amendment.status != "accepted":
+    if amendment.status not in DECIDED:
         return Refusal(
             "conflict",
-            Phrase(N_("Amendment {id} has not been accepted: only an accepted one can be reopened."), values),
+            Phrase(
+                N_("Amendment {id} is {status}: only an accepted or rejected one can be reopened."),
+                {**values, "status": _status(amendment.status)},
+            ),
         )
     if amendment.applied_in is not None:
         return Refusal(
@@ -124,12 +199,17 @@ def _delegate_refusal(member: Member, doing: str) -> Refusal | None:
 def _proposed_refusal(amendment: AmendmentFacts) -> Refusal | None:
     """A decided or withdrawn amendment no longer changes, nor does any on a frozen version."""
     if amendment.status != "proposed":
-        label = AMENDMENT_STATUSES.get(amendment.status)
-        status = Phrase(label.in_sentence) if label is not None and label.in_sentence else amendment.status
         return Refusal(
             "conflict",
             Phrase(
-                N_("Amendment {id} is {status}: it can no longer change."), {"id": str(amendment.id), "status": status}
+                N_("Amendment {id} is {status}: it can no longer change."),
+                {"id": str(amendment.id), "status": _status(amendment.status)},
             ),
         )
     return amendment.frozen
+
+
+def _status(status: str) -> Phrase | str:
+    """A status as it reads inside a sentence ("is superseded by a compromise")."""
+    label = AMENDMENT_STATUSES.get(status)
+    return Phrase(label.in_sentence) if label is not None and label.in_sentence else status

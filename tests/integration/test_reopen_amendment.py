@@ -87,7 +87,7 @@ def test_only_the_chair_reopens_and_only_an_accepted_amendment(browsers, db: Ses
     chair = browsers("chair")
     assert "Reopen amendment" not in chair.get(amendment_url(proposed)).text
     refused = reopen(chair, proposed)
-    assert refused.status_code == 409 and "only an accepted one can be reopened" in refused.text
+    assert refused.status_code == 409 and "only an accepted or rejected one can be reopened" in refused.text
     too_long = reopen(chair, decided, reason="x" * 10_001)
     assert too_long.status_code == 422 and "The reason is too long" in too_long.text
     assert q(db).get(Amendment, decided).status == "accepted"  # type: ignore[union-attr]
@@ -99,4 +99,4 @@ def test_the_api_reopens_an_accepted_amendment(api, db: Session) -> None:  # typ
     reopened = api("chair").post(f"/api/v1/amendments/{decided}/reopen", {"reason": "Conflict."})
     assert reopened.status_code == 200 and reopened.json()["status"] == "proposed"
     again = api("chair").post(f"/api/v1/amendments/{decided}/reopen")
-    assert again.status_code == 409 and "only an accepted one" in again.json()["detail"]
+    assert again.status_code == 409 and "only an accepted or rejected one" in again.json()["detail"]

@@ -1,4 +1,5 @@
-"""When the chair may reopen the acceptance of an amendment (one rule for the button and the write path)."""
+"""When the chair may reopen the decision on an amendment, accepted or rejected (one rule for the
+button and the write path)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ def test_the_chair_reopens_an_accepted_amendment_not_yet_consolidated() -> None:
     assert reopen_refusal("chair", ACCEPTED) is None
 
 
+def test_the_chair_reopens_a_rejected_amendment_and_a_rejected_compromise() -> None:
+    assert reopen_refusal("chair", AmendmentFacts(4, "rejected", 2)) is None
+    assert reopen_refusal("chair", AmendmentFacts(4, "rejected", 2, compromise=True)) is None
+
+
 @pytest.mark.parametrize("role", ["secretariat", "delegate", "observer"])
 def test_nobody_else_does(role: str) -> None:
     refusal = reopen_refusal(role, ACCEPTED)
@@ -27,9 +33,11 @@ def test_nobody_else_does(role: str) -> None:
     [
         (
             AmendmentFacts(4, "proposed", 2),
-            "Amendment 4 has not been accepted: only an accepted one can be reopened.",
+            "Amendment 4 is proposed: only an accepted or rejected one can be reopened.",
         ),
-        (AmendmentFacts(4, "rejected", 2), "Amendment 4 has not been accepted"),
+        (AmendmentFacts(4, "withdrawn", 2), "Amendment 4 is withdrawn: only an accepted or rejected"),
+        (AmendmentFacts(4, "superseded", 2), "Amendment 4 is superseded by a compromise: only an accepted"),
+        (AmendmentFacts(4, "rejected", 2, FROZEN), "Version 2 is frozen (superseded or adopted)"),
         (
             AmendmentFacts(4, "accepted", 2, FROZEN, applied_in=3),
             "Amendment 4 has been consolidated into version 3: it can no longer be reopened.",
