@@ -1,4 +1,5 @@
-"""Proposing amendments with a live diff preview; the amendment page; lists; decisions."""
+"""Proposing amendments with a live diff preview; the chair's compromise form; the amendment page;
+lists; decisions."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from consensus.amendments import services as amendments
+from consensus.core.amendment import COMPROMISE_KINDS
 from consensus.errors import Invalid
 from consensus.groups.services import delegation_choices
+from consensus.i18n import _
 from consensus.lookups import clause_in_group
 from consensus.models import Role
 from consensus.web.access import MEMBER, roles
 from consensus.web.deps import Db, Id, Me, VersionNumber
-from consensus.web.forms import FormData, field
+from consensus.web.forms import FormData, field, repeated
 from consensus.web.htmx import wants_fragment
 from consensus.web.routing import action, page
 
@@ -131,6 +134,86 @@ def amendment_create(
     return Redirect(request.app.route_reverse("amendment", group=group, amendment_id=amendment_id), status_code=303)
 
 
+def _supersedes(data: dict[str, Any]) -> tuple[int, ...]:
+    """The ticked amendments; a value that is no id is refused naming the field."""
+    values = repeated(data, "supersedes")
+    if not all(v.isascii() and v.isdecimal() and 1 <= int(v) <= 2_147_483_647 for v in values):
+        raise Invalid({"supersedes": _("Choose the amendments from the list.")})
+    return tuple(int(v) for v in values)
+
+
+def _compromise_form(
+    db: Db,
+    user: Me,
+    group: str,
+    document: str,
+    version: int,
+    number: str,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> Template:
+    clause = clause_in_group(db, group, document, number, version)
+    return Template(
+        "amendments/compromise.html",
+        context={
+            "clause": clause,
+            "candidates": amendments.compromise_candidates(db, user, group, clause),
+            "values": {"kind": "replace", "text": clause.text, "supersedes": [], **values},
+            "errors": errors,
+            "kinds": COMPROMISE_KINDS,
+        },
+        status_code=status_code,
+    )
+
+
+@page(CLAUSE + "/compromises/new", name="compromise_new", access=roles(Role.chair, Role.secretariat))
+def compromise_new(
+    db: Db,
+    user: Me,
+    group: FromPath[str],
+    document: FromPath[str],
+    version: Id,
+    number: FromPath[str],
+    supersedes: FromQuery[list[str] | None] = None,
+) -> Template:
+    """The form to propose a compromise on a clause: its text, rationale, and the competing
+    amendments it supersedes (``supersedes`` ticks some at the start)."""
+    ticked = [int(v) for v in supersedes or [] if v.isascii() and v.isdecimal() and len(v) < 10]
+    return _compromise_form(db, user, group, document, version, number, {"supersedes": ticked}, {})
+
+
+@action(CLAUSE + "/compromises", name="compromise_create", access=roles(Role.chair, Role.secretariat))
+def compromise_create(
+    request: Request[Any, Any, Any],
+    db: Db,
+    user: Me,
+    group: FromPath[str],
+    document: FromPath[str],
+    version: Id,
+    number: FromPath[str],
+    data: FormData,
+) -> Response[Any]:
+    """The chair (or the secretariat for the chair) proposes the compromise."""
+    heading = field(data, "heading")
+    values: dict[str, Any] = {
+        "kind": field(data, "kind") or "replace",
+        "text": field(data, "text"),
+        "rationale": field(data, "rationale"),
+        "heading": heading,
+        "supersedes": [],
+    }
+    try:
+        values["supersedes"] = list(_supersedes(data))
+        submitted = amendments.CompromiseInput(
+            values["text"], values["rationale"], tuple(values["supersedes"]), values["kind"], heading or None
+        )
+        compromise_id = amendments.propose_compromise(db, user, group, document, number, submitted, version)
+    except Invalid as refusal:
+        return _compromise_form(db, user, group, document, version, number, values, refusal.errors, status_code=422)
+    return Redirect(request.app.route_reverse("amendment", group=group, amendment_id=compromise_id), status_code=303)
+
+
 def _amendment_page(
     db: Db,
     user: Me,
@@ -163,12 +246,14 @@ def _back(request: Request[Any, Any, Any], group: str, amendment_id: int) -> Red
 
 
 @action(
-    "/groups/{group:str}/amendments/{amendment_id:int}/withdraw", name="amendment_withdraw", access=roles(Role.delegate)
+    "/groups/{group:str}/amendments/{amendment_id:int}/withdraw",
+    name="amendment_withdraw",
+    access=roles(Role.delegate, Role.chair, Role.secretariat),
 )
 def amendment_withdraw(
     request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], amendment_id: Id
 ) -> Response[Any]:
-    """The proposing delegation withdraws its amendment."""
+    """The proposing delegation withdraws its amendment (the chair or the secretariat a compromise)."""
     amendments.withdraw(db, user, group, amendment_id)
     return _back(request, group, amendment_id)
 
@@ -210,7 +295,7 @@ def amendment_decide(
 def amendment_reopen(
     request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], amendment_id: Id, data: FormData
 ) -> Response[Any]:
-    """The chair reopens an accepted amendment not yet consolidated: it is proposed again."""
+    """The chair reopens a decided amendment not yet consolidated: it is proposed again."""
     try:
         amendments.reopen(db, user, group, amendment_id, field(data, "reason"))
     except Invalid as refusal:
@@ -250,6 +335,8 @@ AMENDMENT_ROUTES = [
     amendment_new,
     amendment_preview,
     amendment_create,
+    compromise_new,
+    compromise_create,
     amendment_page,
     amendment_withdraw,
     amendment_cosponsor,

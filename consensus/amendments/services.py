@@ -1,4 +1,5 @@
-"""Proposing, co-sponsoring, withdrawing and deciding amendments; lists and diff previews."""
+"""Proposing, co-sponsoring, withdrawing and deciding amendments; the chair's compromise texts that
+supersede competing ones; lists and diff previews."""
 
 from __future__ import annotations
 
@@ -6,15 +7,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Row, delete, func, select
+from sqlalchemy import ColumnElement, Row, delete, func, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from consensus.accounts.identity import CurrentUser, GroupMembership
 from consensus.audit import services as audit
 from consensus.core.amendment import (
+    COMPROMISE_KINDS,
     AmendmentFacts,
     Member,
+    compromise_refusal,
     decide_refusal,
     propose_refusal,
     reopen_refusal,
@@ -63,6 +66,27 @@ class AmendmentInput:
 
 
 @dataclass(frozen=True, slots=True)
+class CompromiseInput:
+    """The chair's compromise text, and the ids of the amendments it supersedes."""
+
+    text: str
+    rationale: str = ""
+    supersedes: tuple[int, ...] = ()
+    kind: str = AmendmentKind.replace.value
+    heading: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SupersededView:
+    """An amendment a compromise superseded, with who proposed and co-sponsored it."""
+
+    id: int
+    status: str
+    delegation_name: str
+    sponsors: list[tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
 class Preview:
     """What an amendment would do to a clause, as a word diff."""
 
@@ -90,7 +114,8 @@ class AmendmentView:
     heading: str | None
     text: str
     rationale: str
-    delegation_code: str
+    delegation_code: str | None
+    """None for a compromise: the chair proposes it."""
     delegation_name: str
     author_name: str
     created_at: datetime
@@ -99,6 +124,11 @@ class AmendmentView:
     decided_by: str
     applied_in_version: int | None
     sponsors: list[tuple[str, str]] = field(default_factory=list)
+    compromise: bool = False
+    superseded_by: int | None = None
+    """The compromise that superseded it (kept, as history, once that compromise failed)."""
+    supersedes: list[SupersededView] = field(default_factory=list)
+    """For a compromise: the amendments it superseded."""
     diff: TextDiff | None = None
     # What the viewer may do with it: each flag asks the rule in core.amendment the write path asks.
     can_withdraw: bool = False
@@ -106,6 +136,8 @@ class AmendmentView:
     can_unsponsor: bool = False
     can_decide: bool = False
     can_reopen: bool = False
+    can_compromise: bool = False
+    """The viewer may propose a compromise superseding it."""
 
     @property
     def lapsed(self) -> bool:
@@ -251,7 +283,14 @@ def _facts(session: Session, amendment: Amendment, ref: VersionRef) -> Amendment
         else None
     )
     return AmendmentFacts(
-        amendment.id, amendment.status, ref.number, ref.frozen_refusal, applied, amendment.delegation_id
+        amendment.id,
+        amendment.status,
+        ref.number,
+        ref.frozen_refusal,
+        applied,
+        amendment.delegation_id,
+        amendment.compromise,
+        amendment.clause_id,
     )
 
 
@@ -267,6 +306,8 @@ def withdraw(session: Session, user: CurrentUser, group_slug: str, amendment_id:
         audit.record(
             session, user.actor(group_slug), "amendment.withdraw", "amendment", amendment_id, group_id=ref.group_id
         )
+        if amendment.compromise:
+            _restore_superseded(session, user, group_slug, amendment_id, ref, "withdrawn")
 
 
 def sponsor(session: Session, user: CurrentUser, group_slug: str, amendment_id: int, *, join: bool = True) -> None:
@@ -329,13 +370,17 @@ def decide(session: Session, user: CurrentUser, group_slug: str, amendment_id: i
             group_id=ref.group_id,
             details={"reason": reason},
         )
+        if amendment.compromise and decision == AmendmentStatus.rejected:
+            _restore_superseded(session, user, group_slug, amendment_id, ref, "rejected")
     return decision
 
 
 def reopen(session: Session, user: CurrentUser, group_slug: str, amendment_id: int, reason: str = "") -> None:
-    """The chair reopens an accepted amendment not yet consolidated: it is proposed again, to be
-    decided anew (``core.amendment.reopen_refusal`` says when). The decision it undoes is kept in
-    the audit event."""
+    """The chair reopens a decided amendment (accepted or rejected) not yet consolidated: it is
+    proposed again, to be decided anew (``core.amendment.reopen_refusal`` says when). The decision
+    it undoes is kept in the audit event. A compromise proposed again stands again: the amendments
+    it superseded stay superseded (accepted), or are superseded anew where they are still proposed
+    (rejected: its rejection had given them back)."""
     membership = user.member_of(group_slug)
     with write_transaction(session):
         amendment, ref = amendment_in_group(session, group_slug, amendment_id)
@@ -363,6 +408,165 @@ def reopen(session: Session, user: CurrentUser, group_slug: str, amendment_id: i
             group_id=ref.group_id,
             details={"reason": reason, "undone": undone},
         )
+        if amendment.compromise and undone["decision"] == AmendmentStatus.rejected:
+            _supersede(session, user, group_slug, amendment_id, ref.group_id, _proposed_of(session, amendment_id))
+
+
+def check_compromise(clause: ClauseRef, data: CompromiseInput) -> CompromiseInput:
+    """Validate a compromise's text like an amendment's (a new text for the clause, or a new clause
+    after it); raise Invalid naming the fields."""
+    if data.kind not in COMPROMISE_KINDS:
+        raise Invalid({"kind": _("A compromise replaces the text of the clause or inserts a clause after it.")})
+    checked = check_amendment(clause, AmendmentInput(data.kind, data.text, data.rationale, data.heading))
+    return CompromiseInput(checked.text, checked.rationale, data.supersedes, checked.kind, checked.heading)
+
+
+def _superseded_facts(session: Session, group_id: int, ids: tuple[int, ...]) -> list[AmendmentFacts]:
+    """The amendments a compromise would supersede, locked; an id of no amendment of the group is
+    refused naming it."""
+    rows = session.execute(
+        select(Amendment, col(Version.number))
+        .join(Version, col(Version.id) == col(Amendment.version_id))
+        .join(Document, col(Document.id) == col(Version.document_id))
+        .where(col(Amendment.id).in_(ids), col(Document.group_id) == group_id)
+        .with_for_update(of=Amendment)
+    ).all()
+    found = {amendment.id: (amendment, number) for amendment, number in rows}
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        raise Invalid({"supersedes": _("There is no amendment {id} in this group.").format(id=", ".join(missing))})
+    return [
+        AmendmentFacts(
+            i,
+            found[i][0].status,
+            found[i][1],
+            delegation_id=found[i][0].delegation_id,
+            compromise=found[i][0].compromise,
+            clause_id=found[i][0].clause_id,
+        )
+        for i in ids
+    ]
+
+
+def propose_compromise(
+    session: Session,
+    user: CurrentUser,
+    group_slug: str,
+    document_slug: str,
+    number: str,
+    data: CompromiseInput,
+    version: int | None = None,
+) -> int:
+    """The chair (or the secretariat for the chair) proposes a compromise on a clause: the
+    amendments it supersedes are marked superseded and point at it, all in one transaction with an
+    audit event for the compromise and one for each amendment it sets aside."""
+    membership = user.member_of(group_slug)
+    supersedes = tuple(dict.fromkeys(data.supersedes))
+    with write_transaction(session):
+        clause = clause_in_group(session, group_slug, document_slug, number, version)
+        facts = _superseded_facts(session, clause.version.group_id, supersedes)
+        _refuse(compromise_refusal(membership.role, clause.version.frozen_refusal, clause.clause_id, facts))
+        checked = check_compromise(clause, data)
+        compromise = Amendment(
+            clause_id=clause.clause_id,
+            version_id=clause.version.version_id,
+            lineage=clause.lineage,
+            delegation_id=None,
+            compromise=True,
+            author_id=user.id,
+            kind=checked.kind,
+            heading=checked.heading,
+            text=checked.text,
+            rationale=checked.rationale,
+        )
+        session.add(compromise)
+        session.flush()
+        assert compromise.id is not None
+        audit.record(
+            session,
+            user.actor(group_slug),
+            "amendment.compromise",
+            "amendment",
+            compromise.id,
+            group_id=clause.version.group_id,
+            details={
+                "document": document_slug,
+                "version": clause.version.number,
+                "clause": clause.number,
+                "kind": checked.kind,
+                "supersedes": list(supersedes),
+                "for_the_chair": membership.role != "chair",
+            },
+        )
+        _supersede(session, user, group_slug, compromise.id, clause.version.group_id, list(supersedes))
+        return compromise.id
+
+
+def _supersede(
+    session: Session, user: CurrentUser, group_slug: str, compromise_id: int, group_id: int, ids: list[int]
+) -> None:
+    """Mark the amendments ``ids`` superseded by the compromise, each with its audit event."""
+    if not ids:
+        return
+    session.execute(
+        update(Amendment)
+        .where(col(Amendment.id).in_(ids))
+        .values(status=AmendmentStatus.superseded.value, superseded_by_id=compromise_id)
+    )
+    for amendment_id in ids:
+        audit.record(
+            session,
+            user.actor(group_slug),
+            "amendment.supersede",
+            "amendment",
+            amendment_id,
+            group_id=group_id,
+            details={"compromise": compromise_id},
+        )
+
+
+def _proposed_of(session: Session, compromise_id: int) -> list[int]:
+    """The amendments a compromise had superseded that are proposed again (its rejection gave them back)."""
+    return list(
+        session.execute(
+            select(col(Amendment.id))
+            .where(
+                col(Amendment.superseded_by_id) == compromise_id,
+                col(Amendment.status) == AmendmentStatus.proposed.value,
+            )
+            .order_by(col(Amendment.id))
+        ).scalars()
+    )
+
+
+def _restore_superseded(
+    session: Session, user: CurrentUser, group_slug: str, compromise_id: int, ref: VersionRef, because: str
+) -> None:
+    """A compromise rejected or withdrawn gives back the amendments it superseded: each is proposed
+    again (its link to the compromise kept, as history), with its audit event."""
+    ids = list(
+        session.execute(
+            select(col(Amendment.id))
+            .where(
+                col(Amendment.superseded_by_id) == compromise_id,
+                col(Amendment.status) == AmendmentStatus.superseded.value,
+            )
+            .order_by(col(Amendment.id))
+        ).scalars()
+    )
+    if not ids:
+        return
+    session.execute(update(Amendment).where(col(Amendment.id).in_(ids)).values(status=AmendmentStatus.proposed.value))
+    for amendment_id in ids:
+        audit.record(
+            session,
+            user.actor(group_slug),
+            "amendment.restore",
+            "amendment",
+            amendment_id,
+            group_id=ref.group_id,
+            details={"compromise": compromise_id, "because": because},
+        )
 
 
 # --- reading ---------------------------------------------------------------------------------------------
@@ -384,9 +588,9 @@ class AmendmentList:
     amendments: list[AmendmentView]
 
 
-AmendmentRow = Row[Amendment, str, str, str, int, str, str, str, str, str, str | None]
+AmendmentRow = Row[Amendment, str, str, str, int, str, str, str | None, str | None, str, str | None]
 """An amendment with its clause (number, heading, text), version number, document (slug, title),
-delegation (code, name), author's name and the name of whoever decided on it."""
+delegation (code, name; None for a compromise), author's name and the name of whoever decided on it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,7 +629,7 @@ def _amendment_rows(session: Session, conditions: list[ColumnElement[bool]]) -> 
             .join(Clause, col(Clause.id) == col(Amendment.clause_id))
             .join(Version, col(Version.id) == col(Amendment.version_id))
             .join(Document, col(Document.id) == col(Version.document_id))
-            .join(Delegation, col(Delegation.id) == col(Amendment.delegation_id))
+            .outerjoin(Delegation, col(Delegation.id) == col(Amendment.delegation_id))
             .join(User, col(User.id) == col(Amendment.author_id))
             .outerjoin(decider, col(decider.id) == col(Amendment.decided_by_id))
             .where(*conditions)
@@ -470,9 +674,25 @@ def _versions(session: Session, amendments: list[Amendment]) -> _Versions:
     return _Versions(latest, applied, adopted)
 
 
+def _superseded(session: Session, compromise_ids: list[int]) -> dict[int, list[tuple[int, str, str]]]:
+    """The amendments each compromise superseded: (id, status, proposing delegation's name)."""
+    superseded: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    if not compromise_ids:
+        return superseded
+    for amendment_id, status, compromise_id, name in session.execute(
+        select(col(Amendment.id), col(Amendment.status), col(Amendment.superseded_by_id), col(Delegation.name))
+        .outerjoin(Delegation, col(Delegation.id) == col(Amendment.delegation_id))
+        .where(col(Amendment.superseded_by_id).in_(compromise_ids))
+        .order_by(col(Amendment.id))
+    ).all():
+        superseded[compromise_id].append((amendment_id, status, name or ""))
+    return superseded
+
+
 def _view(
     row: AmendmentRow,
-    sponsors: list[tuple[str, str]],
+    sponsors: dict[int, list[tuple[str, str]]],
+    superseded: list[tuple[int, str, str]],
     versions: _Versions,
     membership: GroupMembership | None,
     *,
@@ -481,17 +701,21 @@ def _view(
     (amendment, number, clause_heading, clause_text, version, slug, title, code, name, author, decided_by) = row
     assert amendment.id is not None
     applied = versions.applied.get(amendment.applied_in_version_id) if amendment.applied_in_version_id else None
+    frozen = versions.frozen(amendment.version_id, version)
     facts = AmendmentFacts(
         amendment.id,
         amendment.status,
         version,
-        versions.frozen(amendment.version_id, version),
+        frozen,
         applied,
         amendment.delegation_id,
+        amendment.compromise,
+        amendment.clause_id,
     )
+    own_sponsors = sponsors.get(amendment.id, [])
     member = _member(membership)
     may_sponsor = sponsor_refusal(member, facts) is None
-    sponsoring = membership is not None and any(c == membership.delegation_code for c, _n in sponsors)
+    sponsoring = membership is not None and any(c == membership.delegation_code for c, _n in own_sponsors)
     return AmendmentView(
         id=amendment.id,
         kind=amendment.kind,
@@ -507,20 +731,24 @@ def _view(
         text=amendment.text,
         rationale=amendment.rationale,
         delegation_code=code,
-        delegation_name=name,
+        delegation_name=name or "",
         author_name=author,
         created_at=amendment.created_at,
         decided_at=amendment.decided_at,
         decision_reason=amendment.decision_reason,
         decided_by=decided_by or "",
         applied_in_version=applied,
-        sponsors=sponsors,
+        sponsors=own_sponsors,
+        compromise=amendment.compromise,
+        superseded_by=amendment.superseded_by_id,
+        supersedes=[SupersededView(i, st, n, sponsors.get(i, [])) for i, st, n in superseded],
         diff=_diff_for(amendment.kind, clause_text, amendment.text) if with_diff else None,
         can_withdraw=withdraw_refusal(member, facts) is None,
         can_sponsor=may_sponsor and not sponsoring,
         can_unsponsor=may_sponsor and sponsoring,
         can_decide=decide_refusal(member.role, facts) is None,
         can_reopen=reopen_refusal(member.role, facts) is None,
+        can_compromise=compromise_refusal(member.role, frozen, amendment.clause_id, [facts]) is None,
     )
 
 
@@ -537,11 +765,16 @@ def _views(
     if not rows:
         return []
     amendments = [row[0] for row in rows]
-    sponsors = _sponsors(session, [amendment.id for amendment in amendments if amendment.id is not None])
+    superseded = _superseded(session, [a.id for a in amendments if a.compromise and a.id is not None])
+    sponsors = _sponsors(
+        session,
+        [a.id for a in amendments if a.id is not None] + [i for rows_ in superseded.values() for i, _s, _n in rows_],
+    )
     versions = _versions(session, amendments)
     membership = viewer.membership(group_slug)
     return [
-        _view(row, sponsors[row[0].id] if row[0].id else [], versions, membership, with_diff=with_diff) for row in rows
+        _view(row, sponsors, superseded.get(row[0].id or 0, []), versions, membership, with_diff=with_diff)
+        for row in rows
     ]
 
 
@@ -580,3 +813,26 @@ def list_amendments(
 def clause_amendments(session: Session, viewer: CurrentUser, group_slug: str, clause: ClauseRef) -> list[AmendmentView]:
     """Amendments made to one clause of one version."""
     return _views(session, [col(Amendment.clause_id) == clause.clause_id], viewer, group_slug, with_diff=True)
+
+
+def may_propose_compromise(membership: GroupMembership | None, clause: ClauseRef, views: list[AmendmentView]) -> bool:
+    """Whether the viewer may propose a compromise on the clause: asked of the rule the write path
+    asks, with the amendments still proposed on it (``views`` are the clause's amendments)."""
+    role = membership.role if membership is not None else ""
+    proposed = [
+        AmendmentFacts(v.id, v.status, v.version, clause_id=clause.clause_id)
+        for v in views
+        if v.status == AmendmentStatus.proposed
+    ]
+    return compromise_refusal(role, clause.version.frozen_refusal, clause.clause_id, proposed) is None
+
+
+def compromise_candidates(
+    session: Session, viewer: CurrentUser, group_slug: str, clause: ClauseRef
+) -> list[AmendmentView]:
+    """The amendments a compromise on the clause may supersede: those still proposed on it."""
+    return [
+        view
+        for view in clause_amendments(session, viewer, group_slug, clause)
+        if view.status == AmendmentStatus.proposed
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -126,6 +126,17 @@ class AmendmentIn(msgspec.Struct, forbid_unknown_fields=True):
     heading: str | None = None
 
 
+class CompromiseIn(msgspec.Struct, forbid_unknown_fields=True):
+    clause: Annotated[str, msgspec.Meta(max_length=32)]
+    """The number of the clause, in the latest version."""
+    text: str
+    supersedes: Annotated[list[Id], msgspec.Meta(max_length=200)]
+    """The ids of the proposed amendments on that clause it supersedes (at least one)."""
+    rationale: str = ""
+    kind: Literal["replace", "insert"] = "replace"
+    heading: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class AmendmentOut:
     id: int
@@ -133,11 +144,17 @@ class AmendmentOut:
     kind: str
     clause: str
     version: int
-    delegation: str
+    delegation: str | None
+    """The proposing delegation's code; null for a compromise (the chair's)."""
     sponsors: list[str]
     text: str
     rationale: str
     decision_reason: str
+    compromise: bool = False
+    superseded_by: int | None = None
+    """The compromise that superseded it (kept once that compromise was rejected or withdrawn)."""
+    supersedes: list[int] = field(default_factory=list)
+    """For a compromise: the ids of the amendments it superseded."""
 
 
 class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -147,7 +164,7 @@ class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class ReopenIn(msgspec.Struct, forbid_unknown_fields=True):
     reason: str = ""
-    """Why the chair undoes the acceptance (recorded)."""
+    """Why the chair undoes the decision (recorded)."""
 
 
 class ConsolidateIn(msgspec.Struct, forbid_unknown_fields=True):

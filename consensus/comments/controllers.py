@@ -63,7 +63,10 @@ def _thread_response(
     }
     if wants_fragment(request):
         return Template("comments/_thread.html", context=context, status_code=status_code)
-    context["amendments"] = amendments.clause_amendments(db, user, group, thread.clause)
+    context["amendments"] = clause_amendments = amendments.clause_amendments(db, user, group, thread.clause)
+    context["can_compromise"] = amendments.may_propose_compromise(
+        user.membership(group), thread.clause, clause_amendments
+    )
     current = not thread.clause.version.frozen
     context["membership"] = membership = user.membership(group)
     context["actions"] = documents.page_actions(
