@@ -101,6 +101,15 @@ def hostile_group(db: Session) -> None:
         agreement.state_position(db, head, "xss", "doc", None, "objection", PAYLOADS[-1 - i])
     amendments.decide(db, chair, "xss", amendment_ids[0], "accepted", PAYLOADS[5])
     amendments.decide(db, chair, "xss", amendment_ids[1], "rejected", PAYLOADS[6])
+    # A compromise of payloads (amendment 301) superseding two amendments on clause 3 (3 and 13).
+    amendments.propose_compromise(
+        db,
+        chair,
+        "xss",
+        "doc",
+        "3",
+        amendments.CompromiseInput(PAYLOADS[11], PAYLOADS[12], (amendment_ids[2], amendment_ids[12])),
+    )
     for i in range(3):
         rid = voting.create_round(
             db, chair, "xss", voting.RoundInput(document="doc", title=PAYLOADS[i][:300], rule="simple_majority")
@@ -214,7 +223,7 @@ def test_no_payload_runs_anywhere(hostile, make_client) -> None:  # type: ignore
         "/p/xss/doc/v2.html",
     ]
     pages += [f"/groups/xss/documents/doc/versions/1/clauses/{n}" for n in range(1, 11)]
-    pages += [f"/groups/xss/amendments/{n}" for n in range(1, 301, 37)]
+    pages += [f"/groups/xss/amendments/{n}" for n in [*range(1, 301, 37), 3, 13, 301]]
     fragments = [f"/groups/xss/documents/doc/versions/1/clauses/{n}" for n in range(1, 11, 3)]
     fragments += [f"/groups/xss/comments/{n}" for n in range(1, 600, 97)] + ["/groups/xss/rounds/3"]
     checked = 0
@@ -235,6 +244,7 @@ def test_no_payload_runs_anywhere(hostile, make_client) -> None:  # type: ignore
         "/groups/xss/import?kind=members",
         "/groups/xss/documents/open/clauses/2/correction",
         "/groups/xss/documents/open/compare?from=1&to=1",
+        "/groups/xss/documents/doc/versions/1/clauses/3/compromises/new?supersedes=23",
     ]
     client = make_client()
     assert login(client, "sec@xss.example", password="xss-password-1").status_code == 303
