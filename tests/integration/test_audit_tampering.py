@@ -91,6 +91,27 @@ def _record_a_negotiation(data_dir: Path, database: TestDatabase) -> dict[str, i
             f"{GROUP}/documents/declaration/clauses/2.1/correction",
             {"text": corrected, "reason": "A word too many."},
         )
+        # Two competing amendments on 4.1 (one co-sponsored), superseded by the chair's compromise,
+        # which is rejected (they come back), reopened (superseded again) and accepted.
+        competing = [
+            call(
+                head, "POST", f"{GROUP}/documents/declaration/clauses/4.1/amendments", {"kind": "replace", "text": text}
+            ).json()["id"]
+            for head, text in (("ken.head", "Within 24 hours."), ("ind.head", "Within 72 hours."))
+        ]
+        assert login(client, "bra.head@demo.example").status_code == 303
+        page = f"/groups/oewg-ict/amendments/{competing[0]}"
+        assert post_form(client, f"{page}/cosponsor", {"action": "join"}, page=page).status_code == 303
+        compromise = call(
+            "chair",
+            "POST",
+            f"{GROUP}/documents/declaration/compromises",
+            {"clause": "4.1", "text": "Within 48 hours.", "supersedes": competing},
+        ).json()["id"]
+        call("chair", "POST", f"{API}/amendments/{compromise}/decision", {"decision": "rejected", "reason": "No."})
+        call("chair", "POST", f"{API}/amendments/{compromise}/reopen", {"reason": "Again."})
+        call("chair", "POST", f"{API}/amendments/{compromise}/decision", {"decision": "accepted"})
+        ids["compromise"] = compromise
         call("chair", "POST", f"{VERSION}/adopt", {"round": ids["recorded"], "override_reason": "Time is short."})
         call("secretariat", "POST", f"{VERSION}/publish")
     return ids
