@@ -30,6 +30,7 @@ from consensus.comments.import_pages import COMMENT_IMPORT_ROUTES
 from consensus.db import make_engine
 from consensus.documents.api import DOCUMENT_API_ROUTES
 from consensus.documents.controllers import DOCUMENT_ROUTES
+from consensus.documents.downloads import DOWNLOAD_ROUTES
 from consensus.documents.drafting import DRAFTING_ROUTES
 from consensus.groups.api import GROUP_API_ROUTES
 from consensus.groups.controllers import GROUP_ROUTES
@@ -142,6 +143,7 @@ def create_app(
                     *DESK_ROUTES,
                     *DOCUMENT_ROUTES,
                     *DRAFTING_ROUTES,
+                    *DOWNLOAD_ROUTES,
                     *COMMENT_ROUTES,
                     *COMMENT_IMPORT_ROUTES,
                     *AMENDMENT_ROUTES,
