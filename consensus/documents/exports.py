@@ -182,10 +182,10 @@ class ComparedRedline:
 
 def compared_redline(session: Session, group: str, document: str, old: int, new: int) -> ComparedRedline:
     """The comparison of two versions as a redline, each change on its author's account."""
-    if old == new:
-        raise Invalid({"to": _("Choose two different versions to compare.")})
     old_ref = version_in_group(session, group, document, old)
     new_ref = version_in_group(session, group, document, new)
+    if old == new:
+        raise Invalid({"to": _("Choose two different versions to compare.")})
     low, high = sorted((old, new))
     snapshots = _snapshots(session, new_ref, low, high)
     with i18n.use(new_ref.document_language):

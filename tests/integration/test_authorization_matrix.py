@@ -106,6 +106,12 @@ MATRIX: dict[str, tuple[dict[str, Any], dict[str, Any] | None, dict[str, str]]] 
     "clause_correction": ({}, None, members("secretariat")),
     "clause_correct": ({}, {"text": "x", "reason": "y"}, members("secretariat")),
     "compare": ({"query": "?from=1&to=1"}, None, members()),
+    # One version only in this world: the guard answers first, then "choose two different versions" (422).
+    "compare_docx": ({"query": "?from=1&to=1"}, None, members()),
+    "compare_pdf": ({"query": "?from=1&to=1"}, None, members()),
+    "version_docx": ({}, None, members()),
+    "amendments_docx": ({}, None, members()),
+    "amendments_pdf": ({}, None, members()),
     "clause": ({}, None, members()),
     "comment_create": ({}, {"kind": "general", "body": "A comment."}, members()),
     "comment": ({}, None, members()),

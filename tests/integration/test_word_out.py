@@ -301,3 +301,104 @@ def test_a_document_in_preparation_is_not_there_for_a_delegate(browsers, db: Ses
     ):
         assert browsers("ken.head").get(path).status_code == 404, path
         assert browsers("secretariat").get(path).status_code == 200, path
+
+
+def _document_of(db: Session, slug: str, size: int) -> None:
+    """A document of ``size`` clauses, consolidated once (a replacement, an insertion, a deletion on
+    each third clause), with an amendment pending on every clause of version 2."""
+    spec = check_group_file(
+        {
+            "group": {"slug": G, "name": "Open-ended Working Group on Security of and in the Use of ICTs"},
+            "delegations": [{"code": "KEN", "name": "Kenya", "weight": "54.03"}],
+            "documents": [
+                {
+                    "slug": slug,
+                    "title": f"A document of {size} clauses",
+                    "clauses": [
+                        {"number": str(i), "heading": f"H{i}", "text": f"Text {i}."} for i in range(1, size + 1)
+                    ],
+                }
+            ],
+        }
+    )
+    load_group_file(db, spec, Actor.command_line(), "test")
+    ken, chair = who(db, "ken.head@demo.example"), who(db, "chair@demo.example")
+    kinds = [
+        amendments.AmendmentInput("replace", "New words."),
+        amendments.AmendmentInput("insert", "More."),
+        amendments.AmendmentInput("delete"),
+    ]
+    for i in range(1, size + 1, 3):
+        for offset, data in enumerate(kinds):
+            if i + offset <= size:
+                amendment_id = amendments.propose(db, ken, G, slug, str(i + offset), data)
+                amendments.decide(db, chair, G, amendment_id, "accepted", "")
+    versions.consolidate_version(db, who(db, "secretariat@demo.example"), G, slug)
+    for number, *_rest in [row for row in _numbers(db, slug)]:
+        amendments.propose(db, ken, G, slug, number, amendments.AmendmentInput("replace", "Pending words."))
+
+
+def _numbers(db: Session, slug: str) -> list[tuple[str]]:
+    from consensus.models import Document
+
+    return [
+        (number,)
+        for (number,) in q(db)
+        .execute(
+            select(Clause.number)
+            .join(Version, Version.id == Clause.version_id)
+            .join(Document, Document.id == Version.document_id)
+            .where(Document.slug == slug, Version.number == 2)
+        )
+        .all()
+    ]
+
+
+def test_the_downloads_do_not_query_per_clause_version_or_amendment(make_client, settings, db: Session) -> None:  # type: ignore[no-untyped-def]
+    from litestar.testing import TestClient
+
+    from consensus.app import create_app
+    from tests.conftest import login
+    from tests.integration.test_query_counts import counted
+
+    _document_of(db, "small", 3)
+    _document_of(db, "large", 30)
+    counts: dict[str, list[int]] = {}
+    with TestClient(create_app(settings, run_deadlines=False)) as client:
+        login(client, "ken.delegate@demo.example")
+        for slug in ("small", "large"):
+            base = f"/groups/{G}/documents/{slug}"
+            paths = [
+                f"{base}/compare.docx?from=1&to=2",
+                f"{base}/compare.pdf?from=2&to=1",
+                f"{base}/versions/2/text.docx",
+            ]
+            paths += [f"{base}/versions/2/amendments.docx", f"{base}/versions/2/amendments.pdf"]
+            for path in paths:
+                client.get(path)  # warm caches
+                with counted(client) as statements:
+                    assert client.get(path).status_code == 200, path
+                counts.setdefault(path.replace(slug, "-"), []).append(len(statements))
+    assert all(small == large for small, large in counts.values()), counts
+    assert max(max(c) for c in counts.values()) <= 12, counts
+
+
+def test_the_document_versions_and_comparison_pages_link_to_the_downloads(
+    browsers, consolidated: dict[str, Any]
+) -> None:  # type: ignore[no-untyped-def]
+    client = browsers("ken.delegate")
+    expected = {
+        f"{D}/compare.docx?from=1&amp;to=2",
+        f"{D}/compare.pdf?from=1&amp;to=2",
+        f"{D}/versions/2/text.docx",
+        f"{D}/versions/2/amendments.docx",
+        f"{D}/versions/2/amendments.pdf",
+    }
+    for page in (D, f"{D}/versions", f"{D}/compare?from=1&to=2"):
+        html = client.get(page).text
+        assert "Downloads" in html
+        links = set(re.findall(r'href="([^"]+\.(?:docx|pdf)[^"]*)"', html))
+        assert expected <= links, (page, links)
+    for link in expected:
+        assert client.get(link.replace("&amp;", "&")).status_code == 200, link
+    assert "text.docx" in client.get(f"{D}?version=1").text
