@@ -112,12 +112,11 @@ def _runs(op: Op, text: str, marks: Sequence[Mark]) -> list[Run]:
     return runs
 
 
-def attribute(start: str, steps: Sequence[tuple[str, Mark]], fallback: Mark) -> tuple[Run, ...]:
-    """The word diff of ``start`` against the last text of ``steps``, each change credited to the
-    step that made it (``fallback`` where the diffs of the steps and of the whole disagree)."""
-    end = steps[-1][0] if steps else start
+def _follow(start: str, steps: Sequence[tuple[str, Mark]]) -> tuple[list[int | Mark], list[Mark | None]]:
+    """Follow each character of ``start`` through the steps: where each character of the last text
+    comes from (its index in ``start``, or the step that wrote it), and which step removed each
+    character of ``start`` (None: still there)."""
     removed: list[Mark | None] = [None] * len(start)
-    # Where each character of the text so far comes from: its index in ``start``, or the step that wrote it.
     origin: list[int | Mark] = list(range(len(start)))
     previous = start
     for text, mark in steps:
@@ -129,31 +128,35 @@ def attribute(start: str, steps: Sequence[tuple[str, Mark]], fallback: Mark) -> 
             size = len(segment.text)
             if segment.op == "equal":
                 following += origin[position : position + size]
-                position += size
             elif segment.op == "delete":
                 for source in origin[position : position + size]:
                     if isinstance(source, int):
                         removed[source] = mark
-                position += size
             else:
                 following += [mark] * size
+            position += size if segment.op != "insert" else 0
         origin, previous = following, text
+    return origin, removed
+
+
+def attribute(start: str, steps: Sequence[tuple[str, Mark]], fallback: Mark) -> tuple[Run, ...]:
+    """The word diff of ``start`` against the last text of ``steps``, each change credited to the
+    step that made it (``fallback`` where the diffs of the steps and of the whole disagree)."""
+    end = steps[-1][0] if steps else start
+    origin, removed = _follow(start, steps)
     runs: list[Run] = []
     old_at = new_at = 0
     for segment in word_diff(start, end).segments:
         size = len(segment.text)
         if segment.op == "equal":
             runs.append(Run("equal", segment.text))
-            old_at += size
-            new_at += size
         elif segment.op == "delete":
-            marks = [removed[i] or fallback for i in range(old_at, old_at + size)]
-            runs += _runs("delete", segment.text, marks)
-            old_at += size
+            runs += _runs("delete", segment.text, [removed[i] or fallback for i in range(old_at, old_at + size)])
         else:
             marks = [m if isinstance(m := origin[i], Mark) else fallback for i in range(new_at, new_at + size)]
             runs += _runs("insert", segment.text, marks)
-            new_at += size
+        old_at += size if segment.op != "insert" else 0
+        new_at += size if segment.op != "delete" else 0
     return _merge(runs)
 
 
