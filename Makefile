@@ -8,14 +8,14 @@ LOCALES := consensus/locale
 # Compiled catalogues (.mo) are built at install time, never committed.
 COMPILE_CATALOGUES = @$(BIN)/python -c "from consensus.i18n import compile_catalogues; compile_catalogues()"
 
-.PHONY: run test test-postgres lint format install install-dev system browser postgres migrate bench messages clean
+.PHONY: run test test-postgres lint format install install-dev system browser writer postgres migrate bench messages clean
 
 run: install ## install, migrate, load the demo when empty, serve at http://$HOST:$PORT
 	$(BIN)/consensus migrate
 	$(BIN)/consensus load fixtures/demo.yaml --if-empty --show-accounts --in-progress
 	$(BIN)/consensus serve
 
-test: install-dev browser postgres ## lint, type checks, every test (browser tests included), then again on PostgreSQL
+test: install-dev browser postgres writer ## lint, type checks, every test (browser tests included), then again on PostgreSQL
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -23,7 +23,7 @@ test: install-dev browser postgres ## lint, type checks, every test (browser tes
 	@$(MAKE) --no-print-directory test-postgres
 
 # The integration and browser tests once more, on a throwaway PostgreSQL server of their own.
-test-postgres: install-dev browser postgres
+test-postgres: install-dev browser postgres writer
 	.ci/postgres run $(BIN)/pytest tests/integration tests/e2e
 
 lint: install-dev ## ruff and mypy
@@ -78,6 +78,10 @@ $(NODE_STAMP): package.json package-lock.json
 # Browser tests drive Debian's Chromium: Playwright cannot download its own browser here.
 browser:
 	$(call apt_need,test -x /usr/bin/chromium,Debian's chromium for the browser tests,chromium)
+
+# The Word exports' tests accept and reject every tracked change with LibreOffice Writer, headless.
+writer:
+	$(call apt_need,test -x /usr/lib/libreoffice/program/soffice.bin -a -e /usr/lib/libreoffice/program/libswlo.so,LibreOffice Writer for the Word round-trip tests,libreoffice-writer-nogui)
 
 # The PostgreSQL server the second test pass runs on (`.ci/postgres` starts a throwaway one).
 postgres:

@@ -402,3 +402,33 @@ def test_the_document_versions_and_comparison_pages_link_to_the_downloads(
     for link in expected:
         assert client.get(link.replace("&amp;", "&")).status_code == 200, link
     assert "text.docx" in client.get(f"{D}?version=1").text
+
+
+def test_an_arabic_document_is_written_right_to_left(browsers, db: Session) -> None:  # type: ignore[no-untyped-def]
+    spec = check_group_file(
+        {
+            "group": {"slug": G, "name": "Open-ended Working Group on Security of and in the Use of ICTs"},
+            "delegations": [{"code": "KEN", "name": "Kenya", "weight": "54.03"}],
+            "documents": [
+                {
+                    "slug": "arabic",
+                    "title": "مشروع إعلان",
+                    "language": "ar",
+                    "clauses": [{"number": "1", "heading": "الغرض", "text": "تتعاون الدول في مجال الأمن."}],
+                }
+            ],
+        }
+    )
+    load_group_file(db, spec, Actor.command_line(), "test")
+    client = browsers("ken.delegate")
+    content = download(client, f"/groups/{G}/documents/arabic/versions/1/text.docx")
+    root = etree.fromstring(part(content, "word/document.xml"))
+    paragraphs = list(root.iter(w("p")))
+    assert paragraphs and all(p.find(f"{w('pPr')}/{w('bidi')}") is not None for p in paragraphs)
+    runs = [r for r in root.iter(w("r")) if r.find(w("t")) is not None]
+    assert runs and all(r.find(f"{w('rPr')}/{w('rtl')}") is not None for r in runs)
+    assert [(c.number, c.heading, c.text) for c in read_draft("x.docx", content).clauses] == [
+        ("1", "الغرض", "تتعاون الدول في مجال الأمن.")
+    ]
+    printed = client.get(f"/groups/{G}/documents/arabic/versions/1/amendments.pdf")
+    assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
