@@ -184,10 +184,16 @@ def _number_runs(history: History, secretariat: Mark) -> tuple[Run, ...]:
             return (Run("equal", first.number),)
         mark = Mark(secretariat.author, _last_change(history, "number", secretariat).at)
         return _merge([Run("delete", first.number, mark), Run("insert", last.number, mark)])
-    whole = _last_change(history, "number", secretariat)
     if first is not None:
-        return (Run("delete", first.number, whole),)
-    return (Run("insert", last.number, whole),) if last is not None else ()
+        return (Run("delete", first.number, _last_change(history, "number", secretariat)),)
+    if last is None:
+        return ()
+    return (Run("insert", last.number, _creation(history, secretariat)),)
+
+
+def _creation(history: History, secretariat: Mark) -> Mark:
+    """The mark of the step that brought a clause into the text."""
+    return next((s.mark for s in history.steps if s.after is not None), secretariat)
 
 
 def clause_redline(lineage: str, history: History, secretariat: Mark, moved: bool = False) -> ClauseRedline:
@@ -202,9 +208,11 @@ def clause_redline(lineage: str, history: History, secretariat: Mark, moved: boo
         change = "unchanged"
     else:
         change = "changed"
-    whole = _last_change(history, "text", secretariat) if change in ("added", "deleted") else None
+    whole = None
     if change == "added":
-        whole = next((s.mark for s in history.steps if s.after is not None), secretariat)
+        whole = _creation(history, secretariat)
+    elif change == "deleted":
+        whole = _last_change(history, "text", secretariat)
     heading = attribute(
         _heading_line(first),
         [(_heading_line(s.after), s.mark) for s in history.steps],

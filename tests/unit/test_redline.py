@@ -18,6 +18,7 @@ from consensus.core.redline import (
     Run,
     Snapshot,
     State,
+    Step,
     accepted,
     attribute,
     clause_redline,
@@ -137,3 +138,13 @@ def test_competing_amendments_show_the_first_in_place_and_the_others_as_alternat
 def test_a_deletion_in_place_deletes_the_clause_and_its_paragraph_marks() -> None:
     (clause,) = proposed([("a", State("1", "", "Text."))], [Proposal(1, "delete", "a", None, "", KEN, "")])
     assert clause.mark == KEN and clause.text == (Run("delete", "Text.", KEN),) and accepted(clause.text) == ""
+
+
+def test_a_clause_added_then_renumbered_is_wholly_on_the_account_of_who_added_it() -> None:
+    history = History(None, (Step(State("2", "", "New."), FRA), Step(State("3", "", "New."), SEC)))
+    clause = clause_redline("n", history, SEC)
+    assert (
+        clause.mark == FRA
+        and clause.number == (Run("insert", "3", FRA),)
+        and clause.text == (Run("insert", "New.", FRA),)
+    )
