@@ -199,3 +199,15 @@ def _set_properties(docx: Any, properties: Properties) -> None:
     for rel_id, rel in list(package.rels.items()):
         if rel.reltype == RT.THUMBNAIL:
             package.rels.pop(rel_id)
+        elif rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = APP_PROPERTIES  # the template's says "Microsoft Macintosh Word"
+    for rel_id, rel in list(docx.part.rels.items()):
+        if rel.reltype == RT.CUSTOM_XML:  # the template's bibliography sources
+            docx.part.rels.pop(rel_id)
+
+
+APP_PROPERTIES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    b"<Application>Consensus</Application><DocSecurity>0</DocSecurity></Properties>"
+)

@@ -174,6 +174,8 @@ def test_the_word_files_carry_their_own_properties_and_open_in_python_docx(
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             assert not [name for name in archive.namelist() if "thumbnail" in name.lower()], path
         assert b"python-docx" not in (part(content, "docProps/core.xml") or b"")
+        assert b"Microsoft" not in (part(content, "docProps/app.xml") or b"")
+        assert part(content, "customXml/item1.xml") is None
 
 
 def test_a_clean_version_reads_back_into_the_same_clauses(browsers, db: Session, consolidated: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
