@@ -27,7 +27,13 @@ BUILTIN_RULES = (
     "iso",
     "double_majority",
     "consensus",
+    "most_support",
+    "consensus_on_one",
 )
+OPTION_RULES = ("most_support", "consensus_on_one")
+"""The rules of an options round: the delegations pick one of a clause's alternatives, or none."""
+NONE_OF_THESE = "none"
+OPTION_PREFIX = "option:"
 Comparison = Literal[">", ">="]
 Base = Literal["cast", "present", "eligible"]
 
@@ -134,19 +140,30 @@ class Rule:
     comparison: Comparison = ">="
     base: Base = "cast"
     weighted: bool = False
+    options: int = 0
+    """An options round: how many alternatives the set put to the delegations has."""
 
     @property
     def is_consensus(self) -> bool:
         return self.kind == "consensus"
 
     @property
+    def is_options(self) -> bool:
+        """Whether the round picks one of a clause's alternatives (``OPTION_RULES``)."""
+        return self.kind in OPTION_RULES
+
+    @property
     def choices(self) -> tuple[str, ...]:
+        if self.is_options:
+            return (*option_choices(self.options), NONE_OF_THESE)
         return CONSENSUS_CHOICES if self.is_consensus else VOTE_CHOICES
 
     @property
     def uses_weights(self) -> bool:
         """Whether the outcome depends on weights (otherwise they are never needed)."""
-        return self.kind in ("weighted_majority", "double_majority") or (self.kind == "custom" and self.weighted)
+        if self.kind in ("weighted_majority", "double_majority"):
+            return True
+        return self.kind in ("custom", "most_support") and self.weighted
 
     @property
     def counts_observers(self) -> bool:
@@ -159,6 +176,8 @@ class Rule:
 
     def phrase(self) -> Phrase:
         """The rule in words, for any language."""
+        if self.kind == "most_support" and self.weighted:
+            return Phrase(N_("most support by weight (the alternative with the most weight behind it wins)"))
         if self.kind != "custom":
             return Phrase(RULE_NAMES[self.kind])
         values = {
@@ -179,6 +198,11 @@ RULE_NAMES = {
     "iso": N_("ISO double threshold (2/3 of participating members, at most 1/4 of all votes against)"),
     "double_majority": N_("double majority (at least 55 per cent of the delegations and 65 per cent of the weight)"),
     "consensus": N_("consensus (no objection; silence is consent)"),
+    "most_support": N_("most support (the alternative most delegations pick wins)"),
+    "consensus_on_one": N_(
+        "consensus on one alternative (every ballot picks the same one and none picks none of these; "
+        "silence is consent)"
+    ),
 }
 BASE_NAMES = {
     "cast": N_("votes cast (yes + no)"),
@@ -234,6 +258,31 @@ def builtin_rule(kind: str) -> Rule:
     return Rule(kind)
 
 
+def options_rule(kind: str, options: int, weighted: bool = False) -> Rule:
+    """The rule of an options round over a set of ``options`` alternatives (weights count only under
+    ``most_support``)."""
+    if kind not in OPTION_RULES:
+        raise RuleError("rule", N_("{value} must be one of {rules}"), value=repr(kind), rules=", ".join(OPTION_RULES))
+    return Rule(kind, weighted=weighted and kind == "most_support", options=options)
+
+
+def option_choices(options: int) -> tuple[str, ...]:
+    """The ballot choices of the alternatives of a set: ``option:1``, ``option:2``, …"""
+    return tuple(f"{OPTION_PREFIX}{number}" for number in range(1, options + 1))
+
+
+def option_number(choice: str) -> int | None:
+    """The alternative a choice picks (``option:2`` → 2), or None (``none`` and every other choice)."""
+    if not choice.startswith(OPTION_PREFIX) or not choice[len(OPTION_PREFIX) :].isdigit():
+        return None
+    return int(choice[len(OPTION_PREFIX) :])
+
+
+def option_letter(number: int) -> str:
+    """The letter an alternative is shown with (1 → A)."""
+    return chr(ord("A") + number - 1) if 1 <= number <= 26 else str(number)
+
+
 def parse_fraction(text: str, name: str = "quorum") -> Fraction:
     """A fraction between 0 and 1 from text such as ``1/2`` or ``0.5``."""
     value = _small_fraction(text, name)
@@ -276,6 +325,8 @@ class Result:
     """For each phrase, the kinds of figure it states (``COUNTS``, ``WEIGHTS``, ``SPLIT``)."""
     counts: dict[str, dict[str, Share]] = field(default_factory=dict)
     """The counters the result was taken from, per group of voters and choice."""
+    winner: str | None = None
+    """An options round that passed: the choice of the alternative chosen (``option:2``)."""
 
 
 def electorate_of(rule: Rule, voters: Sequence[Voter]) -> list[Voter]:
@@ -377,6 +428,7 @@ def tally_counts(
         phrases,
         (NO_FIGURES, *(detail.figures for detail in decision.details), NO_FIGURES),
         _frozen(counts),
+        decision.winner if decision.passed else None,
     )
 
 
@@ -487,6 +539,8 @@ class Decision:
     """How many yes votes the rule asked for, where it asks for a number of delegations."""
     need_weight: Fraction | None = None
     """How much yes weight the rule asked for, where it weighs."""
+    winner: str | None = None
+    """The alternative an options round chose."""
 
 
 def _holds(ok: bool, if_so: str, if_not: str, values: Mapping[str, object], *figures: str) -> Detail:
@@ -496,6 +550,10 @@ def _holds(ok: bool, if_so: str, if_not: str, values: Mapping[str, object], *fig
 def _decide(rule: Rule, s: dict[str, Share], eligible: Share, counts: Counts, ballots: Mapping[str, str]) -> Decision:
     if rule.is_consensus:
         return _consensus(s, eligible, ballots)
+    if rule.kind == "most_support":
+        return _most_support(rule, s)
+    if rule.kind == "consensus_on_one":
+        return _consensus_on_one(rule, s, eligible, ballots)
     yes, no, abstain = s["yes"], s["no"], s["abstain"]
     if rule.kind == "simple_majority":
         ok = yes.count > no.count
@@ -584,6 +642,99 @@ def _consensus(s: dict[str, Share], eligible: Share, ballots: Mapping[str, str])
         return Decision(False, (Detail(breaking, counted), Detail(figures, counted)))
     consensus = Phrase(N_("no objection, so there is consensus ({figures}; silence is consent)"), {"figures": figures})
     return Decision(True, (Detail(consensus, counted),))
+
+
+def _support_figures(rule: Rule, s: Mapping[str, Share], weighted: bool) -> Phrase:
+    """Each alternative's support and the "none of these", in order: "A 3, B 5, none of these 1"."""
+    measure = (lambda share: share.weight) if weighted else (lambda share: share.count)
+    items = [
+        Phrase(N_("{option} {n}"), {"option": option_letter(number), "n": measure(s[choice])})
+        for number, choice in enumerate(option_choices(rule.options), start=1)
+    ]
+    items.append(Phrase(N_("none of these {n}"), {"n": measure(s[NONE_OF_THESE])}))
+    listed = items[-1]
+    for item in reversed(items[:-1]):
+        listed = Phrase(N_("{first}, {rest}"), {"first": item, "rest": listed})
+    return listed
+
+
+def _most_support(rule: Rule, s: dict[str, Share]) -> Decision:
+    """The alternative with the most support (weight when the rule weighs) wins, if it alone has
+    the most and more than "none of these": a tie for first place, or as much support for none of
+    them, chooses nothing."""
+    weighted = rule.weighted
+    figures = frozenset({WEIGHTS if weighted else COUNTS})
+    measure = (lambda share: share.weight) if weighted else (lambda share: Fraction(share.count))
+    support = {choice: measure(s[choice]) for choice in option_choices(rule.options)}
+    top = max(support.values(), default=Fraction(0))
+    leaders = [choice for choice, value in support.items() if value == top]
+    listed = _support_figures(rule, s, weighted)
+    against = measure(s[NONE_OF_THESE])
+    if top == 0:
+        phrase = Phrase(N_("no alternative has any support ({figures})"), {"figures": listed})
+        return Decision(False, (Detail(phrase, figures),))
+    letters = ", ".join(option_letter(option_number(choice) or 0) for choice in leaders)
+    if len(leaders) > 1:
+        phrase = Phrase(
+            N_("alternatives {letters} tie for the most support with {n} each, so none is chosen ({figures})"),
+            {"letters": letters, "n": top, "figures": listed},
+        )
+        return Decision(False, (Detail(phrase, figures),))
+    if against >= top:
+        phrase = Phrase(
+            N_("none of these has as much support as alternative {letter}, the most of any ({figures})"),
+            {"letter": letters, "figures": listed},
+        )
+        return Decision(False, (Detail(phrase, figures),))
+    phrase = Phrase(
+        N_(
+            "alternative {letter} has the most support: {n}, more than any other and more than none of these "
+            "({figures})"
+        ),
+        {"letter": letters, "n": top, "figures": listed},
+    )
+    return Decision(True, (Detail(phrase, figures),), winner=leaders[0])
+
+
+def _consensus_on_one(rule: Rule, s: dict[str, Share], eligible: Share, ballots: Mapping[str, str]) -> Decision:
+    """Passes when at least one ballot was cast, every ballot picks the same alternative and none
+    picks none of these; silent delegations do not stand in the way (silence is consent)."""
+    counted = frozenset({COUNTS})
+    took_part = sum(share.count for share in s.values())
+    listed = _support_figures(rule, s, False)
+    picked = [choice for choice in option_choices(rule.options) if s[choice].count]
+    silent = eligible.count - took_part
+    refusing = s[NONE_OF_THESE].count
+    if refusing:
+        codes = ", ".join(sorted(code for code, choice in ballots.items() if choice == NONE_OF_THESE))
+        breaking = Phrase.counted(
+            Nn_(
+                "{n} delegation picked none of these, so there is no consensus on one ({figures})",
+                "{n} delegations picked none of these, so there is no consensus on one ({figures})",
+            )
+            if not codes
+            else Nn_(
+                "{n} delegation ({codes}) picked none of these, so there is no consensus on one ({figures})",
+                "{n} delegations ({codes}) picked none of these, so there is no consensus on one ({figures})",
+            ),
+            refusing,
+            {"n": refusing, "codes": codes, "figures": listed},
+        )
+        return Decision(False, (Detail(breaking, counted),))
+    if not picked:
+        return Decision(False, (Detail(Phrase(N_("no ballot picked an alternative")), counted),))
+    if len(picked) > 1:
+        phrase = Phrase(N_("the ballots are split between alternatives ({figures})"), {"figures": listed})
+        return Decision(False, (Detail(phrase, counted),))
+    phrase = Phrase.counted(
+        Nn_(
+            "the {n} ballot cast picked alternative {letter} ({silent} silent; silence is consent)",
+            "all {n} ballots cast picked alternative {letter} ({silent} silent; silence is consent)",
+        ),
+        took_part,
+        {"n": took_part, "letter": option_letter(option_number(picked[0]) or 0), "silent": silent},
+    )
+    return Decision(True, (Detail(phrase, counted),), winner=picked[0])
 
 
 def _iso(counts: Counts, yes: Share, no: Share) -> Decision:
@@ -723,7 +874,13 @@ def result_to_dict(
         "objections": list(result.objections),
         "reservations": list(result.reservations),
         "withheld": sorted(every & _stated(rule) - visible),
+        **_winner(result, rule),
     }
+
+
+def _winner(result: Result, rule: Rule) -> dict[str, object]:
+    """An options round's stored result names the alternative chosen (None if none was)."""
+    return {"winner": result.winner} if rule.is_options else {}
 
 
 def _stated(rule: Rule) -> frozenset[str]:

@@ -19,6 +19,7 @@ from consensus.core.tally import (
     Voter,
     builtin_rule,
     custom_rule,
+    options_rule,
     parse_fraction,
     tally,
 )
@@ -43,10 +44,16 @@ def rule_of(spec: Any) -> Rule:
     return custom_rule(**spec)
 
 
+def rule_of_case(case: dict[str, Any]) -> Rule:
+    if "options" in case:
+        return options_rule(case["rule"], case["options"], case.get("weighted", False))
+    return rule_of(case["rule"])
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_golden_case(case: dict[str, Any]) -> None:
     result = tally(
-        rule_of(case["rule"]),
+        rule_of_case(case),
         [voter(e) for e in case["electorate"]],
         case["ballots"],
         parse_fraction(case.get("quorum", "0")),
@@ -58,6 +65,8 @@ def test_golden_case(case: dict[str, Any]) -> None:
         assert case["reason"] in result.reason, result.reason
     if "eligible" in case:
         assert result.eligible.count == case["eligible"]
+    if "winner" in case:
+        assert result.winner == case["winner"], result.reason
     if "reservations" in case:
         assert list(result.reservations) == case["reservations"]
     assert result.reason.startswith("Passed: " if result.passed else "Not passed: ")
