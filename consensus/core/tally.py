@@ -646,7 +646,9 @@ def _consensus(s: dict[str, Share], eligible: Share, ballots: Mapping[str, str])
 
 def _support_figures(rule: Rule, s: Mapping[str, Share], weighted: bool) -> Phrase:
     """Each alternative's support and the "none of these", in order: "A 3, B 5, none of these 1"."""
-    measure = (lambda share: share.weight) if weighted else (lambda share: share.count)
+    def measure(share: Share) -> Fraction | int:
+        return share.weight if weighted else share.count
+
     items = [
         Phrase(N_("{option} {n}"), {"option": option_letter(number), "n": measure(s[choice])})
         for number, choice in enumerate(option_choices(rule.options), start=1)
