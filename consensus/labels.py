@@ -85,8 +85,11 @@ CHOICES = {
     "accept": Label(N_("Accept (can live with it)")),
     "reservation": Label(N_("Reservation")),
     "objection": Label(N_("Objection")),
+    "none": Label(N_("None of these")),
     "silent": Label(N_("Did not vote")),
 }
+OPTION_CHOICE = N_("Alternative {letter}")
+"""An options round's choice ``option:N``: the alternative's letter (option:2 is "Alternative B")."""
 CHANGES = {
     "unchanged": Label(N_("unchanged")),
     "changed": Label(N_("changed")),
@@ -120,3 +123,12 @@ def english(value: str, table: Mapping[str, Label]) -> str:
     """The words for a stored value in English (files that are always English)."""
     entry = table.get(value)
     return entry.english if entry is not None else value
+
+
+def choice_label(value: str) -> str:
+    """A ballot choice as a label, in the reader's language; an alternative of an options round
+    (``option:2``) by its letter."""
+    number = value.removeprefix("option:")
+    if number != value and number.isdigit() and 1 <= int(number) <= 26:
+        return _(OPTION_CHOICE).format(letter=chr(ord("A") + int(number) - 1))
+    return label(value, CHOICES)

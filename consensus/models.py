@@ -499,6 +499,11 @@ class Round(SQLModel, table=True):
     """The audit chain's head hash when the round closed, for checking the record later."""
     audit_seq: int | None = Field(default=None)
     """The sequence number of that head: with the hash, a checkpoint of the chain."""
+    alternatives: int | None = Field(default=None)
+    """An options round: the index (from 1) of the clause's set of alternatives it puts to the vote."""
+    options: str | None = Field(default=None, sa_type=Text)
+    """An options round: the set as voted on (JSON ``{"kind", "text", "options": [...]}``), taken
+    when the round is prepared and again when it opens; a later correction cannot change it."""
 
 
 class RoundElector(SQLModel, table=True):

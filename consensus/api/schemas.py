@@ -183,6 +183,9 @@ class ConflictOut:
     clause: str
     reason: str
     message: str
+    parties: tuple[str, str] = ("amendment", "amendment")
+    """What ``first`` and ``second`` are: ``amendment``, or ``round`` for an options round whose
+    chosen alternative cannot be written in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +251,20 @@ class RoundIn(msgspec.Struct, forbid_unknown_fields=True):
     quorum: str | None = None
     secret: bool = False
     closes_at: datetime | None = None
+    alternatives: Annotated[int, msgspec.Meta(ge=1, le=10_000)] | None = None
+    """An options round (``rule`` ``most_support`` or ``consensus_on_one``, on a ``clause``): the
+    index (from 1) of the clause's set of alternatives put to the vote. Ballots are then
+    ``option:1``, ``option:2``, … or ``none``."""
+    weighted: bool = False
+    """``most_support`` only: the alternative with the most weight behind it wins."""
+
+
+@dataclass(frozen=True, slots=True)
+class OptionOut:
+    choice: str
+    """The ballot choice that picks it (``option:1``, …)."""
+    letter: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +287,10 @@ class RoundOut:
     and named in ``withheld``."""
     secrecy_warning: str | None = None
     """For the chair of a secret round not yet closed: why its outcome alone may give ballots away."""
+    alternatives: int | None = None
+    """An options round: the index of the clause's set of alternatives it puts to the vote."""
+    options: list[OptionOut] | None = None
+    """An options round: the alternatives as voted on (the result's ``winner`` names the chosen one)."""
 
 
 class BallotIn(msgspec.Struct, forbid_unknown_fields=True):

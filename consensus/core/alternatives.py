@@ -17,9 +17,10 @@ Pure. Negotiators write alternatives in three shapes, and each is one **set**:
 
 What is not a set: brackets inside brackets (``[States [shall] act]``: which bracket a choice
 resolves would be a guess, so nothing on that line is taken as a set), brackets that do not pair
-up on their line (a missing ``]`` is not mistaken for a passage), and passages that are not
-text to negotiate: footnote and reference marks (``[1]``, ``[a]``), an ellipsis (``[...]``) and
-``[sic]``. Labels around brackets (``Alt 1: [a] [b] Alt 2: c``) leave the brackets the set.
+up on their line (a missing ``]`` is not mistaken for a passage), empty brackets, and lone
+passages that are not text to negotiate: footnote and reference marks (``[1]``, ``[a]``), an
+ellipsis (``[...]``) and ``[sic]``. Side by side, figures are alternatives like any others
+(``within [24][72] hours``). Labels around brackets (``Alt 1: [a] [b] Alt 2: c``) leave the brackets the set.
 A slash inside one bracket (``[shall/should]``) is left alone: "and/or" is written
 the same way.
 
@@ -126,14 +127,16 @@ def _negotiated(line: str, passage: tuple[int, int]) -> bool:
 
 
 def _bracket_sets(line: str, offset: int) -> list[tuple[SetKind, int, int, tuple[Option, ...]]]:
-    passages = [p for p in _passages(line) or [] if _negotiated(line, p)]
+    passages = [p for p in _passages(line) or [] if line[p[0] + 1 : p[1] - 1].strip()]
     runs: list[list[tuple[int, int]]] = []
     for passage in passages:
         if runs and _joined(line, runs[-1][-1][1], passage[0]):
             runs[-1].append(passage)
         else:
             runs.append([passage])
-    return [_bracket_set(line, offset, run) for run in runs if len(run) <= MAX_OPTIONS]
+    # Side by side, even figures are alternatives ("within [24][72] hours"); alone, a mark is not.
+    kept = [run for run in runs if len(run) > 1 or _negotiated(line, run[0])]
+    return [_bracket_set(line, offset, run) for run in kept if len(run) <= MAX_OPTIONS]
 
 
 def _joined(line: str, after: int, before: int) -> bool:

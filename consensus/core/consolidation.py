@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from consensus.core.alternatives import AlternativeSet, resolve_all, set_in
 from consensus.core.numbering import renumber
 from consensus.core.refusal import Refusal
 from consensus.core.tally import Phrase
@@ -45,6 +46,19 @@ class AmendmentValue:
 
 
 @dataclass(frozen=True, slots=True)
+class WinningAlternative:
+    """An options round that chose one of a clause's alternatives: the clause (by lineage), the set
+    (its index, and its text and options as voted on) and the option chosen (from 1)."""
+
+    round_id: int
+    target: str
+    index: int
+    number: int
+    set_text: str
+    options: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class NewClause:
     """A clause of the next version and where it came from."""
 
@@ -57,6 +71,8 @@ class NewClause:
     """Its number in the version consolidated, None for an inserted clause."""
     amendment_id: int | None
     """The amendment that changed or inserted it."""
+    rounds: tuple[int, ...] = ()
+    """The options rounds whose chosen alternatives replace its brackets."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +84,16 @@ class Clash:
     second: int
     clause: str
     reason: str
+    parties: tuple[str, str] = ("amendment", "amendment")
+    """What ``first`` and ``second`` are: ``amendment`` or ``round`` (an options round's winner)."""
 
     def __str__(self) -> str:
+        if self.parties == ("amendment", "round"):
+            return f"Amendment {self.first} and round {self.second} on clause {self.clause}: {self.reason}"
+        if self.parties == ("round", "round"):
+            if self.first == self.second:
+                return f"Round {self.first} on clause {self.clause}: {self.reason}"
+            return f"Rounds {self.first} and {self.second} on clause {self.clause}: {self.reason}"
         return f"Amendments {self.first} and {self.second} on clause {self.clause}: {self.reason}"
 
 
@@ -80,10 +104,28 @@ class Consolidation:
     clauses: tuple[NewClause, ...]
     clashes: tuple[Clash, ...]
     applied: tuple[int, ...]
+    resolved: tuple[int, ...] = ()
+    """The options rounds whose chosen alternatives were written in."""
 
     @property
     def ok(self) -> bool:
         return not self.clashes
+
+
+CLASH_WORDS = {
+    ("amendment", "amendment"): N_("Amendments {first} and {second} on clause {clause}: {reason}"),
+    ("amendment", "round"): N_("Amendment {first} and round {second} on clause {clause}: {reason}"),
+    ("round", "round"): N_("Rounds {first} and {second} on clause {clause}: {reason}"),
+    ("round",): N_("Round {first} on clause {clause}: {reason}"),
+}
+"""How a clash names its parties; a set no longer as voted on names its one round."""
+
+
+def clash_words(clash: Clash) -> str:
+    """The English message of a clash (its msgid), by what its parties are."""
+    if clash.parties == ("round", "round") and clash.first == clash.second:
+        return CLASH_WORDS[("round",)]
+    return CLASH_WORDS[clash.parties]
 
 
 def consolidation_refusal(role: str, version: int, adopted: bool) -> Refusal | None:
@@ -154,26 +196,105 @@ def _insertion_clashes(insertions: list[AmendmentValue], changes: list[Amendment
     return clashes
 
 
+def winner_clashes(
+    clauses: Sequence[ClauseValue], amendments: Sequence[AmendmentValue], winners: Sequence[WinningAlternative]
+) -> list[Clash]:
+    """Every chosen alternative that cannot be written in, named: an accepted amendment that
+    replaces or deletes the same clause (which text would win is the chair's call, not ours), two
+    rounds that chose on the same set, and a set no longer in the clause as it was voted on (an
+    editorial correction since)."""
+    by_lineage = {c.lineage: c for c in clauses}
+    clashes = [
+        Clash(amendment.id, winner.round_id, by_lineage[winner.target].number, _amended_reason(amendment), AND_ROUND)
+        for winner in winners
+        for amendment in amendments
+        if amendment.target == winner.target and amendment.kind != "insert"
+    ]
+    ordered = sorted(winners, key=lambda w: w.round_id)
+    clashes += [
+        Clash(first.round_id, second.round_id, by_lineage[first.target].number, SAME_SET, ROUNDS)
+        for i, first in enumerate(ordered)
+        for second in ordered[i + 1 :]
+        if (first.target, first.index) == (second.target, second.index)
+    ]
+    clashes += [
+        Clash(winner.round_id, winner.round_id, by_lineage[winner.target].number, SET_GONE, ROUNDS)
+        for winner in ordered
+        if _voted_set(by_lineage[winner.target].text, winner) is None
+    ]
+    return clashes
+
+
+AND_ROUND = ("amendment", "round")
+ROUNDS = ("round", "round")
+SAME_SET = N_("both chose between the same alternatives")
+SET_GONE = N_("the alternatives it chose between are no longer in the clause as they were voted on")
+
+
+def _amended_reason(amendment: AmendmentValue) -> str:
+    if amendment.kind == "delete":
+        return N_("the amendment deletes the clause whose alternatives the round chose between")
+    return N_("the amendment replaces the text whose alternatives the round chose between")
+
+
+def _voted_set(text: str, winner: WinningAlternative) -> AlternativeSet | None:
+    """The set the round voted on, if the clause still holds it as it was then."""
+    found = set_in(text, winner.index)
+    if found is None or text[found.start : found.end] != winner.set_text:
+        return None
+    if tuple(option.text for option in found.options) != winner.options:
+        return None
+    return found
+
+
 def consolidate(
     clauses: Sequence[ClauseValue],
     amendments: Sequence[AmendmentValue],
     new_lineage: Callable[[], str],
+    winners: Sequence[WinningAlternative] = (),
 ) -> Consolidation:
-    """Apply accepted amendments to a version's clauses (in order) and number the result."""
+    """Apply accepted amendments to a version's clauses (in order), write in the alternatives that
+    options rounds chose, and number the result."""
     known = {c.lineage for c in clauses}
     unknown = [a for a in amendments if a.target not in known]
     if unknown:
         raise ValueError(f"amendments {[a.id for a in unknown]} target clauses not in this version")
-    clashes = find_clashes(clauses, amendments)
+    if any(w.target not in known for w in winners):
+        raise ValueError("an options round chose alternatives of a clause not in this version")
+    clashes = find_clashes(clauses, amendments) + winner_clashes(clauses, amendments, winners)
     if clashes:
         return Consolidation((), tuple(clashes), ())
-    drafts = _drafts(clauses, amendments, new_lineage)
+    drafts = _drafts(_with_winners(clauses, winners), amendments, new_lineage)
     numbers = renumber([template for template, _ in drafts])
+    rounds: dict[str, tuple[int, ...]] = defaultdict(tuple)
+    for winner in winners:
+        rounds[winner.target] += (winner.round_id,)
     result = tuple(
-        NewClause(d.lineage, n, d.heading, d.text, d.status, d.previous_number, d.amendment_id)
+        NewClause(
+            d.lineage, n, d.heading, d.text, d.status, d.previous_number, d.amendment_id, rounds.get(d.lineage, ())
+        )
         for (_, d), n in zip(drafts, numbers, strict=True)
     )
-    return Consolidation(result, (), tuple(sorted(a.id for a in amendments)))
+    return Consolidation(
+        result, (), tuple(sorted(a.id for a in amendments)), tuple(sorted(w.round_id for w in winners))
+    )
+
+
+def _with_winners(clauses: Sequence[ClauseValue], winners: Sequence[WinningAlternative]) -> list[ClauseValue]:
+    """The clauses with each chosen alternative written in (no clash: every set is as voted on).
+    A clause whose text so changes is open again, as after an amendment."""
+    chosen: dict[str, list[tuple[AlternativeSet, int]]] = defaultdict(list)
+    for winner in winners:
+        clause = next(c for c in clauses if c.lineage == winner.target)
+        found = _voted_set(clause.text, winner)
+        assert found is not None, "winner_clashes: the set is as voted on"
+        chosen[winner.target].append((found, winner.number))
+    return [
+        ClauseValue(c.lineage, c.number, c.heading, resolve_all(c.text, chosen[c.lineage]), "open")
+        if c.lineage in chosen
+        else c
+        for c in clauses
+    ]
 
 
 def _drafts(

@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
+from consensus.core.alternatives import AlternativeSet, find_alternatives
 from consensus.core.refusal import Refusal
 from consensus.core.tally import Phrase, Rule, Voter, electorate_of
 from consensus.i18n import N_
@@ -222,3 +223,38 @@ def _not_open_on_page(round: RoundFacts) -> Phrase:
     if round.status == "draft":
         return Phrase(N_("The round has not been opened yet."))
     return Phrase(N_("The round is {status}."), {"status": status_words(round.status)})
+
+
+# --- options rounds -----------------------------------------------------------------------------------
+
+
+def alternatives_refusal(clause_number: str, text: str, index: int) -> Refusal | None:
+    """Why set ``index`` of a clause's alternatives cannot be put to an options round, or None: the
+    clause must hold alternatives (``core.alternatives``), and that set among them."""
+    sets = find_alternatives(text)
+    if not sets:
+        return Refusal(
+            "invalid",
+            Phrase(N_("Clause {clause} has no alternatives to choose between."), {"clause": clause_number}),
+            "alternatives",
+        )
+    if not 1 <= index <= len(sets):
+        return Refusal(
+            "invalid",
+            Phrase(
+                N_("Clause {clause} has alternatives 1 to {n}: there is no set {index}."),
+                {"clause": clause_number, "n": len(sets), "index": str(index)},
+            ),
+            "alternatives",
+        )
+    return None
+
+
+def options_snapshot(text: str, alternatives: AlternativeSet) -> dict[str, object]:
+    """A set as an options round keeps it (what was voted on): its kind, its text in the clause and
+    its options' texts."""
+    return {
+        "kind": alternatives.kind,
+        "text": text[alternatives.start : alternatives.end],
+        "options": [option.text for option in alternatives.options],
+    }

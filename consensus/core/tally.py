@@ -646,6 +646,7 @@ def _consensus(s: dict[str, Share], eligible: Share, ballots: Mapping[str, str])
 
 def _support_figures(rule: Rule, s: Mapping[str, Share], weighted: bool) -> Phrase:
     """Each alternative's support and the "none of these", in order: "A 3, B 5, none of these 1"."""
+
     def measure(share: Share) -> Fraction | int:
         return share.weight if weighted else share.count
 

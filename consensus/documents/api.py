@@ -117,7 +117,9 @@ def consolidate(
         body = {
             "status_code": 409,
             "detail": refused.message,
-            "conflicts": [ConflictOut(c.first, c.second, c.clause, c.reason, str(c)) for c in refused.clashes],
+            "conflicts": [
+                ConflictOut(c.first, c.second, c.clause, c.reason, str(c), c.parties) for c in refused.clashes
+            ],
         }
         return Response(body, status_code=409, media_type=MediaType.JSON)
     return Response(VersionCreated(number), status_code=201)

@@ -14,6 +14,7 @@ from consensus.agreement.services import is_head
 from consensus.core.amendment import Member, propose_refusal
 from consensus.core.documents import SECRETARIAT
 from consensus.core.positions import clause_status_refusal, position_refusal
+from consensus.core.rounds import chair_refusal
 from consensus.lookups import VersionRef, VersionSummary, version_in_group
 from consensus.models import (
     Amendment,
@@ -177,6 +178,9 @@ class PageActions:
     correct: bool = False
     """Correct clauses editorially (the secretariat, on a version that may change; the form says
     what else refuses one: ``core.documents.correction_refusal``)."""
+    put_alternatives: bool = False
+    """Put a clause's alternatives to an options round (the chair runs rounds: ``core.rounds.chair_refusal``;
+    on a version that may change)."""
 
 
 def page_actions(
@@ -195,4 +199,5 @@ def page_actions(
             if clause_status_refusal(membership.role, number, status, frozen) is None
         ),
         correct=membership.role == SECRETARIAT and frozen is None,
+        put_alternatives=chair_refusal(membership.role) is None and frozen is None,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 
@@ -17,22 +18,26 @@ from consensus.core.consolidation import (
     Clash,
     ClauseValue,
     Consolidation,
+    WinningAlternative,
+    clash_words,
     consolidate,
     consolidation_refusal,
     find_clashes,
+    winner_clashes,
 )
+from consensus.core.tally import OPTION_RULES, option_letter, option_number
 from consensus.db import utcnow, write_transaction
 from consensus.documents.corrections import CorrectionView, corrections_of
 from consensus.errors import Conflict, Invalid, refusal_error
 from consensus.i18n import _
 from consensus.lookups import VersionRef, undecided_amendments, version_in_group
-from consensus.models import Amendment, AmendmentStatus, Clause, Version
+from consensus.models import Amendment, AmendmentStatus, Clause, Round, RoundStatus, Version
 from consensus.validation import Fields
 
 
 def clash_text(clash: Clash) -> str:
-    """A clash between two accepted amendments, in the reader's language."""
-    return _("Amendments {first} and {second} on clause {clause}: {reason}").format(
+    """A clash between accepted amendments or chosen alternatives, in the reader's language."""
+    return _(clash_words(clash)).format(
         first=clash.first, second=clash.second, clause=clash.clause, reason=_(clash.reason)
     )
 
@@ -60,6 +65,18 @@ class ConsolidationPlan:
     clashes: list[Clash]
     may_consolidate: bool = False
     """Whether the one asking may consolidate now (``core.consolidation.consolidation_refusal``)."""
+    winners: list[WinnerView] = field(default_factory=list)
+    """The alternatives chosen by options rounds that consolidating writes in."""
+
+
+@dataclass(frozen=True, slots=True)
+class WinnerView:
+    """An alternative an options round chose, as the versions page lists it."""
+
+    round_id: int
+    clause: str
+    letter: str
+    text: str
 
 
 def _clauses(session: Session, version_id: int) -> list[ClauseValue]:
@@ -92,17 +109,57 @@ def _accepted(session: Session, version_id: int) -> list[tuple[AmendmentValue, s
     ]
 
 
+def _winners(session: Session, version_id: int) -> list[tuple[WinningAlternative, str]]:
+    """The alternatives chosen by the options rounds on the version that closed with a winner, each
+    with its clause's number (one query)."""
+    rows = session.execute(
+        select(col(Round.id), col(Round.alternatives), col(Round.options), col(Round.result), col(Clause.lineage))
+        .add_columns(col(Clause.number))
+        .join(Clause, col(Clause.id) == col(Round.clause_id))
+        .where(
+            col(Round.version_id) == version_id,
+            col(Round.status) == RoundStatus.closed.value,
+            col(Round.rule).in_(OPTION_RULES),
+            col(Round.passed).is_(True),
+            col(Round.alternatives).is_not(None),
+        )
+        .order_by(col(Round.id))
+    ).all()
+    winners = []
+    for round_id, index, options, result, lineage, number in rows:
+        chosen = option_number(str(json.loads(result or "{}").get("winner") or ""))
+        snapshot = json.loads(options or "{}")
+        if chosen is None:
+            continue
+        voted = tuple(str(option) for option in snapshot.get("options", []))
+        winners.append(
+            (WinningAlternative(round_id, lineage, index, chosen, str(snapshot.get("text", "")), voted), number)
+        )
+    return winners
+
+
 def plan(session: Session, group_slug: str, document_slug: str, role: str = "") -> ConsolidationPlan:
     """What consolidating the latest version would do now, and whether ``role`` may do it."""
     ref = version_in_group(session, group_slug, document_slug)
     accepted = _accepted(session, ref.version_id)
     clauses = _clauses(session, ref.version_id)
+    winners = _winners(session, ref.version_id)
+    amendments = [a for a, _number in accepted]
     return ConsolidationPlan(
         version=ref,
         accepted=[(a.id, a.kind, number) for a, number in accepted],
         undecided=len(undecided_amendments(session, ref.version_id)),
-        clashes=find_clashes(clauses, [a for a, _number in accepted]),
+        clashes=find_clashes(clauses, amendments) + winner_clashes(clauses, amendments, [w for w, _n in winners]),
         may_consolidate=consolidation_refusal(role, ref.number, ref.adopted) is None,
+        winners=[
+            WinnerView(
+                w.round_id,
+                number,
+                option_letter(w.number),
+                w.options[w.number - 1] if w.number <= len(w.options) else "",
+            )
+            for w, number in winners
+        ],
     )
 
 
@@ -124,15 +181,17 @@ def consolidate_version(
         note = fields.text("note", note, _("The note"), required=False, limit=2000)
         fields.done()
         accepted = [a for a, _number in _accepted(session, ref.version_id)]
-        if not accepted:
+        winners = [w for w, _number in _winners(session, ref.version_id)]
+        if not accepted and not winners:
             raise Invalid(
                 {
-                    "amendments": _("Version {n} has no accepted amendments: there is nothing to consolidate.").format(
-                        n=ref.number
-                    )
+                    "amendments": _(
+                        "Version {n} has no accepted amendments and no alternatives chosen: there is nothing to "
+                        "consolidate."
+                    ).format(n=ref.number)
                 }
             )
-        result = consolidate(_clauses(session, ref.version_id), accepted, lambda: str(uuid.uuid4()))
+        result = consolidate(_clauses(session, ref.version_id), accepted, lambda: str(uuid.uuid4()), winners)
         if not result.ok:
             raise ConsolidationRefused(list(result.clashes))
         version = _write_next_version(session, user, ref, result, note)
@@ -148,6 +207,7 @@ def consolidate_version(
                 "from": ref.number,
                 "to": version.number,
                 "amendments": list(result.applied),
+                **({"rounds": list(result.resolved)} if result.resolved else {}),
             },
         )
         return version.number
@@ -162,9 +222,7 @@ def _write_next_version(
     if not note:
         # Part of the document's record: written in the document's language, not the clerk's.
         with i18n.use(ref.document_language):
-            note = _("Consolidated from version {n} with amendments {ids}.").format(
-                n=ref.number, ids=", ".join(str(i) for i in result.applied)
-            )
+            note = _consolidation_note(ref.number, result)
     version = Version(
         document_id=ref.document_id, number=ref.number + 1, note=note, created_at=now, created_by_id=user.id
     )
@@ -187,6 +245,22 @@ def _write_next_version(
         update(Amendment).where(col(Amendment.id).in_(result.applied)).values(applied_in_version_id=version.id)
     )
     return version
+
+
+def _consolidation_note(number: int, result: Consolidation) -> str:
+    """The new version's default note, in the current language: the amendments and the options
+    rounds it was made with."""
+    amendments = ", ".join(str(i) for i in result.applied)
+    rounds = ", ".join(str(i) for i in result.resolved)
+    if not result.resolved:
+        return _("Consolidated from version {n} with amendments {ids}.").format(n=number, ids=amendments)
+    if not result.applied:
+        return _("Consolidated from version {n} with the alternatives chosen in rounds {rounds}.").format(
+            n=number, rounds=rounds
+        )
+    return _(
+        "Consolidated from version {n} with amendments {ids} and the alternatives chosen in rounds {rounds}."
+    ).format(n=number, ids=amendments, rounds=rounds)
 
 
 @dataclass(frozen=True, slots=True)

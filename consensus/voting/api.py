@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from consensus.accounts.identity import CurrentUser
 from consensus.api.paths import GROUP, ROUND
-from consensus.api.schemas import BallotIn, BallotOut, CustomRuleIn, RoundIn, RoundOut
+from consensus.api.schemas import BallotIn, BallotOut, CustomRuleIn, OptionOut, RoundIn, RoundOut
 from consensus.voting import services as voting
 from consensus.web.access import MEMBER, SIGNED_IN
 from consensus.web.deps import Db, Id, Me
@@ -34,6 +34,8 @@ def _round_out(view: voting.RoundView) -> RoundOut:
         participated=view.participated if view.status != "draft" else None,
         result=view.result,
         secrecy_warning=interface_words().phrase(view.secrecy_warning) if view.secrecy_warning else None,
+        alternatives=view.alternatives,
+        options=[OptionOut(o.choice, o.letter, o.text) for o in view.options] if view.alternatives else None,
     )
 
 
@@ -46,12 +48,13 @@ def _round_input(data: RoundIn) -> voting.RoundInput:
         threshold=custom.threshold if custom else "",
         comparison=custom.comparison if custom else ">=",
         base=custom.base if custom else "cast",
-        weighted=custom.weighted if custom else False,
+        weighted=custom.weighted if custom else data.weighted,
         quorum=data.quorum or "0",
         secret=data.secret,
         clause=data.clause,
         amendment=data.amendment,
         closes_at=data.closes_at,
+        alternatives=data.alternatives,
     )
 
 

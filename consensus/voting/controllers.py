@@ -63,6 +63,7 @@ def round_input(data: dict[str, Any]) -> voting.RoundInput:
         clause=field(data, "clause") or None,
         amendment=amendment,
         closes_at=parse_deadline(field(data, "closes_at")),
+        alternatives=form_id(data, "alternatives"),
     )
 
 
@@ -101,13 +102,16 @@ def round_new(
     document: FromQuery[str | None] = None,
     clause: FromQuery[str | None] = None,
     amendment: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
+    alternatives: Annotated[int | None, QueryParameter(ge=1, le=10_000)] = None,
 ) -> Template:
-    """The chair's form for a new round (prefilled from a clause or an amendment)."""
+    """The chair's form for a new round (prefilled from a clause, one of its sets of alternatives
+    (an options round), or an amendment)."""
     values = {
         "document": document or "",
         "clause": clause or "",
         "amendment": amendment or "",
-        "rule": "consensus",
+        "alternatives": alternatives or "",
+        "rule": "most_support" if alternatives else "consensus",
         "quorum": "0",
     }
     return _form(db, user, group, values, {})

@@ -23,6 +23,7 @@ from consensus.accounts.identity import CurrentUser, GroupMembership
 from consensus.agreement.services import NEEDS_TEXT, record_position
 from consensus.audit import services as audit
 from consensus.audit.services import Actor
+from consensus.core.alternatives import set_in
 from consensus.core.audit import content_digest
 from consensus.core.disclosure import disclose, secrecy_warning
 from consensus.core.numbers import fraction_text
@@ -35,15 +36,18 @@ from consensus.core.rounds import (
     Electorate,
     RoundFacts,
     action_refusal,
+    alternatives_refusal,
     ballot_refusal,
     caster_refusal,
     chair_refusal,
     electorate_under,
+    options_snapshot,
     past_deadline,
     status_refusal,
 )
 from consensus.core.sealing import SealedChoice, seal, unseal
 from consensus.core.tally import (
+    OPTION_RULES,
     Phrase,
     Result,
     Rule,
@@ -55,6 +59,8 @@ from consensus.core.tally import (
     dump_counts,
     group_of,
     load_counts,
+    option_letter,
+    options_rule,
     parse_fraction,
     result_to_dict,
     tally,
@@ -91,9 +97,17 @@ DEADLINE = Actor(user_id=None, label="deadline")
 
 
 def rule_of(row: Round) -> Rule:
+    if row.rule in OPTION_RULES:
+        return options_rule(row.rule, len(options_of(row)), row.weighted)
     if row.rule == "custom":
         return custom_rule(row.threshold or "0", row.comparison or ">=", row.base or "cast", row.weighted)
     return builtin_rule(row.rule)
+
+
+def options_of(row: Round) -> list[str]:
+    """The texts of the alternatives an options round puts to the vote, as it keeps them."""
+    options = json.loads(row.options or "{}").get("options", [])
+    return [str(option) for option in options]
 
 
 def _refuse(refusal: Refusal | None) -> None:
@@ -162,6 +176,8 @@ class RoundInput:
     clause: str | None = None
     amendment: int | None = None
     closes_at: datetime | None = None
+    alternatives: int | None = None
+    """An options round: the index (from 1) of the clause's set of alternatives put to the vote."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,15 +197,42 @@ def _check_round(data: RoundInput) -> CheckedRound:
     _check_deadline(fields, data.closes_at)
     if rule is not None and rule.is_consensus and data.secret:
         fields.fail("secret", _("A consensus round is never secret: positions are stated openly."))
+    _check_options(fields, rule, data)
     fields.done()
     assert rule is not None
     return CheckedRound(rule, quorum, title)
+
+
+def _check_options(fields: Fields, rule: Rule | None, data: RoundInput) -> None:
+    """An options round is on one set of a clause's alternatives, and recorded; a set is put to no
+    other rule."""
+    if rule is None:
+        return
+    if not rule.is_options:
+        if data.alternatives is not None:
+            fields.fail(
+                "alternatives", _("Alternatives are put to an options round: choose most support or consensus on one.")
+            )
+        return
+    if data.amendment is not None or not data.clause:
+        fields.fail(
+            "clause", _("An options round is on a clause: give the clause whose alternatives are put to the vote.")
+        )
+    if data.alternatives is None:
+        fields.fail(
+            "alternatives", _("Give the number of the set of alternatives to put to the vote (1 for the first).")
+        )
+    if data.secret:
+        # The disclosure check does not know rules with a choice per alternative: refused rather than guessed.
+        fields.fail("secret", _("An options round is recorded: a secret one is not offered."))
 
 
 def _checked_rule(fields: Fields, data: RoundInput) -> Rule | None:
     try:
         if data.rule == "custom":
             return custom_rule(data.threshold, data.comparison, data.base, data.weighted)
+        if data.rule in OPTION_RULES:
+            return options_rule(data.rule, 0, data.weighted)
         return builtin_rule(data.rule)
     except RuleError as problem:
         name = problem.field if problem.field in ("threshold", "comparison", "base") else "rule"
@@ -228,6 +271,16 @@ class RoundSubject:
 
     clause_id: int | None = None
     amendment_id: int | None = None
+    options: str | None = None
+    """An options round: the set of alternatives as voted on (JSON, ``core.rounds.options_snapshot``)."""
+
+
+def _options_on(clause_number: str, text: str, index: int) -> str:
+    """The snapshot of set ``index`` of a clause's alternatives, once ``core.rounds`` allows it."""
+    _refuse(alternatives_refusal(clause_number, text, index))
+    alternatives = set_in(text, index)
+    assert alternatives is not None, "alternatives_refusal: the set exists"
+    return json.dumps(options_snapshot(text, alternatives), ensure_ascii=False, sort_keys=True)
 
 
 def _new_subject(session: Session, group_slug: str, version_id: int, data: RoundInput) -> RoundSubject:
@@ -244,9 +297,12 @@ def _new_subject(session: Session, group_slug: str, version_id: int, data: Round
         return RoundSubject(amendment.clause_id, amendment.id)
     if data.clause:
         try:
-            return RoundSubject(clause_in_group(session, group_slug, data.document, data.clause).clause_id)
+            clause = clause_in_group(session, group_slug, data.document, data.clause)
         except NotFound as missing:
             raise Invalid({"clause": missing.message}) from None
+        if data.alternatives is None:
+            return RoundSubject(clause.clause_id)
+        return RoundSubject(clause.clause_id, None, _options_on(clause.number, clause.text, data.alternatives))
     return RoundSubject()
 
 
@@ -275,17 +331,21 @@ def create_round(session: Session, user: CurrentUser, group_slug: str, data: Rou
             secret=data.secret,
             closes_at=data.closes_at,
             created_by_id=user.id,
+            alternatives=data.alternatives if subject.options else None,
+            options=subject.options,
         )
         session.add(row)
         session.flush()
+        details: dict[str, object] = {
+            "title": checked.title,
+            "rule": rule.kind,
+            "quorum": fraction_text(quorum),
+            "secret": data.secret,
+        }
+        if subject.options:
+            details |= {"alternatives": data.alternatives, "options": json.loads(subject.options)}
         audit.record(
-            session,
-            user.actor(group_slug),
-            "round.create",
-            "round",
-            row.id,
-            group_id=ref.group_id,
-            details={"title": checked.title, "rule": rule.kind, "quorum": fraction_text(quorum), "secret": data.secret},
+            session, user.actor(group_slug), "round.create", "round", row.id, group_id=ref.group_id, details=details
         )
         return _id(row)
 
@@ -338,10 +398,32 @@ def open_round(session: Session, user: CurrentUser, group_slug: str, round_id: i
         )
         if row.secret:
             session.add(SecretTally(round_id=round_id))
+        details = _options_at_opening(session, row)
         row.status = RoundStatus.open.value
         row.opened_at = utcnow()
         _changed(session, row)
-        audit.record(session, user.actor(group_slug), "round.open", "round", round_id, group_id=row.group_id)
+        audit.record(
+            session, user.actor(group_slug), "round.open", "round", round_id, group_id=row.group_id, details=details
+        )
+
+
+def _options_at_opening(session: Session, row: Round) -> dict[str, object] | None:
+    """An options round takes its set again as the clause stands when it opens (a correction may
+    have been made to the draft round's clause): what the ballots are on from now on."""
+    if row.alternatives is None or row.clause_id is None:
+        return None
+    number, text = session.execute(
+        select(col(Clause.number), col(Clause.text)).where(col(Clause.id) == row.clause_id)
+    ).one()
+    try:
+        row.options = _options_on(number, text, row.alternatives)
+    except Invalid as gone:
+        raise Conflict(
+            _("The alternatives of this round are no longer in clause {clause}: {why} Cancel the round.").format(
+                clause=number, why=gone.errors.get("alternatives", "")
+            )
+        ) from None
+    return {"options": json.loads(row.options)}
 
 
 def cancel_round(session: Session, user: CurrentUser, group_slug: str, round_id: int) -> None:
@@ -737,6 +819,22 @@ class RollCallEntry:
     eligible: bool
 
 
+@dataclass(frozen=True, slots=True)
+class OptionView:
+    """One alternative of an options round: its ballot choice, its letter and its text."""
+
+    choice: str
+    letter: str
+    text: str
+
+
+def option_views(row: Round) -> list[OptionView]:
+    return [
+        OptionView(f"option:{number}", option_letter(number), text)
+        for number, text in enumerate(options_of(row), start=1)
+    ]
+
+
 @dataclass(slots=True)
 class RoundView:
     id: int
@@ -773,9 +871,21 @@ class RoundView:
     live: Result | None = None
     secrecy_warning: Phrase | None = None
     """For the chair of a secret round not yet closed: why its outcome alone may give ballots away."""
+    alternatives: int | None = None
+    """An options round: the index of the clause's set of alternatives it puts to the vote."""
+    options: list[OptionView] = field(default_factory=list)
+    """An options round: the alternatives as voted on."""
+
+    @property
+    def winner(self) -> OptionView | None:
+        """The alternative a closed options round chose, if it chose one."""
+        chosen = (self.result or {}).get("winner")
+        return next((option for option in self.options if option.choice == chosen), None)
 
     @property
     def subject(self) -> str:
+        if self.alternatives is not None:
+            return _("alternatives {index} of clause {n}").format(index=self.alternatives, n=self.clause_number)
         if self.amendment_id is not None:
             return _("amendment {id} (clause {n})").format(id=self.amendment_id, n=self.clause_number)
         if self.clause_number:
@@ -894,6 +1004,8 @@ def _view(row: Round, rule: Rule, place: RoundPlace, group_slug: str) -> RoundVi
         result=json.loads(row.result) if row.result else None,
         audit_head=row.audit_head,
         audit_seq=row.audit_seq,
+        alternatives=row.alternatives,
+        options=option_views(row),
     )
 
 
@@ -972,7 +1084,9 @@ def list_rounds(session: Session, group_slug: str) -> list[RoundSummary]:
     ).all()
     summaries = []
     for row, title, number in rows:
-        if row.amendment_id:
+        if row.alternatives is not None:
+            subject = _("alternatives {index} of clause {n}").format(index=row.alternatives, n=number)
+        elif row.amendment_id:
             subject = _("amendment {id}").format(id=row.amendment_id)
         elif number:
             subject = _("clause {n}").format(n=number)

@@ -14,23 +14,33 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup, escape
 
 from consensus import i18n, labels
+from consensus.core.alternatives import find_alternatives
+from consensus.core.consolidation import clash_words
 from consensus.core.tally import RULE_NAMES, Phrase, Result, Rule, Words
 from consensus.i18n import LANGUAGES, _, ngettext
 
 
 @pass_context
 def clash_links(context: Any, clash: Any, group_slug: str) -> Markup:
-    """A clash between two accepted amendments in the reader's language, each amendment linked to
-    its page (where the chair can reopen it)."""
+    """A clash between two accepted amendments (or an amendment and an options round's chosen
+    alternative) in the reader's language, each amendment or round linked to its page (where the
+    chair can reopen or see it)."""
     reverse = context["request"].app.route_reverse
 
-    def link(amendment_id: int) -> Markup:
-        url = reverse("amendment", group=group_slug, amendment_id=amendment_id)
-        return Markup('<a href="{url}">{id}</a>').format(url=url, id=amendment_id)
+    def link(kind: str, object_id: int) -> Markup:
+        if kind == "round":
+            url = reverse("round", group=group_slug, round_id=object_id)
+        else:
+            url = reverse("amendment", group=group_slug, amendment_id=object_id)
+        return Markup('<a href="{url}">{id}</a>').format(url=url, id=object_id)
 
-    message = escape(_("Amendments {first} and {second} on clause {clause}: {reason}"))
+    first_kind, second_kind = getattr(clash, "parties", ("amendment", "amendment"))
+    message = escape(_(clash_words(clash)))
     return message.format(
-        first=link(clash.first), second=link(clash.second), clause=clash.clause, reason=_(clash.reason)
+        first=link(first_kind, clash.first),
+        second=link(second_kind, clash.second),
+        clause=clash.clause,
+        reason=_(clash.reason),
     )
 
 
@@ -121,6 +131,7 @@ def make_environment(
     env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension at run time
     env.globals.update(globals_ or {})
     env.filters["paragraphs"] = paragraphs
+    env.filters["alternatives"] = find_alternatives
     env.filters["clash_links"] = clash_links
     env.filters["weight"] = i18n.format_number
     env.filters["number"] = i18n.format_number
@@ -138,7 +149,7 @@ def make_environment(
     env.filters["amendment_kind"] = amendment_kind
     env.filters["query_with"] = query_with
     env.filters["round_status"] = lambda v: labels.label(v, labels.ROUND_STATUSES)
-    env.filters["choice_label"] = lambda v: labels.label(v, labels.CHOICES)
+    env.filters["choice_label"] = labels.choice_label
     env.filters["rule_name"] = rule_name
     env.filters["rule_text"] = rule_text
     env.filters["reason"] = reason_text

@@ -19,6 +19,7 @@ def options_of(text: str) -> list[tuple[str, list[str]]]:
     [
         ("report [within 24 hours] [within 72 hours].", [("brackets", ["within 24 hours", "within 72 hours"])]),
         ("States [shall][should] cooperate.", [("brackets", ["shall", "should"])]),
+        ("within [24][72] hours", [("brackets", ["24", "72"])]),
         ("States [shall] / [should] cooperate.", [("brackets", ["shall", "should"])]),
         ("States [shall] or [may] act.", [("brackets", ["shall", "may"])]),
         ("[one] [two] [three]", [("brackets", ["one", "two", "three"])]),
@@ -41,6 +42,7 @@ def test_the_shapes_negotiators_write_are_found(text: str, expected: list[tuple[
     [
         "No brackets at all.",
         "See note [1] and [a] and [iv].",
+        "Empty [] and [ ] brackets.",
         "The text [...] continues [sic] and […].",
         "States [shall [not]] act.",
         "An unclosed [bracket here [and] there",
