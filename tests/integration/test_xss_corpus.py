@@ -145,6 +145,37 @@ def hostile_group(db: Session) -> None:
     as_viewer(db, [(membership.group_id, "xss", membership.role)])  # as a request by the secretariat reads
     preparation.circulate(db, secretariat, "xss", "open")
     corrections.correct_clause(db, secretariat, "xss", "open", "1", PAYLOADS[41] + " x", PAYLOADS[61])
+    alternatives_of_payloads(db, chair, secretariat, heads)
+
+
+def alternatives_of_payloads(db: Session, chair, secretariat, heads) -> None:  # type: ignore[no-untyped-def]
+    """A document whose alternatives are payloads, an options round closed on one set (rounds/4)
+    and one open on the other (rounds/5)."""
+    plain = [p for p in PAYLOADS if not {"[", "]", "\n", "\r"} & set(p)]
+    clauses = (
+        DraftClause("1", plain[0][:300], f"States [{plain[1]}] / [{plain[2]}] act [{plain[3]}]."),
+        DraftClause("2", plain[4][:300], f"Option A: {plain[5]}\nOption B: {plain[6]}"),
+    )
+    preparation.create_document(
+        db, secretariat, "xss", preparation.NewDocument("alts", "en", Draft(plain[7][:300], clauses))
+    )
+    membership = secretariat.memberships["xss"]
+    as_viewer(db, [(membership.group_id, "xss", membership.role)])
+    preparation.circulate(db, secretariat, "xss", "alts")
+    for number, close in (("1", True), ("2", False)):
+        rid = voting.create_round(
+            db,
+            chair,
+            "xss",
+            voting.RoundInput(
+                document="alts", title=plain[8][:300], rule="most_support", clause=number, alternatives=1
+            ),
+        )
+        voting.open_round(db, chair, "xss", rid)
+        for j, head in enumerate(heads):
+            voting.cast_ballot(db, head, "xss", rid, ("option:1", "option:2", "none", "option:2")[j % 4], plain[9 + j])
+        if close:
+            voting.close_round(db, chair, "xss", rid)
 
 
 def assert_inert(html: str, where: str) -> int:
@@ -218,6 +249,10 @@ def test_no_payload_runs_anywhere(hostile, make_client) -> None:  # type: ignore
         "/groups/xss/rounds/1",
         "/groups/xss/rounds/2",
         "/groups/xss/rounds/3",
+        "/groups/xss/rounds/4",
+        "/groups/xss/rounds/5",
+        "/groups/xss/documents/alts",
+        "/groups/xss/documents/alts/versions",
         "/p/xss",
         "/p/xss/doc",
         "/p/xss/doc/v2.html",
@@ -234,6 +269,8 @@ def test_no_payload_runs_anywhere(hostile, make_client) -> None:  # type: ignore
             response = client.get(path)
             assert response.status_code == 200, (account, path, response.status_code)
             checked += assert_inert(response.text, f"{path} as {account}")
+            if path in ("/groups/xss/documents/alts", "/groups/xss/rounds/4"):
+                assert "Alternative B" in response.text, (account, path)  # the payloads are shown as options
         for path in fragments:
             response = client.get(path, headers={"HX-Request": "true"})
             assert response.status_code == 200, (account, path)
