@@ -143,6 +143,30 @@ def _round_status(row: Round, events: dict[str, Seen]) -> Iterator[str]:
     close = events.get("round.close")
     if row.status == "closed" and close is not None:
         yield from _round_result(name, row, close)
+    yield from _round_options(name, row, events)
+
+
+def _round_options(name: str, row: Round, events: dict[str, Seen]) -> Iterator[str]:
+    """An options round's alternatives as voted on, against the last event that states them (its
+    opening, else its creation)."""
+    told = next(
+        (seen for seen in (events.get("round.open"), events.get("round.create")) if seen and "options" in seen.details),
+        None,
+    )
+    if row.options is None and told is None:
+        return
+    if told is None:
+        yield f"{name} holds alternatives that no event of the log tells of"
+        return
+    try:
+        stored = json.loads(row.options or "null")
+    except ValueError:
+        stored = None
+    if stored != told.details["options"]:
+        yield f"{name}'s alternatives differ from its event (seq {told.seq}): they were changed after the vote began"
+    created = events.get("round.create")
+    if created is not None and created.details.get("alternatives") != row.alternatives:
+        yield f"{name}'s set of alternatives differs from its creation event (seq {created.seq})"
 
 
 def _round_result(name: str, row: Round, close: Seen) -> Iterator[str]:

@@ -67,6 +67,19 @@ def _record_a_negotiation(data_dir: Path, database: TestDatabase) -> dict[str, i
                 call(head, "PUT", f"{API}/rounds/{rid}/ballot", {"choice": choice, "explanation": "Our reasons."})
             call("chair", "POST", f"{API}/rounds/{rid}/close")
             ids[kind] = rid
+        options = {
+            "document": "declaration",
+            "title": "Hours",
+            "rule": "most_support",
+            "clause": "4.3",
+            "alternatives": 1,
+        }
+        rid = call("chair", "POST", f"{GROUP}/rounds", options).json()["id"]
+        call("chair", "POST", f"{API}/rounds/{rid}/open")
+        for head, choice in (("ken.head", "option:2"), ("ind.head", "option:1"), ("bra.head", "option:2")):
+            call(head, "PUT", f"{API}/rounds/{rid}/ballot", {"choice": choice})
+        call("chair", "POST", f"{API}/rounds/{rid}/close")
+        ids["options"] = rid
         comment = call(
             "ken.head", "POST", f"{GROUP}/documents/declaration/clauses/3.2/comments", {"body": "First wording."}
         ).json()["id"]
@@ -212,6 +225,14 @@ TAMPERINGS: dict[str, tuple[Callable[[dict[str, int]], list[str]], str]] = {
         "comment {comment}'s disposition 'accepted' disagrees with the log",
     ),
     "a publication removed": (lambda ids: ["DELETE FROM publication"], "the publication of version"),
+    "an options round's alternatives rewritten": (
+        lambda ids: [f"UPDATE round SET options = replace(options, '\"72\"', '\"48\"') WHERE id = {ids['options']}"],
+        "round {options}'s alternatives differ from its event",
+    ),
+    "an options round moved to another set": (
+        lambda ids: [f"UPDATE round SET alternatives = 2 WHERE id = {ids['options']}"],
+        "round {options}'s set of alternatives differs from its creation event",
+    ),
 }
 
 
