@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from consensus.core.tally import BUILTIN_RULES, OPTION_RULES
+
 
 @dataclass(frozen=True, slots=True)
 class DelegationOut:
@@ -242,20 +244,43 @@ class CustomRuleIn(msgspec.Struct, forbid_unknown_fields=True):
     weighted: bool = False
 
 
+RuleName = Annotated[
+    str,
+    msgspec.Meta(
+        description="A built-in rule: " + ", ".join(BUILTIN_RULES) + f" ({', '.join(OPTION_RULES)} for an options "
+        "round on a clause's alternatives, with `alternatives`); or a custom threshold object."
+    ),
+]
+
+
 class RoundIn(msgspec.Struct, forbid_unknown_fields=True):
     document: str
     title: str
-    rule: str | CustomRuleIn = "consensus"
+    rule: RuleName | CustomRuleIn = "consensus"
     clause: str | None = None
     amendment: Id | None = None
     quorum: str | None = None
     secret: bool = False
     closes_at: datetime | None = None
-    alternatives: Annotated[int, msgspec.Meta(ge=1, le=10_000)] | None = None
+    alternatives: (
+        Annotated[
+            int,
+            msgspec.Meta(
+                ge=1,
+                le=10_000,
+                description="An options round (rule most_support or consensus_on_one, on a clause): which set of the "
+                "clause's alternatives (1 for the first) is put to the vote. Ballots are then option:1, option:2, … "
+                "or none. Options rounds are recorded, never secret.",
+            ),
+        ]
+        | None
+    ) = None
     """An options round (``rule`` ``most_support`` or ``consensus_on_one``, on a ``clause``): the
     index (from 1) of the clause's set of alternatives put to the vote. Ballots are then
     ``option:1``, ``option:2``, … or ``none``."""
-    weighted: bool = False
+    weighted: Annotated[
+        bool, msgspec.Meta(description="most_support only: the alternative with the most weight behind it wins.")
+    ] = False
     """``most_support`` only: the alternative with the most weight behind it wins."""
 
 
@@ -294,7 +319,13 @@ class RoundOut:
 
 
 class BallotIn(msgspec.Struct, forbid_unknown_fields=True):
-    choice: str
+    choice: Annotated[
+        str,
+        msgspec.Meta(
+            description="yes, no or abstain in a vote; support, accept, reservation or objection in a consensus "
+            "round; option:1, option:2, … or none in an options round."
+        ),
+    ]
     explanation: str = ""
     change_key: str | None = None
     """Secret rounds only: the key returned when the ballot was first cast."""

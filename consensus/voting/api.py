@@ -60,7 +60,11 @@ def _round_input(data: RoundIn) -> voting.RoundInput:
 
 @action(f"{GROUP}/rounds", name="api_round_create", access=MEMBER, tags=["rounds"], status_code=201)
 def round_create(db: Db, user: Me, group: FromPath[str], data: JSONBody[RoundIn]) -> RoundOut:
-    """The chair prepares a round (a draft) on a version, a clause or an amendment."""
+    """The chair prepares a round (a draft) on a version, a clause or an amendment. An options round
+    puts one set of a clause's alternatives to the delegations: ``"rule": "most_support"`` or
+    ``"consensus_on_one"``, ``"clause"`` and ``"alternatives": <set index, from 1>`` (and
+    ``"weighted": true`` for most support by weight); its ballots are ``option:1``, ``option:2``, …
+    or ``none``, it is never secret, and its result names the ``winner``."""
     round_id = voting.create_round(db, user, group, _round_input(data))
     return _round_out(voting.read_round(db, user, group, round_id))
 
