@@ -262,20 +262,51 @@ class _Finder:
 def find_clauses(blocks: Iterable[Block], title: str = "", notes: Sequence[Phrase] = ()) -> Draft:
     """The title and clauses a person reading these blocks would see, with notes on what was changed
     on the way (tables kept as lines, footnotes moved, numbers given, numbers used twice)."""
+    return traced_clauses(list(blocks), title, notes).draft
+
+
+@dataclass(frozen=True, slots=True)
+class TracedDraft:
+    """A draft and where each block went: what a reader of a redline needs to tell which clause a
+    Word comment is anchored in, and which clauses the file did not number."""
+
+    draft: Draft
+    owners: tuple[int | None, ...]
+    """For each block given, the index of the clause it went into; None for the title and blocks
+    without text."""
+    given: frozenset[int]
+    """The indices of the clauses whose number the file does not hold (given on the way in)."""
+
+
+def traced_clauses(blocks: Sequence[Block], title: str = "", notes: Sequence[Phrase] = ()) -> TracedDraft:
+    """``find_clauses``, telling also which clause each block went into."""
     title, rest = _take_title([b for b in blocks if b.text.strip() or b.label], title.strip())
     finder = _Finder(_scheme(rest))
+    owner: dict[int, int] = {}  # id(block) → index in finder.clauses
     for i, block in enumerate(rest):
+        pending = len(finder.pending)
         if block.kind in ("heading", "title"):
             finder.heading(block, rest[i + 1] if i + 1 < len(rest) else None)
         else:
             finder.body(block)
+        # A heading left pending heads the next clause started.
+        owner[id(block)] = len(finder.clauses) if len(finder.pending) > pending else len(finder.clauses) - 1
     if finder.pending:
         for heading in finder.pending:
             finder.clauses.append(_Clause("", heading))
     gathered = [c for c in finder.clauses if c.number or c.heading or c.groups]
+    index = {id(c): n for n, c in enumerate(gathered)}
+    unnumbered = frozenset(n for n, c in enumerate(gathered) if not c.number)
     found = list(notes) + _number_unnumbered(gathered) + _gathering_notes(gathered)
     clauses = tuple(DraftClause(c.number, c.heading, c.text()) for c in gathered)
-    return Draft(title, clauses, tuple(found + _duplicate_notes(clauses)))
+    owners = tuple(_owner(finder.clauses, owner.get(id(b)), index) for b in blocks)
+    return TracedDraft(Draft(title, clauses, tuple(found + _duplicate_notes(clauses))), owners, unnumbered)
+
+
+def _owner(clauses: Sequence[_Clause], at: int | None, index: dict[int, int]) -> int | None:
+    if at is None or not 0 <= at < len(clauses):
+        return None
+    return index.get(id(clauses[at]))
 
 
 def _gathering_notes(clauses: Sequence[_Clause]) -> list[Phrase]:

@@ -21,7 +21,16 @@ from pathlib import PurePath
 
 from lxml import etree
 
-from consensus.core.clauses import Block, Draft, find_clauses, markdown_blocks, text_blocks, typed_label
+from consensus.core.clauses import (
+    Block,
+    Draft,
+    TracedDraft,
+    find_clauses,
+    markdown_blocks,
+    text_blocks,
+    traced_clauses,
+    typed_label,
+)
 from consensus.core.tally import Phrase
 from consensus.errors import DomainError
 from consensus.i18n import N_, _
@@ -345,6 +354,12 @@ class _WordReader:
     notes: list[str] = field(default_factory=list)
     tracked: bool = False
     cited: int = 0
+    accept: bool = True
+    """Read the text with every tracked change accepted; False: as it was before them (rejected)."""
+    anchors: dict[str, int | None] = field(default_factory=dict)
+    """Each Word comment's id → the block of the paragraph it is anchored in (None: a paragraph
+    without text, such as one deleted)."""
+    waiting: list[str] = field(default_factory=list)  # comments whose range starts between paragraphs
 
     def body(self, body: etree._Element) -> None:
         for element in body:
@@ -356,23 +371,45 @@ class _WordReader:
                 content = element.find(_w("sdtContent"))
                 if content is not None:
                     self.body(content)
+            elif element.tag == _w("commentRangeStart"):
+                self.waiting.append(element.get(_w("id"), ""))
+
+    def anchor(self, element: etree._Element, produced: bool) -> None:
+        """Note the comments anchored in ``element``, whose block (if it made one) is the last one."""
+        ids = [*self.waiting, *(node.get(_w("id"), "") for node in element.iter(*_ANCHORS))]
+        self.waiting = []
+        for comment_id in ids:
+            self.anchors.setdefault(comment_id, len(self.blocks) - 1 if produced else None)
+
+    def _skipped(self, node: etree._Element) -> bool:
+        """A node left out of this reading: deleted text once changes are accepted, inserted text
+        before they were made."""
+        if node.tag == _w("delText"):
+            self.tracked = True
+            return self.accept
+        ancestors = {a.tag for a in node.iterancestors()}
+        removed = bool(ancestors & _REMOVED)
+        added = bool(ancestors & _ADDED)
+        self.tracked = self.tracked or removed or added
+        return removed if self.accept else added
 
     def text(self, element: etree._Element) -> tuple[str, tuple[str, ...]]:
         """The words a reader sees: insertions kept, deletions and field codes left out, footnote
-        references as [n]."""
+        references as [n] (or, not accepting, the words before the tracked changes)."""
         parts: list[str] = []
         notes: list[str] = []
-        for node in element.iter(_w("t"), _w("tab"), _w("br"), _w("footnoteReference"), _w("delText"), _w("ins")):
-            if node.tag in (_w("delText"), _w("ins")):
+        for node in element.iter(*_TEXT_NODES):
+            if node.tag == _w("ins"):
                 self.tracked = True
                 continue
-            if any(a.tag in (_w("del"), _w("moveFrom")) for a in node.iterancestors()):
-                self.tracked = True
+            if self._skipped(node):
                 continue
-            if node.tag == _w("t"):
+            if node.tag in (_w("t"), _w("delText")):
                 parts.append(node.text or "")
             elif node.tag in (_w("tab"), _w("br")):
                 parts.append(" ")
+            elif node.tag == _w("noBreakHyphen"):
+                parts.append("-")
             else:
                 self.cited += 1
                 parts.append(f"[{self.cited}]")
@@ -389,6 +426,7 @@ class _WordReader:
         if num is not None and num[0] != "0":
             label = self.numbering.label(*num)
         if not text:
+            self.anchor(p, produced=False)
             return
         if kind == "paragraph" and not label:
             label, text = typed_label(text)
@@ -396,6 +434,7 @@ class _WordReader:
             self.blocks.append(Block("list_item", text, num[1] if num else 0, label, notes))
         else:
             self.blocks.append(Block(kind, text, level, label, notes))  # type: ignore[arg-type]  # kind from styles.kind
+        self.anchor(p, produced=True)
 
     def table(self, tbl: etree._Element) -> None:
         for row in tbl.iter(_w("tr")):
@@ -407,6 +446,15 @@ class _WordReader:
                 notes += cell_notes
             if any(cells):
                 self.blocks.append(Block("table_row", " | ".join(cells), 0, "", notes))
+            self.anchor(row, produced=any(cells))
+
+
+_REMOVED = {_w("del"), _w("moveFrom")}
+_ADDED = {_w("ins"), _w("moveTo")}
+_ANCHORS = (_w("commentRangeStart"), _w("commentReference"))
+_TEXT_NODES = (
+    _w("t"), _w("tab"), _w("br"), _w("noBreakHyphen"), _w("footnoteReference"), _w("delText"), _w("ins"),
+)  # fmt: skip
 
 
 def _word_footnotes(root: etree._Element | None) -> dict[str, str]:
@@ -419,6 +467,24 @@ def _word_footnotes(root: etree._Element | None) -> dict[str, str]:
 
 
 def _read_docx(content: bytes, title: str) -> Draft:
+    return _read_word(content, title).accepted.draft
+
+
+@dataclass(frozen=True, slots=True)
+class _WordReading:
+    accepted: TracedDraft
+    """The text with every tracked change accepted."""
+    original: TracedDraft
+    """The text as it was before the tracked changes (the same as ``accepted`` without any)."""
+    accepted_anchors: dict[str, int | None]
+    original_anchors: dict[str, int | None]
+    accepted_blocks: list[Block]
+    comments: etree._Element | None
+    tracked: bool
+
+
+def _read_word(content: bytes, title: str) -> _WordReading:
+    """Read a Word file twice from one parse: with its tracked changes accepted, and without them."""
     archive = _open_zip(content, _("a Word document"))
     types = _member(archive, "[Content_Types].xml") or b""
     document_xml = _member(archive, "word/document.xml")
@@ -433,21 +499,35 @@ def _read_docx(content: bytes, title: str) -> Draft:
         data = _member(archive, name)
         return None if data is None else _xml(data, name)
 
-    reader = _WordReader(
-        _WordStyles.read(part("word/styles.xml")),
-        _Numbering.read(part("word/numbering.xml")),
-        _word_footnotes(part("word/footnotes.xml")),
-    )
+    styles, numbering = part("word/styles.xml"), part("word/numbering.xml")
+    footnotes = _word_footnotes(part("word/footnotes.xml"))
     body = _xml(document_xml, "word/document.xml").find(_w("body"))
-    if body is not None:
-        reader.body(body)
+    readers = []
+    for accept in (True, False):
+        reader = _WordReader(_WordStyles.read(styles), _Numbering.read(numbering), footnotes, accept=accept)
+        if body is not None:
+            reader.body(body)
+        readers.append(reader)
+    accepted, original = readers
     notes = []
-    if reader.tracked:
+    if accepted.tracked:
         notes.append(
             Phrase(N_("The file still holds tracked changes: insertions were read as text, deletions left out."))
         )
-    has_title = any(b.kind == "title" for b in reader.blocks)
-    return find_clauses(reader.blocks, title or ("" if has_title else core_title), notes)
+
+    def traced(reader: _WordReader) -> TracedDraft:
+        has_title = any(b.kind == "title" for b in reader.blocks)
+        return traced_clauses(reader.blocks, title or ("" if has_title else core_title), notes)
+
+    return _WordReading(
+        traced(accepted),
+        traced(original),
+        accepted.anchors,
+        original.anchors,
+        accepted.blocks,
+        part("word/comments.xml"),
+        accepted.tracked,
+    )
 
 
 def _docx_core_title(content: bytes) -> str:
@@ -718,3 +798,90 @@ _READERS: dict[str, Callable[[bytes, str], Draft]] = {
     ".md": _read_markdown,
     ".txt": _read_text,
 }
+
+
+# --- a Word redline of a version: tracked changes and comments -------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WordComment:
+    """A Word comment and where it is anchored."""
+
+    id: str
+    author: str
+    text: str
+    clause: int | None
+    """The index of the clause it is anchored in, in the text with the changes accepted (None: in a
+    paragraph that is not there once they are, such as a deleted one, or in the title)."""
+    original_clause: int | None
+    """The index of the clause it is anchored in, in the text as it was before the changes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Redline:
+    """What a Word file of a version with a capital's changes holds."""
+
+    draft: Draft
+    """The text with every tracked change accepted (what the capital wants)."""
+    original: Draft
+    """The text as it was before the tracked changes (the version it was made from)."""
+    unnumbered: frozenset[int]
+    """The indices of ``draft``'s clauses that the file does not number (text before the first
+    clause, an unnumbered heading)."""
+    comments: tuple[WordComment, ...]
+    unattributed: tuple[str, ...]
+    """Paragraphs given to no clause."""
+    tracked: bool
+
+
+def read_redline(filename: str, content: bytes) -> Redline:
+    """A Word file's text with its changes accepted and as it was before them, its comments and the
+    clause each is anchored in. Raises ``UnreadableFile`` as ``read_draft`` does; only .docx is read."""
+    if PurePath(filename).suffix.lower() != ".docx":
+        raise UnreadableFile(
+            _("Choose a Word file (.docx) of the version (this one is {suffix}).").format(
+                suffix=PurePath(filename).suffix or "?"
+            )
+        )
+    if not content:
+        raise UnreadableFile(_("The file is empty."))
+    if len(content) > MAX_FILE:
+        raise UnreadableFile(_("The file is larger than 10 MB."))
+    reading = _read_word(content, "")
+    if not reading.accepted.draft.clauses and not reading.original.draft.clauses:
+        raise UnreadableFile(_("No clauses found: the file has no text besides its title."))
+    texts = _word_comments(reading.comments)
+
+    def clause_of(traced: TracedDraft, anchors: dict[str, int | None], comment_id: str) -> int | None:
+        block = anchors.get(comment_id)
+        return traced.owners[block] if block is not None and 0 <= block < len(traced.owners) else None
+
+    comments = tuple(
+        WordComment(
+            comment_id,
+            author,
+            text,
+            clause_of(reading.accepted, reading.accepted_anchors, comment_id),
+            clause_of(reading.original, reading.original_anchors, comment_id),
+        )
+        for comment_id, (author, text) in texts.items()
+        if text
+    )
+    draft = reading.accepted.draft
+    unattributed = tuple(
+        block.text
+        for block, owner in zip(reading.accepted_blocks, reading.accepted.owners, strict=True)
+        if owner is None and block.text.strip() and block.text != draft.title and block.kind != "title"
+    )
+    return Redline(draft, reading.original.draft, reading.accepted.given, comments, unattributed, reading.tracked)
+
+
+def _word_comments(root: etree._Element | None) -> dict[str, tuple[str, str]]:
+    """word/comments.xml: each comment's id → (author, text), paragraphs one per line."""
+    comments = {}
+    for comment in [] if root is None else root.iter(_w("comment")):
+        paragraphs = [" ".join("".join(t.text or "" for t in p.iter(_w("t"))).split()) for p in comment.iter(_w("p"))]
+        text = _printable("\n".join(p for p in paragraphs if p))
+        author = " ".join((comment.get(_w("author")) or "").split())[:200]
+        comments[comment.get(_w("id"), "")] = (author, text)
+    return comments
