@@ -124,8 +124,15 @@ def _same(a: DraftClause, b: DraftClause) -> bool:
 class _Scorer:
     """How well a read clause stands for a clause of the version (None: it does not)."""
 
-    def __init__(self, read: Sequence[DraftClause], current: Sequence[DraftClause]) -> None:
+    def __init__(
+        self,
+        read: Sequence[DraftClause],
+        current: Sequence[DraftClause],
+        fresh: frozenset[int] = frozenset(),
+        gone: frozenset[int] = frozenset(),
+    ) -> None:
         self.read, self.current = read, current
+        self.fresh, self.gone = fresh, gone
         self.read_words = [_words(c) for c in read]
         self.current_words = [_words(c) for c in current]
         self.read_sizes = [sum(w.values()) for w in self.read_words]
@@ -140,11 +147,13 @@ class _Scorer:
         return similarity(self.read_words[r], self.current_words[c])
 
     def score(self, r: int, c: int) -> float | None:
+        if r in self.fresh or c in self.gone:
+            return None
         same_number = self.read[r].number == self.current[c].number
         if self.same(r, c):
             return 3.5 if same_number else 3.0
         if same_number:
-            return 1.0 + self.similarity(r, c)
+            return 0.5 + self.similarity(r, c)
         small, large = sorted((self.read_sizes[r], self.current_sizes[c]))
         if large and 2 * small / (small + large) < SIMILAR:  # cannot reach SIMILAR: skip counting
             return None
@@ -176,12 +185,19 @@ def align(scorer: _Scorer) -> dict[int, int]:
 
 
 def match_redline(
-    read: Sequence[DraftClause], current: Sequence[DraftClause], unnumbered: frozenset[int] = frozenset()
+    read: Sequence[DraftClause],
+    current: Sequence[DraftClause],
+    unnumbered: frozenset[int] = frozenset(),
+    *,
+    fresh: frozenset[int] = frozenset(),
+    gone: frozenset[int] = frozenset(),
 ) -> RedlineMatch:
     """The amendments that turn ``current`` into ``read``, in document order, and the read text
     that becomes none. ``unnumbered`` are the read clauses the file did not number (text before the
-    first clause): matching no clause, they are listed, not proposed."""
-    scorer = _Scorer(read, current)
+    first clause): matching no clause, they are listed, not proposed. ``fresh`` read clauses (made
+    of tracked insertions) and ``gone`` clauses of the version (tracked as deleted whole) are
+    matched to none: they are inserted and deleted, whatever their numbers."""
+    scorer = _Scorer(read, current, fresh, gone)
     pairs = align(scorer)
     matched = set(pairs.values())
     amendments: list[FoundAmendment] = []

@@ -360,6 +360,8 @@ class _WordReader:
     """Each Word comment's id → the block of the paragraph it is anchored in (None: a paragraph
     without text, such as one deleted)."""
     waiting: list[str] = field(default_factory=list)  # comments whose range starts between paragraphs
+    paragraphs: list[int | None] = field(default_factory=list)
+    """For each paragraph (and table row) in order, the block it made, None if none."""
 
     def body(self, body: etree._Element) -> None:
         for element in body:
@@ -378,6 +380,7 @@ class _WordReader:
         """Note the comments anchored in ``element``, whose block (if it made one) is the last one."""
         ids = [*self.waiting, *(node.get(_w("id"), "") for node in element.iter(*_ANCHORS))]
         self.waiting = []
+        self.paragraphs.append(len(self.blocks) - 1 if produced else None)
         for comment_id in ids:
             self.anchors.setdefault(comment_id, len(self.blocks) - 1 if produced else None)
 
@@ -392,6 +395,13 @@ class _WordReader:
         added = bool(ancestors & _ADDED)
         self.tracked = self.tracked or removed or added
         return removed if self.accept else added
+
+    def _mark_gone(self, ppr: etree._Element | None) -> bool:
+        """The paragraph mark is deleted (accepting) or inserted (not accepting): the paragraph is not
+        there in this reading."""
+        rpr = None if ppr is None else ppr.find(_w("rPr"))
+        marks = set() if rpr is None else {child.tag for child in rpr}
+        return bool(marks & (_REMOVED if self.accept else _ADDED))
 
     def text(self, element: etree._Element) -> tuple[str, tuple[str, ...]]:
         """The words a reader sees: insertions kept, deletions and field codes left out, footnote
@@ -423,6 +433,8 @@ class _WordReader:
         text, notes = self.text(p)
         num = (_num_pr(ppr) if ppr is not None else None) or self.styles.num(style_id)
         label = ""
+        if not text and self._mark_gone(ppr):
+            num = None  # a paragraph not there in this reading takes no number
         if num is not None and num[0] != "0":
             label = self.numbering.label(*num)
         if not text:
@@ -481,6 +493,8 @@ class _WordReading:
     accepted_blocks: list[Block]
     comments: etree._Element | None
     tracked: bool
+    links: frozenset[tuple[int, int]]
+    """(accepted clause, original clause) pairs that share a paragraph."""
 
 
 def _read_word(content: bytes, title: str) -> _WordReading:
@@ -519,15 +533,32 @@ def _read_word(content: bytes, title: str) -> _WordReading:
         has_title = any(b.kind == "title" for b in reader.blocks)
         return traced_clauses(reader.blocks, title or ("" if has_title else core_title), notes)
 
+    accepted_draft, original_draft = traced(accepted), traced(original)
     return _WordReading(
-        traced(accepted),
-        traced(original),
+        accepted_draft,
+        original_draft,
         accepted.anchors,
         original.anchors,
         accepted.blocks,
         part("word/comments.xml"),
         accepted.tracked,
+        _links(accepted_draft, accepted.paragraphs, original_draft, original.paragraphs),
     )
+
+
+def _links(
+    accepted: TracedDraft,
+    accepted_paragraphs: list[int | None],
+    original: TracedDraft,
+    original_paragraphs: list[int | None],
+) -> frozenset[tuple[int, int]]:
+    links = set()
+    for a, o in zip(accepted_paragraphs, original_paragraphs, strict=False):
+        if a is not None and o is not None:
+            clause_a, clause_o = accepted.owners[a], original.owners[o]
+            if clause_a is not None and clause_o is not None:
+                links.add((clause_a, clause_o))
+    return frozenset(links)
 
 
 def _docx_core_title(content: bytes) -> str:
@@ -832,6 +863,10 @@ class Redline:
     unattributed: tuple[str, ...]
     """Paragraphs given to no clause."""
     tracked: bool
+    inserted: frozenset[int] = frozenset()
+    """The indices of ``draft``'s clauses made only of tracked insertions (new clauses)."""
+    deleted: frozenset[int] = frozenset()
+    """The indices of ``original``'s clauses made only of tracked deletions (deleted clauses)."""
 
 
 def read_redline(filename: str, content: bytes) -> Redline:
@@ -873,7 +908,18 @@ def read_redline(filename: str, content: bytes) -> Redline:
         for block, owner in zip(reading.accepted_blocks, reading.accepted.owners, strict=True)
         if owner is None and block.text.strip() and block.text != draft.title and block.kind != "title"
     )
-    return Redline(draft, reading.original.draft, reading.accepted.given, comments, unattributed, reading.tracked)
+    linked_accepted = {a for a, _o in reading.links}
+    linked_original = {o for _a, o in reading.links}
+    return Redline(
+        draft,
+        reading.original.draft,
+        reading.accepted.given,
+        comments,
+        unattributed,
+        reading.tracked,
+        frozenset(range(len(draft.clauses))) - linked_accepted if reading.tracked else frozenset(),
+        frozenset(range(len(reading.original.draft.clauses))) - linked_original if reading.tracked else frozenset(),
+    )
 
 
 def _word_comments(root: etree._Element | None) -> dict[str, tuple[str, str]]:
