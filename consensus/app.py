@@ -22,6 +22,7 @@ from consensus.agreement.api import AGREEMENT_API_ROUTES
 from consensus.agreement.controllers import AGREEMENT_ROUTES
 from consensus.amendments.api import AMENDMENT_API_ROUTES
 from consensus.amendments.controllers import AMENDMENT_ROUTES
+from consensus.amendments.redline_pages import REDLINE_ROUTES
 from consensus.audit.keys import sign_with
 from consensus.audit.services import start_signing
 from consensus.comments.api import COMMENT_API_ROUTES
@@ -146,6 +147,7 @@ def create_app(
                     *DOWNLOAD_ROUTES,
                     *COMMENT_ROUTES,
                     *COMMENT_IMPORT_ROUTES,
+                    *REDLINE_ROUTES,
                     *AMENDMENT_ROUTES,
                     *AGREEMENT_ROUTES,
                     *VOTING_ROUTES,

@@ -278,23 +278,26 @@ def _chosen(
 ) -> tuple[list[FoundView], list[ClauseComment]]:
     """The amendments and comments ticked (all when none is named), refusing any the file no longer gives."""
     keys = {a.key for a in plan.amendments} | {c.key for c in plan.comments}
-    missing = [k for k in [*(amendments or ()), *(comments or ())] if k not in keys]
-    if missing:
+    if not keys.issuperset([*(amendments or ()), *(comments or ())]):
         raise Conflict(
             _(
                 "The file no longer gives what was previewed against version {n} (a clause changed or is gone): "
                 "upload it again and check the preview."
             ).format(n=plan.version.number)
         )
-    chosen = [a for a in plan.amendments if amendments is None or a.key in amendments]
-    said = [c for c in plan.comments if comments is None or c.key in comments]
+    chosen = list(plan.amendments) if amendments is None else [a for a in plan.amendments if a.key in amendments]
+    said = list(plan.comments) if comments is None else [c for c in plan.comments if c.key in comments]
     if not chosen and not said:
         raise Invalid({"amendments": _("Nothing is ticked: tick the amendments and comments to propose.")})
+    _refuse_errors(chosen, said)
+    return chosen, said
+
+
+def _refuse_errors(chosen: list[FoundView], said: list[ClauseComment]) -> None:
     errors = {f"clause {a.clause}": " ".join(a.errors) for a in chosen if a.errors}
     errors |= {f"comment on clause {c.clause}": " ".join(c.errors) for c in said if c.errors}
     if errors:
         raise Invalid(errors, _("Some of what is ticked cannot be proposed; nothing was proposed."))
-    return chosen, said
 
 
 def propose_redline(
@@ -419,6 +422,14 @@ def _record(
         )
     )
     audit.record_many(session, user.actor(group_slug), entries, group_id=ref.group_id)
+
+
+def may_upload(session: Session, user: CurrentUser, group_slug: str, document_slug: str) -> VersionRef:
+    """The current version, if the user may propose amendments to it from a file (refused as
+    ``plan_redline`` refuses: NotFound, Forbidden, a frozen version)."""
+    ref = version_in_group(session, group_slug, document_slug)
+    _refuse(propose_refusal(_member(user.member_of(group_slug)), ref.frozen_refusal))
+    return ref
 
 
 def may_propose_from_file(user: CurrentUser, group_slug: str, ref: VersionRef) -> bool:

@@ -282,15 +282,7 @@ def traced_clauses(blocks: Sequence[Block], title: str = "", notes: Sequence[Phr
     """``find_clauses``, telling also which clause each block went into."""
     title, rest = _take_title([b for b in blocks if b.text.strip() or b.label], title.strip())
     finder = _Finder(_scheme(rest))
-    owner: dict[int, int] = {}  # id(block) → index in finder.clauses
-    for i, block in enumerate(rest):
-        pending = len(finder.pending)
-        if block.kind in ("heading", "title"):
-            finder.heading(block, rest[i + 1] if i + 1 < len(rest) else None)
-        else:
-            finder.body(block)
-        # A heading left pending heads the next clause started.
-        owner[id(block)] = len(finder.clauses) if len(finder.pending) > pending else len(finder.clauses) - 1
+    owner = _walk(finder, rest)
     if finder.pending:
         for heading in finder.pending:
             finder.clauses.append(_Clause("", heading))
@@ -301,6 +293,20 @@ def traced_clauses(blocks: Sequence[Block], title: str = "", notes: Sequence[Phr
     clauses = tuple(DraftClause(c.number, c.heading, c.text()) for c in gathered)
     owners = tuple(_owner(finder.clauses, owner.get(id(b)), index) for b in blocks)
     return TracedDraft(Draft(title, clauses, tuple(found + _duplicate_notes(clauses))), owners, unnumbered)
+
+
+def _walk(finder: _Finder, rest: Sequence[Block]) -> dict[int, int]:
+    """Give every block to the finder; id(block) → the index in ``finder.clauses`` it went into."""
+    owner: dict[int, int] = {}
+    for i, block in enumerate(rest):
+        pending = len(finder.pending)
+        if block.kind in ("heading", "title"):
+            finder.heading(block, rest[i + 1] if i + 1 < len(rest) else None)
+        else:
+            finder.body(block)
+        # A heading left pending heads the next clause started.
+        owner[id(block)] = len(finder.clauses) if len(finder.pending) > pending else len(finder.clauses) - 1
+    return owner
 
 
 def _owner(clauses: Sequence[_Clause], at: int | None, index: dict[int, int]) -> int | None:

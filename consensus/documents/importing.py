@@ -872,16 +872,7 @@ class Redline:
 def read_redline(filename: str, content: bytes) -> Redline:
     """A Word file's text with its changes accepted and as it was before them, its comments and the
     clause each is anchored in. Raises ``UnreadableFile`` as ``read_draft`` does; only .docx is read."""
-    if PurePath(filename).suffix.lower() != ".docx":
-        raise UnreadableFile(
-            _("Choose a Word file (.docx) of the version (this one is {suffix}).").format(
-                suffix=PurePath(filename).suffix or "?"
-            )
-        )
-    if not content:
-        raise UnreadableFile(_("The file is empty."))
-    if len(content) > MAX_FILE:
-        raise UnreadableFile(_("The file is larger than 10 MB."))
+    _check_redline_file(filename, content)
     reading = _read_word(content, "")
     if not reading.accepted.draft.clauses and not reading.original.draft.clauses:
         raise UnreadableFile(_("No clauses found: the file has no text besides its title."))
@@ -903,11 +894,7 @@ def read_redline(filename: str, content: bytes) -> Redline:
         if text
     )
     draft = reading.accepted.draft
-    unattributed = tuple(
-        block.text
-        for block, owner in zip(reading.accepted_blocks, reading.accepted.owners, strict=True)
-        if owner is None and block.text.strip() and block.text != draft.title and block.kind != "title"
-    )
+    unattributed = _unattributed(reading)
     linked_accepted = {a for a, _o in reading.links}
     linked_original = {o for _a, o in reading.links}
     return Redline(
@@ -919,6 +906,28 @@ def read_redline(filename: str, content: bytes) -> Redline:
         reading.tracked,
         frozenset(range(len(draft.clauses))) - linked_accepted if reading.tracked else frozenset(),
         frozenset(range(len(reading.original.draft.clauses))) - linked_original if reading.tracked else frozenset(),
+    )
+
+
+def _check_redline_file(filename: str, content: bytes) -> None:
+    suffix = PurePath(filename).suffix
+    if suffix.lower() != ".docx":
+        raise UnreadableFile(
+            _("Choose a Word file (.docx) of the version (this one is {suffix}).").format(suffix=suffix or "?")
+        )
+    if not content:
+        raise UnreadableFile(_("The file is empty."))
+    if len(content) > MAX_FILE:
+        raise UnreadableFile(_("The file is larger than 10 MB."))
+
+
+def _unattributed(reading: _WordReading) -> tuple[str, ...]:
+    """The text of blocks given to no clause, but for the title."""
+    title = reading.accepted.draft.title
+    return tuple(
+        block.text
+        for block, owner in zip(reading.accepted_blocks, reading.accepted.owners, strict=True)
+        if owner is None and block.text.strip() and block.text != title and block.kind != "title"
     )
 
 

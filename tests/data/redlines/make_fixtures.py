@@ -140,9 +140,7 @@ class Writer:
         return f'<w:ins w:id="{self.change_id()}" w:author="{AUTHOR}" w:date="{DATE}">{self.run(text)}</w:ins>'
 
     def deleted(self, text: str) -> str:
-        return (
-            f'<w:del w:id="{self.change_id()}" w:author="{AUTHOR}" w:date="{DATE}">{self.deleted_run(text)}</w:del>'
-        )
+        return f'<w:del w:id="{self.change_id()}" w:author="{AUTHOR}" w:date="{DATE}">{self.deleted_run(text)}</w:del>'
 
     def paragraph(self, content: str, style: str = "", mark: str = "") -> None:
         ppr = ""
@@ -186,7 +184,9 @@ class Writer:
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("[Content_Types].xml", CONTENT_TYPES.format(comments=COMMENTS_TYPE if comments else ""))
             archive.writestr("_rels/.rels", PACKAGE_RELS)
-            archive.writestr("word/_rels/document.xml.rels", DOCUMENT_RELS.format(comments=COMMENTS_REL if comments else ""))
+            archive.writestr(
+                "word/_rels/document.xml.rels", DOCUMENT_RELS.format(comments=COMMENTS_REL if comments else "")
+            )
             archive.writestr("word/document.xml", self.document())
             archive.writestr("word/styles.xml", STYLES)
             archive.writestr("word/numbering.xml", NUMBERING)
@@ -265,13 +265,20 @@ def edited(path: Path) -> None:
     doc.paragraph(doc.run(TITLE), "Title")
     doc.clause(*CLAUSES[0])
     doc.clause("Definitions", ["In these principles, an incident is an event that compromises an ICT system."])
-    doc.clause("Points of contact", ["Each State designates a national point of contact for incident response.", CLAUSES[1][1][1]])
+    doc.clause(
+        "Points of contact",
+        ["Each State designates a national point of contact for incident response.", CLAUSES[1][1][1]],
+    )
     start, end = doc.comment("Seventy-two hours is too long for us.")
     doc.paragraph(doc.run("Requests for assistance"), "Heading1")
     doc.paragraph(
-        start + doc.run("A State that receives a request for assist\u00adance acknowledges it within 72\u00a0hours.") + end
+        start
+        + doc.run("A State that receives a request for assist\u00adance acknowledges it within 72\u00a0hours.")
+        + end
     )
-    doc.clause("Information sharing", ["States share technical information on incidents through their national\u00a0CERTs."])
+    doc.clause(
+        "Information sharing", ["States share technical information on incidents through their national\u00a0CERTs."]
+    )
     doc.save(path)
 
 
