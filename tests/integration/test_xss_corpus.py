@@ -5,7 +5,9 @@ script, no event-handler attribute and no javascript: URL."""
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
+import tempfile
 from pathlib import Path
 
 import lxml.html
@@ -314,8 +316,40 @@ def test_no_payload_runs_anywhere(hostile, make_client) -> None:  # type: ignore
         files={"file": ("", b"")},
     )
     checked += assert_inert(imported.text, "the import preview")
+    checked += redline_preview(make_client())
     assert checked > 10_000  # the pages really were full of payloads
     assert len(PAYLOADS) >= 300
+
+
+def redline_preview(client: TestClient) -> int:
+    """A delegate's Word file of the circulated document, its text and Word comments made of other
+    payloads, shown back in the preview of the amendments it makes."""
+    spec = importlib.util.spec_from_file_location(
+        "redlines", Path(__file__).parent.parent / "data/redlines/make_fixtures.py"
+    )
+    assert spec is not None and spec.loader is not None
+    made = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(made)
+    doc = made.Writer()
+    doc.paragraph(doc.run(PAYLOADS[60][:300]), "Title")
+    for i in range(1, 6):
+        start, end = doc.comment(PAYLOADS[100 + i])
+        text = PAYLOADS[40 + i] if i > 2 else PAYLOADS[80 + i]
+        doc.paragraph(doc.run(PAYLOADS[20 + i][:300]), "Heading1")
+        doc.paragraph(start + doc.run(text) + end)
+    doc.paragraph(doc.run(PAYLOADS[90]))
+    path = Path(tempfile.mkdtemp()) / "payloads.docx"
+    doc.save(path, PAYLOADS[60][:300])
+    assert login(client, "h3@xss.example", password="xss-password-1").status_code == 303
+    token = csrf_token(client, "/groups/xss/documents/open")
+    preview = client.post(
+        "/groups/xss/documents/open/redline/preview",
+        data={"_csrf_token": token},
+        files={"file": ("payloads.docx", path.read_bytes(), "application/octet-stream")},
+    )
+    assert preview.status_code == 200, preview.text
+    assert "Propose what is ticked" in preview.text
+    return assert_inert(preview.text, "the Word file's preview")
 
 
 def test_the_policy_forbids_inline_script() -> None:
