@@ -1,0 +1,55 @@
+"""A delegate brings in their capital's Word redline in a browser: the preview of every amendment
+found, one unticked, the others proposed and listed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.conftest import TestDatabase, running_server
+from tests.e2e.conftest import signed_in
+
+REDLINES = Path(__file__).parent.parent / "data" / "redlines"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, demo_template: TestDatabase) -> Iterator[str]:
+    """A server of its own: this test adds a document and amendments to the demo group."""
+    with running_server(tmp_path_factory.mktemp("redline"), demo_template) as url:
+        yield url
+
+
+def test_a_delegate_unticks_one_amendment_found_and_proposes_the_others(browser: Browser, server: str) -> None:
+    secretariat = signed_in(browser, server, "secretariat")
+    secretariat.goto("/groups/oewg-ict")
+    secretariat.get_by_role("link", name="New document").click()
+    secretariat.get_by_label("Address name").fill("principles")
+    secretariat.get_by_label("File (.docx").set_input_files(REDLINES / "base.docx")
+    secretariat.get_by_role("button", name="Find the clauses").click()
+    secretariat.get_by_role("button", name="Save the document").click()
+    secretariat.get_by_label("I have checked the text").check()
+    secretariat.get_by_role("button", name="Circulate the document").click()
+    expect(secretariat.get_by_text("The document has been circulated")).to_be_visible()
+
+    delegate = signed_in(browser, server, "ken.head")
+    delegate.goto("/groups/oewg-ict/documents/principles")
+    delegate.get_by_text("Propose amendments from a Word file").click()
+    delegate.get_by_label("Word file of version 1 with your changes").set_input_files(REDLINES / "tracked.docx")
+    delegate.get_by_role("button", name="Show the amendments found").click()
+
+    expect(delegate.get_by_role("heading", level=2, name="5 amendments")).to_be_visible()
+    expect(delegate.locator(".redline__amendment del").first).to_have_text("[deleted: cyber]")
+    expect(delegate.get_by_text("ICT is the term the group uses elsewhere.")).to_be_visible()
+    expect(delegate.get_by_text("Comments of the capital, 30 November")).to_be_visible()
+    delegate.get_by_label("Delete clause 4").uncheck()
+    delegate.get_by_role("button", name="Propose what is ticked").click()
+
+    expect(delegate.get_by_text("4 amendments were proposed from the Word file.")).to_be_visible()
+    listed = delegate.locator("main")
+    expect(listed).to_contain_text("ICT")
+    expect(listed).to_contain_text("48")
+    expect(listed).to_contain_text("States help one another build the capacity to respond to incidents.")
+    expect(listed).not_to_contain_text("delete clause 4", ignore_case=True)
