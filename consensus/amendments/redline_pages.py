@@ -18,6 +18,7 @@ from urllib.parse import quote
 from litestar import Request, Response
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
+from litestar.openapi import ResponseSpec
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
@@ -213,7 +214,22 @@ def _plan_out(plan: redline.RedlinePlan) -> RedlineOut:
     )
 
 
-@action(f"{DOCUMENT}/redline", name="api_redline", access=MAY_PROPOSE, tags=["amendments"], status_code=201)
+@action(
+    f"{DOCUMENT}/redline",
+    name="api_redline",
+    access=MAY_PROPOSE,
+    tags=["amendments"],
+    status_code=201,
+    summary="Amendments from a Word file",
+    description=(
+        "Multipart `file` (.docx of the current version with the capital's changes, tracked or not). "
+        "`submit=false` (the default): 200 with the amendments found (`clause`, `kind`, `text`, `diff`, "
+        "`rationale` from the Word comments, `key`), the comments that become clause comments, and the "
+        "text matched to no clause; nothing is written. `submit=true`: 201 with the ids of the amendments "
+        "proposed and comments posted: all, or those named by `amendments` and `comments` (keys)."
+    ),
+    responses={200: ResponseSpec(data_container=RedlineOut, description="The preview: nothing written")},
+)
 def api_redline(
     db: Db, user: Me, group: FromPath[str], document: FromPath[str], data: Multipart
 ) -> Response[RedlineOut | RedlineProposedOut]:

@@ -279,3 +279,10 @@ def test_payloads_in_the_file_and_its_comments_are_shown_inert(client: TestClien
     assert "<script>alert('clause')" not in preview.text and "<img src=x" not in preview.text
     assert "<svg onload" not in preview.text
     assert "&lt;script&gt;" in preview.text and "&lt;svg onload=" in preview.text
+
+
+def test_the_openapi_schema_describes_the_redline_route(client: TestClient) -> None:
+    schema = client.get("/schema").json()
+    operation = schema["paths"]["/api/v1/groups/{group}/documents/{document}/redline"]["post"]
+    assert "multipart/form-data" in operation["requestBody"]["content"]
+    assert "submit" in operation["description"] and {"200", "201"} <= set(operation["responses"])
