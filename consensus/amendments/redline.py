@@ -38,7 +38,7 @@ from consensus.core.diff import TextDiff
 from consensus.core.redline_match import RedlineMatch, match_redline, other_text_refusal, same_clauses
 from consensus.core.tally import Phrase, Words
 from consensus.db import write_transaction
-from consensus.documents.importing import Redline, WordComment, read_redline
+from consensus.documents.importing import Redline, UnreadableFile, WordComment, read_redline
 from consensus.errors import Conflict, Invalid, refusal_error
 from consensus.i18n import _, ngettext
 from consensus.lookups import ClauseRef, VersionRef, version_in_group
@@ -237,7 +237,10 @@ def plan_redline(
     member = _member(user.member_of(group_slug))
     ref = version_in_group(session, group_slug, document_slug)
     _refuse(propose_refusal(member, ref.frozen_refusal))
-    redline = read_redline(filename, content)
+    try:
+        redline = read_redline(filename, content)
+    except UnreadableFile as unreadable:
+        raise Invalid({"file": str(unreadable)}) from unreadable
     clauses = _current_clauses(session, ref.version_id)
     current = [DraftClause(c.number, c.heading, c.text) for c in clauses]
     original = match_redline(redline.original.clauses, current)

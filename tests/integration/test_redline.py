@@ -188,6 +188,28 @@ def test_an_observer_is_refused(principles) -> None:  # type: ignore[no-untyped-
     assert upload(principles, "observer", "tracked.docx").status_code == 403
 
 
+def test_an_adopted_version_takes_no_amendment_from_a_file(principles, db) -> None:  # type: ignore[no-untyped-def]
+    adopted = principles("chair").post(f"{API}/versions/1/adopt", json={"override_reason": "Adopted as it stands."})
+    assert adopted.status_code in (200, 201), adopted.text
+    before = rows(db)
+    response = upload(principles, "ken.head", "tracked.docx", submit="true")
+    assert response.status_code == 409 and "frozen" in response.json()["detail"]
+    assert rows(db) == before
+
+
+def test_an_unreadable_file_is_named_on_the_form_and_in_the_api(client: TestClient, principles) -> None:  # type: ignore[no-untyped-def]
+    response = upload(principles, "ken.head", "image.docx", content=(DRAFTS / "not-a-document.docx").read_bytes())
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "file" and "PNG" in response.json()["errors"][0]["message"]
+    _page, token = page_login(client, "ken.head")
+    page = client.post(
+        f"{PAGE}/redline/preview",
+        data={"_csrf_token": token},
+        files={"file": ("bomb.docx", (DRAFTS / "bomb.docx").read_bytes(), DOCX)},
+    )
+    assert page.status_code == 422 and "expands to more than 50 MB" in page.text and 'id="file"' in page.text
+
+
 # --- pages -------------------------------------------------------------------------------------------
 
 
