@@ -438,3 +438,23 @@ def test_an_arabic_document_is_written_right_to_left(browsers, db: Session) -> N
     ]
     printed = client.get(f"/groups/{G}/documents/arabic/versions/1/amendments.pdf")
     assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
+
+
+def test_over_several_versions_each_delegation_is_credited_with_its_own_words(
+    browsers, db: Session, consolidated: dict[str, Any]
+) -> None:  # type: ignore[no-untyped-def]
+    three_two = next(t for n, _l, _h, t in clauses(db, 2) if n == "3.2")
+    accepted(db, "jpn.head", "3.2", amendments.AmendmentInput("replace", three_two.replace("shall", "must")))
+    assert versions.consolidate_version(db, who(db, "secretariat@demo.example"), G, DOC) == 3
+    client = browsers("ken.delegate")
+    content = download(client, f"{D}/compare.docx?from=1&to=3")
+    assert resolved(content, accept=True)[2:] == clause_lines(clauses(db, 3))
+    assert resolved(content, accept=False)[2:] == clause_lines(clauses(db, 1))
+    changes = _changes(content)
+    assert ("ins", "Japan", "must") in changes and ("ins", "Kenya", "shall") not in changes
+    assert any(author == "Kenya" and "shared" in text for _kind, author, text in changes)
+    # Read backwards, from version 2 to version 1: accepting gives version 1.
+    backwards = download(client, f"{D}/compare.docx?from=2&to=1")
+    assert resolved(backwards, accept=True)[2:] == clause_lines(clauses(db, 1))
+    assert resolved(backwards, accept=False)[2:] == clause_lines(clauses(db, 2))
+    assert {author for _kind, author, _text in _changes(backwards)} == {"Kenya", "India", "Brazil", "Secretariat"}
