@@ -21,7 +21,15 @@ a deletion deletes the clause's paragraphs (their paragraph marks too).
 **The clean text.** Each clause is a "Heading 1" paragraph "3.2 Heading" (a number without a dot
 gets one: "1. Purpose"), and its text one "Normal" paragraph per line, a blank line between
 paragraphs being a new paragraph: ``documents.importing.read_draft`` reads exactly this back into
-the same clauses. Each clause sits in a bookmark named ``c`` + its lineage's hex digits.
+the same clauses. Each clause sits in a bookmark named ``c`` + its lineage's hex digits. What the
+importer cannot tell apart from the layout does not come back the same: a clause number that is
+not a number ("(a)"), a line of text that starts with a typed number ("1. …"), or several lines
+of a paragraph that are not list items (they come back as paragraphs of their own).
+
+**The comparison in Word.** Clauses stand in the newer version's order (deleted ones where they
+stood); consolidation never moves a clause, so a move is not marked as one. Each clause is a
+heading paragraph (its number and heading) and one paragraph of text, its line breaks as Word line
+breaks, so that accepting every change gives each clause's text character for character.
 """
 
 from __future__ import annotations
