@@ -170,7 +170,24 @@ class WordFile:
         etree.SubElement(reference, w("commentReference")).set(w("id"), comment_id)
         end.addnext(reference)
 
+    def _distinct_ids(self) -> None:
+        """Give revisions and bookmarks ids that no comment has: Word numbers every annotation
+        of a document from one counter, and a reader may expect that."""
+        taken = {int(c.get(w("id"))) for c in self.body.iter(w("commentRangeStart"))}
+        next_id = max(taken, default=-1) + 1
+        for revision in self.body.iter(w("ins"), w("del")):
+            revision.set(w("id"), str(next_id))
+            next_id += 1
+        renamed: dict[str, str] = {}
+        for mark in self.body.iter(w("bookmarkStart"), w("bookmarkEnd")):
+            old = mark.get(w("id"), "")
+            if old not in renamed:
+                renamed[old] = str(next_id)
+                next_id += 1
+            mark.set(w("id"), renamed[old])
+
     def save(self) -> bytes:
+        self._distinct_ids()
         out = io.BytesIO()
         self.docx.save(out)
         return out.getvalue()

@@ -221,9 +221,16 @@ def test_pending_amendments_are_tracked_changes_of_their_delegations_with_a_comm
     )
     assert f"Amendment {japan} by Japan" in notes["Japan"] and "competes" in notes["Japan"]
     assert f"Amendment {brazil} by Brazil" in notes["Brazil"] and f"Amendment {germany} by Germany" in notes["Germany"]
-    body = etree.tostring(document_root := etree.fromstring(part(content, "word/document.xml"))).decode()
+    root = etree.fromstring(part(content, "word/document.xml"))
+    body = etree.tostring(root).decode()
     assert "Withdrawn words." not in body and "Rejected words." not in body
-    assert f"Amendment {withdrawn}" not in str(notes) and document_root is not None
+    assert f"Amendment {withdrawn}" not in str(notes)
+    # Revisions, bookmarks and comments each have an id no other annotation has.
+    ids = [e.get(w("id")) for e in root.iter(w("ins"), w("del"), w("bookmarkStart"), w("commentRangeStart"))]
+    assert len(ids) == len(set(ids)) and len(ids) > 8
+    assert {c.get(w("id")) for c in comments.iter(w("comment"))} == {
+        e.get(w("id")) for e in root.iter(w("commentRangeStart"))
+    }
     # Accepting Kenya's and rejecting the rest gives Kenya's text in clause 3.2.
     kenya_only = [t for t in resolved(content, accept=True) if "protect data" in t]
     assert kenya_only == ["States shall protect data.", "States may protect data."]
