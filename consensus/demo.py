@@ -227,6 +227,23 @@ def _second_version(session: Session, who: _Cast) -> list[str]:
         ),
     )  # fmt: skip
     amendments.sponsor(session, who("sgp.head"), GROUP, proposed)
+    competing = amendments.propose(
+        session, who("mex.head"), GROUP, DECLARATION, "5.1",
+        amendments.AmendmentInput(
+            "replace",
+            "States should answer requests for mutual legal assistance concerning ICT-related offences within 30 days.",
+            "A time limit rather than a new authority.",
+        ),
+    )  # fmt: skip
+    amendments.propose_compromise(
+        session, who("chair"), GROUP, DECLARATION, "5.1",
+        amendments.CompromiseInput(
+            "States should designate a central authority for mutual legal assistance requests concerning ICT-related "
+            "offences, which should answer urgent requests without delay and other requests within 30 days.",
+            "Combines the proposals of Japan and Mexico, as discussed in informal consultations.",
+            (proposed, competing),
+        ),
+    )  # fmt: skip
     _comment(session, who, "est.delegate", "3.2", "Estonia welcomes the revised text of this clause.")
     running = voting.create_round(
         session, who("chair"), GROUP,
@@ -237,7 +254,8 @@ def _second_version(session: Session, who: _Cast) -> list[str]:
     for head, choice in (("ken.head", "yes"), ("egy.head", "yes"), ("mex.head", "no")):
         voting.cast_ballot(session, who(head), GROUP, running, choice)
     return [
-        "Version 2 was consolidated; Japan proposed an amendment to 5.1 (co-sponsored by Singapore); a two-thirds "
+        "Version 2 was consolidated; Japan (co-sponsored by Singapore) and Mexico proposed amendments to 5.1, "
+        "superseded by the chair's compromise text; a two-thirds "
         "round on clause 6 is open for a week with three ballots cast."
     ]
 

@@ -47,6 +47,8 @@ from consensus.models import (
     Clause,
     Delegation,
     Document,
+    Round,
+    RoundStatus,
     User,
     Version,
 )
@@ -432,6 +434,13 @@ def _superseded_facts(session: Session, group_id: int, ids: tuple[int, ...]) -> 
         .with_for_update(of=Amendment)
     ).all()
     found = {amendment.id: (amendment, number) for amendment, number in rows}
+    voted_on = set(
+        session.execute(
+            select(col(Round.amendment_id)).where(
+                col(Round.amendment_id).in_(ids), col(Round.status) == RoundStatus.open.value
+            )
+        ).scalars()
+    )
     missing = [str(i) for i in ids if i not in found]
     if missing:
         raise Invalid({"supersedes": _("There is no amendment {id} in this group.").format(id=", ".join(missing))})
@@ -443,6 +452,7 @@ def _superseded_facts(session: Session, group_id: int, ids: tuple[int, ...]) -> 
             delegation_id=found[i][0].delegation_id,
             compromise=found[i][0].compromise,
             clause_id=found[i][0].clause_id,
+            open_round=i in voted_on,
         )
         for i in ids
     ]

@@ -62,6 +62,8 @@ class AmendmentFacts:
     compromise: bool = False
     clause_id: int = 0
     """The clause of its version it amends."""
+    open_round: bool = False
+    """A round on it is open: the delegations are voting on it."""
 
 
 def propose_refusal(member: Member, frozen: Refusal | None) -> Refusal | None:
@@ -102,6 +104,15 @@ def compromise_refusal(
                 Phrase(
                     N_("Amendment {id} is {status}: only proposed amendments can be superseded."),
                     {**values, "status": _status(amendment.status)},
+                ),
+                "supersedes",
+            )
+        if amendment.open_round:
+            return Refusal(
+                "invalid",
+                Phrase(
+                    N_("A round on amendment {id} is open: close or cancel it before a compromise supersedes it."),
+                    values,
                 ),
                 "supersedes",
             )

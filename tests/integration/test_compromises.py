@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from consensus.amendments import services as amendments
 from consensus.models import Amendment, AuditEvent, Clause, Version
+from consensus.voting import services as voting
 from tests.conftest import D, clause_url, csrf_token, post_form, q, who
 
 G = "oewg-ict"
@@ -241,6 +242,33 @@ def test_superseding_an_amendment_of_another_clause_or_a_decided_one_is_refused_
     assert unknown.status_code == 422 and "There is no amendment 999999" in unknown.text
     assert status_of(db, kenya) == ("proposed", None)
     assert q(db).execute(select(Amendment).where(Amendment.compromise)).first() is None  # type: ignore[arg-type]
+
+
+def test_an_amendment_under_an_open_round_is_not_superseded(browsers, db: Session) -> None:  # type: ignore[no-untyped-def]
+    kenya, india = competing(db)
+    chair = who(db, "chair@demo.example")
+    round_id = voting.create_round(
+        db,
+        chair,
+        G,
+        voting.RoundInput(document="declaration", title="On Kenya's text", rule="simple_majority", amendment=kenya),
+    )
+    voting.open_round(db, chair, G, round_id)
+    refused = propose(browsers("chair"), [kenya, india])
+    assert refused.status_code == 422
+    assert (
+        f"A round on amendment {kenya} is open: close or cancel it before a compromise supersedes it." in refused.text
+    )
+    assert status_of(db, india) == ("proposed", None)
+
+
+def test_the_amendment_list_offers_the_chair_a_compromise_on_each_contested_clause(browsers, db: Session) -> None:  # type: ignore[no-untyped-def]
+    kenya, _india = competing(db)
+    link = f'href="{new_url()}?supersedes={kenya}"'
+    assert link in browsers("chair").get(f"{D}/amendments").text
+    assert link in browsers("secretariat").get(f"{D}/amendments").text
+    assert link not in browsers("ken.head").get(f"{D}/amendments").text
+    assert link in browsers("chair").get(amendment_url(kenya)).text
 
 
 def test_the_chair_reopens_a_rejected_amendment(browsers, db: Session) -> None:  # type: ignore[no-untyped-def]

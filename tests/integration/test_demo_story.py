@@ -23,7 +23,8 @@ def test_the_demo_plays_a_negotiation_in_progress_once(db: Session) -> None:
     undisposed = session.execute(select(func.count()).select_from(Comment).where(Comment.disposition.is_(None))).scalar_one()  # type: ignore[union-attr]  # fmt: skip
     assert disposed == 2 and undisposed >= 4
     statuses = set(session.execute(select(Amendment.status)).scalars())
-    assert statuses == {"proposed", "accepted", "rejected", "withdrawn"}
+    assert statuses == {"proposed", "accepted", "rejected", "withdrawn", "superseded"}
+    assert session.execute(select(func.count()).select_from(Amendment).where(Amendment.compromise)).scalar_one() == 1  # type: ignore[arg-type]  # fmt: skip
     assert session.execute(select(func.count()).select_from(AmendmentSponsor)).scalar_one() == 2
     declaration = session.execute(select(Document).where(Document.slug == "declaration")).scalar_one()
     numbers = session.execute(select(Version.number).where(Version.document_id == declaration.id)).scalars().all()

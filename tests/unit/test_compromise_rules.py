@@ -74,6 +74,13 @@ def test_it_supersedes_only_proposed_amendments(status: str, words: str) -> None
     assert says(compromise_refusal("chair", None, CLAUSE, [FIRST, decided])) == words
 
 
+def test_it_does_not_supersede_an_amendment_the_delegations_are_voting_on() -> None:
+    voted_on = AmendmentFacts(6, "proposed", 2, delegation_id=INDIA, clause_id=CLAUSE, open_round=True)
+    refusal = compromise_refusal("chair", None, CLAUSE, [FIRST, voted_on])
+    assert refusal is not None and refusal.field == "supersedes"
+    assert says(refusal) == "A round on amendment 6 is open: close or cancel it before a compromise supersedes it."
+
+
 def test_a_compromise_still_proposed_may_itself_be_superseded_by_a_newer_one() -> None:
     assert compromise_refusal("chair", None, CLAUSE, [COMPROMISE, FIRST]) is None
 
