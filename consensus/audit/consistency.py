@@ -1,5 +1,6 @@
 """Does the state agree with the audit log? Each ballot, round result, secret round's counters,
-adoption, publication and comment is compared with the last events about it.
+adoption, publication, comment, and each compromise and amendment it superseded is compared with
+the last events about it.
 
 A chain whose hashes and signatures hold proves only that the log was not rewritten; someone with
 the database could still edit a row and leave the log alone. So ``audit verify`` also reads the
@@ -24,6 +25,8 @@ from consensus.core.audit import content_digest
 from consensus.core.tally import dump_counts, load_counts
 from consensus.models import (
     Adoption,
+    Amendment,
+    AmendmentStatus,
     AuditEvent,
     Ballot,
     Comment,
@@ -59,9 +62,14 @@ class Log:
     """The last event about each delegation (created, changed or removed)."""
     corrections: dict[str, list[Seen]] = field(default_factory=lambda: defaultdict(list))
     """Every editorial correction's event, by clause."""
+    compromises: set[str] = field(default_factory=set)
+    """The amendments the log tells were proposed as compromises."""
+    superseding: dict[str, Seen] = field(default_factory=dict)
+    """The last event superseding or restoring each amendment."""
 
 
 COMMENT_CONTENT = {"comment.create", "comment.reply", "comment.edit"}
+SUPERSEDING = {"amendment.supersede", "amendment.restore"}
 
 
 def _read_log(session: Session) -> Log:
@@ -76,7 +84,10 @@ def _read_log(session: Session) -> Log:
             col(AuditEvent.delegation),
             col(AuditEvent.details),
         )
-        .where(col(AuditEvent.object_type).in_(["round", "comment", "version", "delegation", "clause"]))
+        .where(
+            col(AuditEvent.object_type).in_(["round", "comment", "version", "delegation", "clause"])
+            | col(AuditEvent.action).in_(["amendment.compromise", *SUPERSEDING])
+        )
         .order_by(col(AuditEvent.seq))
         .execution_options(yield_per=5000)
     )
@@ -97,6 +108,11 @@ def _read_log(session: Session) -> Log:
         elif object_type == "clause":
             if action == "clause.correct":
                 log.corrections[object_id].append(seen)
+        elif object_type == "amendment":
+            if action == "amendment.compromise":
+                log.compromises.add(object_id)
+            else:
+                log.superseding[object_id] = seen
         else:
             log.versions[object_id][action] = seen
     return log
@@ -111,6 +127,7 @@ def state_problems(session: Session) -> list[str]:
         *_versions(session, log),
         *_delegations(session, log),
         *_corrections(session, log),
+        *_compromises(session, log),
     ]
 
 
@@ -348,3 +365,27 @@ def _corrections(session: Session, log: Log) -> Iterator[str]:
     for clause_id, events in log.corrections.items():
         if rows.get(clause_id, 0) < len(events):
             yield f"an editorial correction of clause id {clause_id} (event seq {events[-1].seq}) was deleted"
+
+
+def _compromises(session: Session, log: Log) -> Iterator[str]:
+    """An amendment is a compromise exactly when the log tells it was proposed as one, and it is
+    superseded exactly when its last superseding event says so, by the compromise that event names."""
+    rows = session.execute(
+        select(col(Amendment.id), col(Amendment.compromise), col(Amendment.status), col(Amendment.superseded_by_id))
+    ).all()
+    for amendment_id, compromise, status, superseded_by in rows:
+        key = str(amendment_id)
+        if compromise != (key in log.compromises):
+            yield (
+                f"amendment {amendment_id} is {'' if compromise else 'not '}a compromise, "
+                "which the log does not tell: it was changed behind the log"
+            )
+        last = log.superseding.get(key)
+        told = last is not None and last.action == "amendment.supersede"
+        if (status == AmendmentStatus.superseded) != told:
+            yield f"amendment {amendment_id}'s status {status!r} disagrees with the log's superseding events"
+        elif told and last is not None and last.details.get("compromise") != superseded_by:
+            yield (
+                f"amendment {amendment_id} is superseded by {superseded_by}, but its event "
+                f"(seq {last.seq}) names compromise {last.details.get('compromise')}"
+            )

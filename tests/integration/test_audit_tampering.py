@@ -125,6 +125,9 @@ def _record_a_negotiation(data_dir: Path, database: TestDatabase) -> dict[str, i
         call("chair", "POST", f"{API}/amendments/{compromise}/reopen", {"reason": "Again."})
         call("chair", "POST", f"{API}/amendments/{compromise}/decision", {"decision": "accepted"})
         ids["compromise"] = compromise
+        ids["plain"] = call(
+            "jpn.head", "POST", f"{GROUP}/documents/declaration/clauses/5.1/amendments", {"kind": "delete"}
+        ).json()["id"]
         call("chair", "POST", f"{VERSION}/adopt", {"round": ids["recorded"], "override_reason": "Time is short."})
         call("secretariat", "POST", f"{VERSION}/publish")
     return ids
@@ -232,6 +235,20 @@ TAMPERINGS: dict[str, tuple[Callable[[dict[str, int]], list[str]], str]] = {
     "an options round moved to another set": (
         lambda ids: [f"UPDATE round SET alternatives = 2 WHERE id = {ids['options']}"],
         "round {options}'s set of alternatives differs from its creation event",
+    ),
+    "an amendment marked superseded behind the log": (
+        lambda ids: [
+            f"UPDATE amendment SET status = 'superseded', superseded_by_id = {ids['compromise']} WHERE id = {ids['plain']}"
+        ],
+        "amendment {plain}'s status 'superseded' disagrees with the log's superseding events",
+    ),
+    "a superseded amendment given back behind the log": (
+        lambda ids: [f"UPDATE amendment SET status = 'proposed' WHERE superseded_by_id = {ids['compromise']}"],
+        "status 'proposed' disagrees with the log's superseding events",
+    ),
+    "a delegation's amendment turned into a compromise": (
+        lambda ids: [f"UPDATE amendment SET compromise = true, delegation_id = NULL WHERE id = {ids['plain']}"],
+        "amendment {plain} is a compromise, which the log does not tell",
     ),
 }
 
