@@ -144,8 +144,9 @@ def _snapshots(session: Session, ref: VersionRef, low: int, high: int) -> list[S
     return [Snapshot(n, made[n], tuple(clauses[n])) for n in range(low, high + 1)]
 
 
-def _applied(session: Session, ref: VersionRef, low: int, high: int) -> list[Applied]:
-    """The amendments consolidated into the versions after ``low`` up to ``high``: one query."""
+def _applied(session: Session, ref: VersionRef, low: int, high: int, chair: str) -> list[Applied]:
+    """The amendments consolidated into the versions after ``low`` up to ``high``: one query. A
+    compromise has no delegation: it is on the chair's account (``chair``)."""
     rows = session.execute(
         select(
             col(Version.number),
@@ -157,12 +158,12 @@ def _applied(session: Session, ref: VersionRef, low: int, high: int) -> list[App
             col(Version.created_at),
         )
         .join(Version, col(Version.id) == col(Amendment.applied_in_version_id))
-        .join(Delegation, col(Delegation.id) == col(Amendment.delegation_id))
+        .outerjoin(Delegation, col(Delegation.id) == col(Amendment.delegation_id))
         .where(col(Version.document_id) == ref.document_id, col(Version.number) > low, col(Version.number) <= high)
         .order_by(col(Amendment.id))
     ).all()
     return [
-        Applied(number, kind, lineage, Mark(name or code, decided or made))
+        Applied(number, kind, lineage, Mark(name or code or chair, decided or made))
         for number, kind, lineage, name, code, decided, made in rows
     ]
 
@@ -198,9 +199,10 @@ def compared_redline(session: Session, group: str, document: str, old: int, new:
     snapshots = _snapshots(session, new_ref, low, high)
     with i18n.use(new_ref.document_language):
         secretariat = _("Secretariat")
+        chair = _("Chair")
     lives = histories(
         snapshots,
-        _applied(session, new_ref, low, high),
+        _applied(session, new_ref, low, high, chair),
         _corrected(session, new_ref, low, high),
         secretariat,
         backwards=old > new,
@@ -223,12 +225,13 @@ class ProposedText:
 
 
 def proposed_text(session: Session, group: str, document: str, number: int) -> ProposedText:
-    """Version ``number`` with its pending (proposed) amendments: three queries after the version's."""
+    """Version ``number`` with its pending (proposed) amendments: three queries after the version's.
+    A compromise is on the chair's account."""
     ref = version_in_group(session, group, document, number)
     snapshot = _snapshots(session, ref, number, number)[0]
     rows = session.execute(
         select(Amendment, col(Delegation.name), col(Delegation.code))
-        .join(Delegation, col(Delegation.id) == col(Amendment.delegation_id))
+        .outerjoin(Delegation, col(Delegation.id) == col(Amendment.delegation_id))
         .where(col(Amendment.version_id) == ref.version_id, col(Amendment.status) == AmendmentStatus.proposed.value)
         .order_by(col(Amendment.id))
     ).all()
@@ -243,6 +246,7 @@ def proposed_text(session: Session, group: str, document: str, number: int) -> P
         sponsors.setdefault(amendment_id, []).append(name)
     numbers = {lineage: state.number for lineage, state in snapshot.clauses}
     with i18n.use(ref.document_language):
+        chair = _("Chair")
         proposals = [
             Proposal(
                 a.id,
@@ -250,8 +254,8 @@ def proposed_text(session: Session, group: str, document: str, number: int) -> P
                 a.lineage,
                 a.heading,
                 a.text,
-                Mark(name or code, a.created_at),
-                _note(a, name or code, sponsors.get(a.id, []), numbers.get(a.lineage, "")),
+                Mark(name or code or chair, a.created_at),
+                _note(a, name or code or chair, sponsors.get(a.id, []), numbers.get(a.lineage, "")),
             )
             for a, name, code in rows
             if a.id is not None
@@ -261,7 +265,9 @@ def proposed_text(session: Session, group: str, document: str, number: int) -> P
 
 def _note(amendment: Amendment, delegation: str, sponsors: Sequence[str], number: str) -> str:
     """What an amendment's comment says: which it is, who proposes and co-sponsors it, what it does, why."""
-    if sponsors:
+    if amendment.compromise:
+        who = _("Compromise {id} by the chair").format(id=amendment.id)
+    elif sponsors:
         who = _("Amendment {id} by {delegation}, co-sponsored by {sponsors}").format(
             id=amendment.id, delegation=delegation, sponsors=", ".join(sponsors)
         )

@@ -8,6 +8,7 @@ import json
 from urllib.parse import urlencode
 
 import pytest
+from lxml import etree
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -15,6 +16,7 @@ from consensus.amendments import services as amendments
 from consensus.models import Amendment, AuditEvent, Clause, Version
 from consensus.voting import services as voting
 from tests.conftest import D, clause_url, csrf_token, post_form, q, who
+from tests.wordfiles import part, revisions, w
 
 G = "oewg-ict"
 NUMBER = "3.2"
@@ -327,3 +329,23 @@ def test_the_schema_documents_the_compromise_route(client) -> None:  # type: ign
     schema = client.get("/schema/openapi.json").json()
     operation = schema["paths"]["/api/v1/groups/{group}/documents/{document}/compromises"]["post"]
     assert "supersedes" in json.dumps(schema["components"]["schemas"]) and operation["responses"]["201"]
+
+
+def test_in_the_word_files_a_compromise_is_on_the_chairs_account_and_what_it_superseded_is_not_pending(
+    browsers, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    kenya, india = competing(db)
+    chair = browsers("chair")
+    compromise = compromise_id(propose(chair, [kenya, india]))
+    pending = chair.get(f"{D}/versions/1/amendments.docx")
+    assert pending.status_code == 200
+    assert {e.get(w("author")) for e in revisions(pending.content)} == {"Chair"}
+    comments = etree.fromstring(part(pending.content, "word/comments.xml"))
+    notes = ["".join(t.text or "" for t in c.iter(w("t"))) for c in comments.iter(w("comment"))]
+    assert len(notes) == 1 and notes[0].startswith(f"Compromise {compromise} by the chair")
+
+    assert decide(chair, compromise, "accepted").status_code == 303
+    assert consolidate(browsers("secretariat")).status_code == 303
+    compared = chair.get(f"{D}/compare.docx?from=1&to=2")
+    assert compared.status_code == 200
+    assert "Chair" in {e.get(w("author")) for e in revisions(compared.content)}
