@@ -154,14 +154,28 @@ def _compromise_form(
     status_code: int = 200,
 ) -> Template:
     clause = clause_in_group(db, group, document, number, version)
+    values = {"kind": "replace", "text": clause.text, "supersedes": [], **values}
+    preview = (
+        amendments.preview(
+            db,
+            group,
+            document,
+            number,
+            amendments.AmendmentInput(values["kind"], values["text"], "", values.get("heading") or None),
+            version,
+        )
+        if errors
+        else amendments.starting_preview(clause, values["kind"])
+    )
     return Template(
         "amendments/compromise.html",
         context={
             "clause": clause,
             "candidates": amendments.compromise_candidates(db, user, group, clause),
-            "values": {"kind": "replace", "text": clause.text, "supersedes": [], **values},
+            "values": values,
             "errors": errors,
             "kinds": COMPROMISE_KINDS,
+            "preview": preview,
         },
         status_code=status_code,
     )

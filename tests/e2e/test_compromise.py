@@ -63,6 +63,8 @@ def test_the_chair_proposes_a_compromise_superseding_two_amendments(browser: Bro
 
     # Nothing ticked: refused on the page, naming the field, with the text kept.
     chair.get_by_label("Compromise text").fill("Each State should designate a national CERT within two years.")
+    expect(chair.locator("#diff-preview ins").first).to_be_visible()  # the diff follows the typing
+    expect(chair.locator("#diff-preview")).to_contain_text("years")
     chair.get_by_role("button", name="Propose the compromise").click()
     expect(chair.locator("#supersedes-error")).to_contain_text("at least one")
     expect(chair.get_by_label("Compromise text")).to_have_value(

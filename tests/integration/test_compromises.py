@@ -232,6 +232,7 @@ def test_superseding_an_amendment_of_another_clause_or_a_decided_one_is_refused_
     assert refused.status_code == 422
     assert f"Amendment {elsewhere} is on another clause" in refused.text
     assert 'aria-describedby="supersedes-error"' in refused.text and COMPROMISE_TEXT in refused.text
+    assert "<ins" in refused.text  # the difference the compromise would make, shown again
     assert decide(chair, india, "rejected", "Too long.").status_code == 303
     refused = propose(chair, [kenya, india])
     assert (
