@@ -308,3 +308,53 @@ def test_the_openapi_schema_describes_the_redline_route(client: TestClient) -> N
     operation = schema["paths"]["/api/v1/groups/{group}/documents/{document}/redline"]["post"]
     assert "multipart/form-data" in operation["requestBody"]["content"]
     assert "submit" in operation["description"] and {"200", "201"} <= set(operation["responses"])
+
+
+def tracked_in_word(exported: bytes, old: str, new: str) -> bytes:
+    """The exported file as Word leaves it once a capital changed ``old`` to ``new`` with Track
+    Changes on: the run holding ``old`` split around a w:del and a w:ins."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    source = zipfile.ZipFile(io.BytesIO(exported))
+    root = etree.fromstring(source.read("word/document.xml"))
+    text = next(t for t in root.iter(f"{{{w}}}t") if t.text and old in t.text)
+    run = text.getparent()
+    before, after = text.text.split(old, 1)
+
+    def piece(words: str, tag: str = "t") -> etree._Element:
+        made = etree.Element(f"{{{w}}}r")
+        node = etree.SubElement(made, f"{{{w}}}{tag}")
+        node.text = words
+        node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        return made
+
+    change = {f"{{{w}}}id": "901", f"{{{w}}}author": "Capital", f"{{{w}}}date": "2026-12-01T09:00:00Z"}
+    deleted = etree.Element(f"{{{w}}}del", change)
+    deleted.append(piece(old, "delText"))
+    inserted = etree.Element(f"{{{w}}}ins", {**change, f"{{{w}}}id": "902"})
+    inserted.append(piece(new))
+    text.text = before
+    parent = run.getparent()
+    for offset, element in enumerate([deleted, inserted, piece(after)], start=1):
+        parent.insert(parent.index(run) + offset, element)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            target.writestr(member, data if member.filename == "word/document.xml" else source.read(member))
+    return out.getvalue()
+
+
+def test_the_version_downloaded_as_word_and_changed_with_tracking_comes_back_as_its_amendment(principles) -> None:  # type: ignore[no-untyped-def]
+    exported = principles("ken.head").get(f"{PAGE}/versions/1/text.docx")
+    assert exported.status_code == 200, exported.text
+    assert upload(principles, "ken.head", "text.docx", content=exported.content).json()["amendments"] == []
+    changed = tracked_in_word(exported.content, "72", "48")
+    body = upload(principles, "ken.head", "text.docx", content=changed).json()
+    assert found(body) == [
+        ("replace", "3", "A State that receives a request for assistance acknowledges it within 48 hours.")
+    ]
