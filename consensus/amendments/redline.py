@@ -62,6 +62,8 @@ class FoundView:
     rationale: str
     diff: TextDiff
     errors: tuple[str, ...] = ()
+    note: str = ""
+    """What the delegate should know before proposing it (another insertion after the same clause)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +188,7 @@ def _found_views(
 ) -> tuple[FoundView, ...]:
     views = []
     seen: set[str] = set()
+    inserting: set[str] = set()
     for n, amendment in enumerate(found.amendments):
         clause = clauses[amendment.current]
         rationale = "\n\n".join(anchoring.rationale.get(n, []))
@@ -195,6 +198,14 @@ def _found_views(
         while key in seen:
             key = _key(key, n)
         seen.add(key)
+        note = ""
+        if amendment.kind == "insert" and clause.number in inserting:
+            note = _(
+                "Another amendment found also inserts a clause after clause {n}: two insertions after one "
+                "clause cannot both be accepted, so consider proposing them as one."
+            ).format(n=clause.number)
+        if amendment.kind == "insert":
+            inserting.add(clause.number)
         views.append(
             FoundView(
                 key,
@@ -207,6 +218,7 @@ def _found_views(
                 rationale,
                 _diff_for(amendment.kind, clause.text, amendment.text),
                 errors,
+                note,
             )
         )
     return tuple(views)

@@ -152,6 +152,7 @@ class RedlineAmendmentOut:
     diff: list[dict[str, str]]
     """The word diff: segments with ``op`` (equal, insert, delete) and ``text``."""
     errors: list[str]
+    note: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +207,7 @@ def _plan_out(plan: redline.RedlinePlan) -> RedlineOut:
                 a.rationale,
                 [{"op": s.op, "text": s.text} for s in a.diff.segments],
                 list(a.errors),
+                a.note,
             )
             for a in plan.amendments
         ],

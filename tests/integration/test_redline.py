@@ -358,3 +358,26 @@ def test_the_version_downloaded_as_word_and_changed_with_tracking_comes_back_as_
     assert found(body) == [
         ("replace", "3", "A State that receives a request for assistance acknowledges it within 48 hours.")
     ]
+
+
+def test_two_new_clauses_in_a_row_are_both_found_and_the_clash_is_said(principles, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("redlines", REDLINES / "make_fixtures.py")
+    assert spec is not None and spec.loader is not None
+    made = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(made)
+    doc = made.Writer()
+    doc.paragraph(doc.run(made.TITLE), "Title")
+    for n, (heading, paragraphs) in enumerate(made.CLAUSES):
+        doc.clause(heading, paragraphs)
+        if n == 1:
+            doc.clause("Training", ["States train the staff of their points of contact."])
+            doc.clause("Exercises", ["States hold a joint exercise every year."])
+    doc.save(tmp_path / "two.docx")
+    body = upload(principles, "ken.head", "two.docx", content=(tmp_path / "two.docx").read_bytes()).json()
+    assert [(a["kind"], a["clause"], a["number"]) for a in body["amendments"]] == [
+        ("insert", "2", "3"),
+        ("insert", "2", "4"),
+    ]
+    assert body["amendments"][0]["note"] == "" and "cannot both be accepted" in body["amendments"][1]["note"]
