@@ -48,6 +48,7 @@ from consensus.core.rounds import (
 from consensus.core.sealing import SealedChoice, seal, unseal
 from consensus.core.tally import (
     OPTION_RULES,
+    RULE_NAMES,
     Phrase,
     Result,
     Rule,
@@ -208,6 +209,13 @@ def _check_options(fields: Fields, rule: Rule | None, data: RoundInput) -> None:
     other rule."""
     if rule is None:
         return
+    if data.weighted and rule.kind not in ("custom", "most_support"):
+        fields.fail(
+            "weighted",
+            _("Only a custom rule or most support counts weights: {rule} does not.").format(
+                rule=_(RULE_NAMES[rule.kind])
+            ),
+        )
     if not rule.is_options:
         if data.alternatives is not None:
             fields.fail(

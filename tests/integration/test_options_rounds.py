@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from consensus.models import AuditEvent, Clause, Round, Version
-from tests.conftest import q
+from tests.conftest import post_form, q
 
 GROUP = "/api/v1/groups/oewg-ict"
 DOC = f"{GROUP}/documents/declaration"
@@ -164,6 +164,7 @@ def test_an_accepted_amendment_to_the_same_clause_is_a_conflict_and_nothing_is_w
         ({"rule": "two_thirds"}, "alternatives", "Alternatives are put to an options round"),
         ({"alternatives": 0}, "alternatives", ""),
         ({"alternatives": "one"}, "alternatives", ""),
+        ({"rule": "consensus_on_one", "weighted": True}, "weighted", "Only a custom rule or most support counts"),
     ],
 )
 def test_bad_options_rounds_are_refused_naming_the_field(api, db: Session, body, field: str, words: str) -> None:  # type: ignore[no-untyped-def]
@@ -222,3 +223,43 @@ def test_a_correction_of_the_alternatives_after_the_round_is_a_conflict_naming_t
     assert q(db).execute(select(func.count()).select_from(Version)).scalar_one() == 1
     # What was voted on is kept with the round, whatever the clause says now.
     assert [o["text"] for o in api("chair").get(f"/api/v1/rounds/{rid}").json()["options"]] == ["24", "72"]
+
+
+def form_round(client, **fields: str):  # type: ignore[no-untyped-def]
+    data = {"title": "Hours", "document": "declaration", "clause": "4.3", "rule": "most_support", **fields}
+    return post_form(client, "/groups/oewg-ict/rounds", data, page="/groups/oewg-ict/rounds/new")
+
+
+def test_the_form_prepares_an_options_round_and_names_a_bad_set_on_the_page(browsers, db: Session) -> None:  # type: ignore[no-untyped-def]
+    chair = browsers("chair")
+    prefilled = chair.get("/groups/oewg-ict/rounds/new?document=declaration&clause=4.3&alternatives=1").text
+    assert 'name="alternatives" type="text" inputmode="numeric" maxlength="5" value="1"' in prefilled
+    assert '<option value="most_support" selected>' in prefilled
+    refused = form_round(chair, alternatives="3")
+    assert refused.status_code == 422
+    assert "Clause 4.3 has alternatives 1 to 1: there is no set 3." in refused.text
+    assert 'id="alternatives" name="alternatives"' in refused.text and 'aria-invalid="true"' in refused.text
+    not_a_number = form_round(chair, alternatives="two")
+    assert not_a_number.status_code == 422 and "Give a number such as 12." in not_a_number.text
+    assert q(db).execute(select(func.count()).select_from(Round)).scalar_one() == 0
+    made = form_round(chair, alternatives="1", weighted="on")
+    assert made.status_code == 303, made.text
+    row = q(db).execute(select(Round)).scalar_one()
+    assert (row.rule, row.alternatives, row.weighted) == ("most_support", 1, True)
+    page = chair.get(made.headers["location"]).text
+    assert "most support by weight" in page and "Alternative B:</strong> 72" in page
+
+
+@pytest.mark.parametrize("account", ["secretariat", "ken.head", "ken.delegate", "observer"])
+def test_only_the_chair_prepares_an_options_round(api, db: Session, account: str) -> None:  # type: ignore[no-untyped-def]
+    body = {"document": "declaration", "title": "x", "rule": "most_support", "clause": "4.3", "alternatives": 1}
+    assert api(account).post(f"{GROUP}/rounds", body).status_code == 403
+    assert q(db).execute(select(func.count()).select_from(Round)).scalar_one() == 0
+
+
+@pytest.mark.parametrize("account", ["chair", "secretariat", "ken.delegate", "observer", "vat.head"])
+def test_only_heads_of_the_electorate_pick_an_alternative(api, account: str) -> None:  # type: ignore[no-untyped-def]
+    rid = options_round(api)
+    api("chair").post(f"/api/v1/rounds/{rid}/open")
+    assert api(account).put(f"/api/v1/rounds/{rid}/ballot", {"choice": "option:1"}).status_code == 403
+    assert api("chair").get(f"/api/v1/rounds/{rid}").json()["participated"] == []
