@@ -129,6 +129,8 @@ class AmendmentView:
     compromise: bool = False
     superseded_by: int | None = None
     """The compromise that superseded it (kept, as history, once that compromise failed)."""
+    open_round: bool = False
+    """A round on it is open."""
     supersedes: list[SupersededView] = field(default_factory=list)
     """For a compromise: the amendments it superseded."""
     diff: TextDiff | None = None
@@ -423,6 +425,17 @@ def check_compromise(clause: ClauseRef, data: CompromiseInput) -> CompromiseInpu
     return CompromiseInput(checked.text, checked.rationale, data.supersedes, checked.kind, checked.heading)
 
 
+def _voted_on(session: Session, amendment_ids: list[int]) -> set[int]:
+    """Those of the amendments that an open round is on."""
+    return set(
+        session.execute(
+            select(col(Round.amendment_id)).where(
+                col(Round.amendment_id).in_(amendment_ids), col(Round.status) == RoundStatus.open.value
+            )
+        ).scalars()
+    )
+
+
 def _superseded_facts(session: Session, group_id: int, ids: tuple[int, ...]) -> list[AmendmentFacts]:
     """The amendments a compromise would supersede, locked; an id of no amendment of the group is
     refused naming it."""
@@ -434,13 +447,7 @@ def _superseded_facts(session: Session, group_id: int, ids: tuple[int, ...]) -> 
         .with_for_update(of=Amendment)
     ).all()
     found = {amendment.id: (amendment, number) for amendment, number in rows}
-    voted_on = set(
-        session.execute(
-            select(col(Round.amendment_id)).where(
-                col(Round.amendment_id).in_(ids), col(Round.status) == RoundStatus.open.value
-            )
-        ).scalars()
-    )
+    voted_on = _voted_on(session, list(ids))
     missing = [str(i) for i in ids if i not in found]
     if missing:
         raise Invalid({"supersedes": _("There is no amendment {id} in this group.").format(id=", ".join(missing))})
@@ -704,6 +711,7 @@ def _view(
     sponsors: dict[int, list[tuple[str, str]]],
     superseded: list[tuple[int, str, str]],
     versions: _Versions,
+    voted_on: set[int],
     membership: GroupMembership | None,
     *,
     with_diff: bool,
@@ -721,6 +729,7 @@ def _view(
         amendment.delegation_id,
         amendment.compromise,
         amendment.clause_id,
+        amendment.id in voted_on,
     )
     own_sponsors = sponsors.get(amendment.id, [])
     member = _member(membership)
@@ -751,6 +760,7 @@ def _view(
         sponsors=own_sponsors,
         compromise=amendment.compromise,
         superseded_by=amendment.superseded_by_id,
+        open_round=facts.open_round,
         supersedes=[SupersededView(i, st, n, sponsors.get(i, [])) for i, st, n in superseded],
         diff=_diff_for(amendment.kind, clause_text, amendment.text) if with_diff else None,
         can_withdraw=withdraw_refusal(member, facts) is None,
@@ -781,9 +791,10 @@ def _views(
         [a.id for a in amendments if a.id is not None] + [i for rows_ in superseded.values() for i, _s, _n in rows_],
     )
     versions = _versions(session, amendments)
+    voted_on = _voted_on(session, [a.id for a in amendments if a.id is not None])
     membership = viewer.membership(group_slug)
     return [
-        _view(row, sponsors, superseded.get(row[0].id or 0, []), versions, membership, with_diff=with_diff)
+        _view(row, sponsors, superseded.get(row[0].id or 0, []), versions, voted_on, membership, with_diff=with_diff)
         for row in rows
     ]
 
@@ -826,15 +837,15 @@ def clause_amendments(session: Session, viewer: CurrentUser, group_slug: str, cl
 
 
 def may_propose_compromise(membership: GroupMembership | None, clause: ClauseRef, views: list[AmendmentView]) -> bool:
-    """Whether the viewer may propose a compromise on the clause: asked of the rule the write path
-    asks, with the amendments still proposed on it (``views`` are the clause's amendments)."""
+    """Whether the viewer may propose a compromise on the clause: whether the rule the write path
+    asks lets them supersede any of the clause's amendments (``views``)."""
     role = membership.role if membership is not None else ""
     proposed = [
-        AmendmentFacts(v.id, v.status, v.version, clause_id=clause.clause_id)
+        AmendmentFacts(v.id, v.status, v.version, clause_id=clause.clause_id, open_round=v.open_round)
         for v in views
         if v.status == AmendmentStatus.proposed
     ]
-    return compromise_refusal(role, clause.version.frozen_refusal, clause.clause_id, proposed) is None
+    return any(compromise_refusal(role, clause.version.frozen_refusal, clause.clause_id, [f]) is None for f in proposed)
 
 
 def compromise_candidates(

@@ -257,6 +257,8 @@ def test_an_amendment_under_an_open_round_is_not_superseded(browsers, db: Sessio
         voting.RoundInput(document="declaration", title="On Kenya's text", rule="simple_majority", amendment=kenya),
     )
     voting.open_round(db, chair, G, round_id)
+    assert f'href="{new_url()}?supersedes={kenya}"' not in browsers("chair").get(amendment_url(kenya)).text
+    assert f'href="{new_url()}?supersedes={india}"' in browsers("chair").get(amendment_url(india)).text
     refused = propose(browsers("chair"), [kenya, india])
     assert refused.status_code == 422
     assert (
