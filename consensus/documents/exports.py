@@ -453,10 +453,10 @@ def _pdf(printed: Printed, env: Environment) -> bytes:
     """The printed redline through WeasyPrint, as tagged PDF/UA in the document's language, fetching nothing."""
     from weasyprint import HTML
 
-    from consensus.publishing.formats import _refuse_urls
+    from consensus.publishing.formats import refuse_urls
 
     html = env.get_template("documents/redline_print.html").render(printed=printed)
-    pdf: bytes = HTML(string=html, url_fetcher=_refuse_urls).write_pdf(pdf_variant="pdf/ua-1")
+    pdf: bytes = HTML(string=html, url_fetcher=refuse_urls).write_pdf(pdf_variant="pdf/ua-1")
     return pdf
 
 

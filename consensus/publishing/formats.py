@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from consensus.i18n import _
+from consensus.labels import choice_label
 from consensus.validation import CONTROL
 
 if TYPE_CHECKING:  # only named in annotations: the command line reads EXPORTS without the services
@@ -32,7 +33,7 @@ def to_html(text: PublishedText, env: Environment) -> str:
     return env.get_template("public/standalone.html").render(text=text)
 
 
-def _refuse_urls(url: str, *args: Any, **kwargs: Any) -> Any:
+def refuse_urls(url: str, *args: Any, **kwargs: Any) -> Any:
     raise ValueError(f"no external resources in published PDFs ({url})")
 
 
@@ -40,7 +41,7 @@ def to_pdf(text: PublishedText, env: Environment) -> bytes:
     """A PDF from the self-contained HTML (WeasyPrint; nothing is fetched from anywhere)."""
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=to_html(text, env), url_fetcher=_refuse_urls).write_pdf()
+    pdf: bytes = HTML(string=to_html(text, env), url_fetcher=refuse_urls).write_pdf()
     return pdf
 
 
@@ -95,7 +96,9 @@ def to_markdown(text: PublishedText) -> str:
                     "| " + " | ".join([_("Delegation"), _("Ballot"), _("Explanation")]) + " |",
                     "| --- | --- | --- |",
                 ]
-                lines += [f"| {md_escape(n)} | {md_escape(c)} | {md_escape(x)} |" for n, c, x in call.votes]
+                lines += [
+                    f"| {md_escape(n)} | {md_escape(choice_label(c))} | {md_escape(x)} |" for n, c, x in call.votes
+                ]
                 lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -106,7 +109,9 @@ def _paragraphs(text: str) -> list[str]:
 
 def _statement_label(statement: Any) -> str:
     if statement.kind == "explanation":
-        return _("explanation of vote ({choice}) in “{round}”").format(choice=statement.choice, round=statement.subject)
+        return _("explanation of vote ({choice}) in “{round}”").format(
+            choice=choice_label(statement.choice), round=statement.subject
+        )
     where = _("clause {n}").format(n=statement.subject) if statement.subject else _("the whole text")
     return (_("reservation on {where}") if statement.kind == "reservation" else _("objection to {where}")).format(
         where=where
@@ -320,16 +325,18 @@ def _akn_roll_calls(attachments: ET.Element, text: PublishedText) -> None:
         _el(block, "heading", call.title)
         _el(block, "p", call.reason)
         for name, choice, explanation in call.votes:
-            _el(block, "p", f"{name}: {choice}" + (f" — {explanation}" if explanation else ""))
+            _el(block, "p", f"{name}: {choice_label(choice)}" + (f" — {explanation}" if explanation else ""))
 
 
 def to_docx(text: PublishedText) -> bytes:
     """A Word document: title, adoption record, numbered clauses, annexes."""
     from docx import Document as Docx
 
+    from consensus.publishing.wordml import Properties, set_properties
+
     docx = Docx()
-    docx.core_properties.title = text.title
-    docx.core_properties.subject = f"{text.group_name}, version {text.version}, adopted {text.adopted_on}"
+    subject = f"{text.group_name}, version {text.version}, adopted {text.adopted_on}"
+    set_properties(docx, Properties(text.group_name, text.title, subject, text.adoption.adopted_at, text.language))
     docx.add_heading(text.title, level=0)
     docx.add_paragraph(
         f"{text.group_name} — " + _("version {n}, adopted on {date}").format(n=text.version, date=text.adopted_on)
@@ -361,7 +368,7 @@ def to_docx(text: PublishedText) -> bytes:
                     cell.text = label
                 for name, choice, explanation in call.votes:
                     cells = table.add_row().cells
-                    cells[0].text, cells[1].text, cells[2].text = name, choice, explanation
+                    cells[0].text, cells[1].text, cells[2].text = name, choice_label(choice), explanation
             else:
                 docx.add_paragraph(_("Secret ballot. Took part: {names}.").format(names=", ".join(call.took_part)))
     for written in docx.paragraphs:

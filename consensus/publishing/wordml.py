@@ -64,7 +64,7 @@ class WordFile:
         self.rtl = right_to_left(language)
         self._revision = 0
         self._bookmark = 0
-        _set_properties(self.docx, properties)
+        set_properties(self.docx, properties)
 
     @property
     def body(self) -> Any:
@@ -198,7 +198,7 @@ def _clean(value: str) -> str:
     return CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def _set_properties(docx: Any, properties: Properties) -> None:
+def set_properties(docx: Any, properties: Properties) -> None:
     """The file's own properties: python-docx's template says it was written by python-docx in
     2013 and carries a thumbnail of another document; none of that stays."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT

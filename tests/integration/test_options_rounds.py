@@ -151,6 +151,7 @@ def test_an_accepted_amendment_to_the_same_clause_is_a_conflict_and_nothing_is_w
         f'Amendment <a href="/groups/oewg-ict/amendments/{amendment}">{amendment}</a> and round '
         f'<a href="/groups/oewg-ict/rounds/{rid}">{rid}</a> on clause 4.3'
     ) in page
+    assert "or settle the alternatives by one round" in page  # not only amendments are in conflict
 
 
 @pytest.mark.parametrize(

@@ -205,7 +205,16 @@ def test_the_docx_reads_back(published, client, db: Session) -> None:  # type: i
         assert f"{number} {heading}" in paragraphs
         assert body.split("\n\n")[0].strip() in paragraphs
     assert any(HOSTILE in p for p in paragraphs)  # typed text is kept as plain text
-    assert document.core_properties.title.startswith("Draft Declaration")
+    properties = document.core_properties
+    assert properties.title.startswith("Draft Declaration")
+    # The file's own properties, not those of python-docx's template (its author, its 2013 dates)
+    adopted_at = q(db).execute(select(Adoption.adopted_at)).scalar_one()
+    assert properties.author.startswith("Open-ended Working Group") and properties.last_modified_by == properties.author
+    assert properties.created is not None and properties.created.date() == adopted_at.date()
+    assert not any(rel.reltype.endswith("/thumbnail") for rel in document.part.package.rels.values())
+    # A ballot is named in the reader's words: the record says "Yes", not the stored "yes"
+    record = [" | ".join(c.text for c in row.cells) for t in document.tables for row in t.rows]
+    assert any(row.startswith(("Kenya | Yes | We vote yes.", "Kenya | Yes | ")) for row in record), record
 
 
 def test_the_akoma_ntoso_xml_parses_with_frbr_and_every_clause(published, client, db: Session) -> None:  # type: ignore[no-untyped-def]
