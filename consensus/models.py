@@ -95,6 +95,33 @@ class ClauseStatus(StrEnum):
     adopted = "adopted"
 
 
+class MeetingStatus(StrEnum):
+    scheduled = "scheduled"
+    in_progress = "in_progress"
+    closed = "closed"
+    cancelled = "cancelled"
+
+
+class AgendaItemStatus(StrEnum):
+    pending = "pending"
+    current = "current"
+    """Under discussion now: at most one item of a meeting (checked in the service)."""
+    done = "done"
+
+
+class SpeakerKind(StrEnum):
+    intervention = "intervention"
+    point_of_order = "point_of_order"
+    right_of_reply = "right_of_reply"
+
+
+class SpeakerStatus(StrEnum):
+    waiting = "waiting"
+    speaking = "speaking"
+    done = "done"
+    removed = "removed"
+
+
 # --- groups and people ------------------------------------------------------------------------
 
 
@@ -504,6 +531,11 @@ class Round(SQLModel, table=True):
     options: str | None = Field(default=None, sa_type=Text)
     """An options round: the set as voted on (JSON ``{"kind", "text", "options": [...]}``), taken
     when the round is prepared and again when it opens; a later correction cannot change it."""
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", ondelete="SET NULL")
+    """The meeting the round is held at, if any."""
+    quorum_base: str = Field(default="eligible", max_length=16)
+    """What the quorum counts against: ``eligible`` delegations, or those ``present`` at its
+    meeting (frozen with the electorate when it opens)."""
 
 
 class RoundElector(SQLModel, table=True):
@@ -519,6 +551,9 @@ class RoundElector(SQLModel, table=True):
     name: str = Field(max_length=200)
     weight: Decimal = Field(sa_type=ExactDecimal)
     voting_status: str = Field(max_length=16)
+    present: bool | None = Field(default=None)
+    """Whether the delegation was present at the round's meeting when it opened (a quorum base
+    ``present``); None when the round's quorum does not count attendance."""
 
 
 class Ballot(SQLModel, table=True):
@@ -605,6 +640,121 @@ class Publication(SQLModel, table=True):
     audit_seq: int | None = Field(default=None)
     """The audit chain's head when the text was published (a checkpoint, shown with the text)."""
     audit_head: str | None = Field(default=None, max_length=64)
+
+
+# --- the room: meetings, agenda, attendance, speakers ------------------------------------------
+
+
+class Meeting(SQLModel, table=True):
+    """A meeting of a group: when and where, with an ordered agenda."""
+
+    __tablename__ = "meeting"
+    __table_args__ = (_one_of("status", MeetingStatus), CheckConstraint("ends_at > starts_at", name="ends_after_start"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="working_group.id", ondelete="CASCADE", index=True)
+    title: str = Field(max_length=300)
+    starts_at: datetime = Field(sa_type=UTCDateTime)
+    ends_at: datetime = Field(sa_type=UTCDateTime)
+    place: str = Field(default="", max_length=300)
+    online_url: str = Field(default="", max_length=500)
+    status: str = Field(default=MeetingStatus.scheduled.value, max_length=16)
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    """When the meeting or its agenda last changed (an iCalendar feed's SEQUENCE/LAST-MODIFIED)."""
+    sequence: int = Field(default=0)
+    """How many times it was changed after it was scheduled (iCalendar SEQUENCE)."""
+
+
+class AgendaItem(SQLModel, table=True):
+    """One item of a meeting's agenda; it may point to a document, a clause or a range of clauses
+    (by lineage, so it follows them into later versions), or a round."""
+
+    __tablename__ = "agenda_item"
+    __table_args__ = (_one_of("status", AgendaItemStatus),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", ondelete="CASCADE", index=True)
+    position: int = Field(ge=0)
+    title: str = Field(max_length=300)
+    document_id: int | None = Field(default=None, foreign_key="document.id", ondelete="SET NULL")
+    clause_lineage: str | None = Field(default=None, max_length=36)
+    """The first (or only) clause the item is about."""
+    last_clause_lineage: str | None = Field(default=None, max_length=36)
+    """The last clause of a range (None: one clause)."""
+    round_id: int | None = Field(default=None, foreign_key="round.id", ondelete="SET NULL")
+    status: str = Field(default=AgendaItemStatus.pending.value, max_length=16)
+    speakers_open: bool = Field(default=True)
+    """Whether delegations may still inscribe on the list of speakers."""
+    speaking_limit: int | None = Field(default=None, ge=1)
+    """Seconds per intervention (None: no limit)."""
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Attendance(SQLModel, table=True):
+    """Whether a delegation is present at a meeting (the roll call), and who recorded it."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("meeting_id", "delegation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", ondelete="CASCADE", index=True)
+    delegation_id: int = Field(foreign_key="delegation.id", ondelete="CASCADE", index=True)
+    present: bool
+    recorded_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Speaker(SQLModel, table=True):
+    """A delegation inscribed on an agenda item's list of speakers: its place, kind, and when it
+    spoke. ``position`` orders the waiting speakers (a point of order goes to the top)."""
+
+    __tablename__ = "speaker"
+    __table_args__ = (_one_of("kind", SpeakerKind), _one_of("status", SpeakerStatus))
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="agenda_item.id", ondelete="CASCADE", index=True)
+    delegation_id: int = Field(foreign_key="delegation.id", ondelete="CASCADE", index=True)
+    kind: str = Field(default=SpeakerKind.intervention.value, max_length=16)
+    position: int
+    status: str = Field(default=SpeakerStatus.waiting.value, max_length=16)
+    inscribed_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    inscribed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    seconds: int | None = Field(default=None, ge=0)
+    """The time it spoke, once it finished."""
+
+
+class MeetingRecord(SQLModel, table=True):
+    """The summary of proceedings of a meeting: generated from the record, edited by the
+    secretariat, then published."""
+
+    __tablename__ = "meeting_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", ondelete="CASCADE", unique=True)
+    body: str = Field(default="", sa_type=Text)
+    edited_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    edited_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    published_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+
+
+class CalendarFeed(SQLModel, table=True):
+    """A private address for a member's calendar app to read a group's meetings and deadlines
+    without signing in: only the token's hash is kept."""
+
+    __tablename__ = "calendar_feed"
+    __table_args__ = (UniqueConstraint("user_id", "group_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
+    group_id: int = Field(foreign_key="working_group.id", ondelete="CASCADE", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 # --- audit -------------------------------------------------------------------------------------
