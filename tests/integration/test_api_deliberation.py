@@ -113,6 +113,7 @@ def test_conflicts_are_a_409_listing_each_and_nothing_is_written(api, db: Sessio
             "clause": "3.2",
             "reason": "both replace the text of the same clause",
             "message": f"Amendments {first} and {second} on clause 3.2: both replace the text of the same clause",
+            "parties": ["amendment", "amendment"],
         }
     ]
     assert count(db, Version) == 1
