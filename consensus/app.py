@@ -40,6 +40,9 @@ from consensus.migrations import check_schema
 from consensus.publishing.api import PUBLISHING_API_ROUTES
 from consensus.publishing.controllers import PUBLISHING_ROUTES
 from consensus.settings import Settings, get_settings
+from consensus.speakers import live as meeting_live
+from consensus.speakers.api import SPEAKER_API_ROUTES
+from consensus.speakers.controllers import SPEAKER_ROUTES
 from consensus.voting import services as voting
 from consensus.voting.api import VOTING_API_ROUTES
 from consensus.voting.controllers import VOTING_ROUTES
@@ -71,6 +74,7 @@ def create_app(
         watcher = RoundWatcher(read_round_state, interval=settings.live_poll_seconds or 0.5)
     else:
         watcher = RoundWatcher(read_round_state, listening_interval=settings.live_poll_seconds or 5.0)
+    meeting_watcher = meeting_live.watcher_for(engine, settings)
     background: list[asyncio.Task[None]] = []
 
     async def start_background(app: Litestar) -> None:
@@ -79,6 +83,7 @@ def create_app(
         if not settings.database.is_sqlite:
             conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
             background.append(asyncio.create_task(listen(conninfo, watcher)))
+            background.append(asyncio.create_task(listen(conninfo, meeting_watcher, channel=meeting_live.CHANNEL)))
 
     async def stop_background(app: Litestar) -> None:
         # Only this event loop's tasks: tests may run one app under several clients, each its own loop.
@@ -152,6 +157,7 @@ def create_app(
                     *AGREEMENT_ROUTES,
                     *VOTING_ROUTES,
                     *PUBLISHING_ROUTES,
+                    *SPEAKER_ROUTES,
                     *ACCOUNT_API_ROUTES,
                     *GROUP_API_ROUTES,
                     *VOTING_API_ROUTES,
@@ -160,6 +166,7 @@ def create_app(
                     *COMMENT_API_ROUTES,
                     *AMENDMENT_API_ROUTES,
                     *AGREEMENT_API_ROUTES,
+                    *SPEAKER_API_ROUTES,
                 ],
             ),
             *static,
@@ -200,6 +207,7 @@ def create_app(
                 "engine": engine,
                 "settings": settings,
                 "watcher": watcher,
+                "meeting_watcher": meeting_watcher,
                 "live_renders": SharedRenders(),
                 "audit_public_key": audit_key.public_pem(),
             }

@@ -58,6 +58,11 @@ COMMENT_KINDS = {
     "technical": Label(NC_("comment kind", "Technical")),
     "editorial": Label(NC_("comment kind", "Editorial")),
 }
+SPEAKER_KINDS = {
+    "intervention": Label(NC_("speaker kind", "Intervention"), N_("an intervention")),
+    "point_of_order": Label(NC_("speaker kind", "Point of order"), N_("a point of order")),
+    "right_of_reply": Label(NC_("speaker kind", "Right of reply"), N_("a right of reply")),
+}
 DISPOSITIONS = {
     "accepted": Label(NC_("comment disposition", "Accepted")),
     "accepted_in_principle": Label(NC_("comment disposition", "Accepted in principle")),

@@ -182,18 +182,19 @@ class SharedRenders:
             del self._renders[key]
 
 
-async def listen(conninfo: str, watcher: RoundWatcher, *, retry_max: float = 10.0) -> None:
-    """Forward PostgreSQL notifications of changed rounds to the watcher, for ever: after losing the
-    server it tries again (backing off up to ``retry_max`` seconds) while the watcher polls often."""
+async def listen(conninfo: str, watcher: RoundWatcher, *, channel: str = CHANNEL, retry_max: float = 10.0) -> None:
+    """Forward PostgreSQL notifications of changed rounds (or, on another ``channel``, meetings) to
+    the watcher, for ever: after losing the server it tries again (backing off up to ``retry_max``
+    seconds) while the watcher polls often."""
     import psycopg
 
     delay = 0.5
     while True:
         try:
             async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as connection:
-                await connection.execute(f"LISTEN {CHANNEL}")
+                await connection.execute(f"LISTEN {channel}")
                 watcher.listening(True)
-                log.info("listening for round changes")
+                log.info("listening on %s", channel)
                 delay = 0.5
                 async for note in connection.notifies():
                     with contextlib.suppress(ValueError):

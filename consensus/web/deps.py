@@ -17,6 +17,7 @@ from consensus.accounts.identity import CurrentUser
 from consensus.i18n import _
 from consensus.lookups import as_viewer
 from consensus.settings import Settings
+from consensus.speakers.live import wake_meetings_after_commit
 from consensus.voting.live import wake_after_commit
 
 
@@ -30,6 +31,7 @@ async def provide_db(state: State, request: Request[Any, Any, Any]) -> AsyncGene
     goes to a worker thread. (A sync generator would cost a thread hop for every request.)
     """
     session = wake_after_commit(Session(state.engine, expire_on_commit=False), state.watcher)
+    wake_meetings_after_commit(session, state.meeting_watcher)
     user = request.scope.get("user")
     if isinstance(user, CurrentUser):
         as_viewer(session, ((m.group_id, slug, m.role) for slug, m in user.memberships.items()))
