@@ -52,6 +52,9 @@ class ItemFacts:
     """pending, current or done."""
     speakers_open: bool
     speaking_limit: int | None = None
+    meeting_status: str = "in_progress"
+    """scheduled, in_progress, closed or cancelled: the lists of a meeting that is over are kept as
+    they were."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,8 @@ def run_refusal(asker: Asker) -> Refusal | None:
 
 
 def _item_refusal(item: ItemFacts) -> Refusal | None:
+    if item.meeting_status in ("closed", "cancelled"):
+        return _conflict(N_("This meeting is over: its lists of speakers are kept as they were."))
     if item.status == "done":
         return _conflict(N_("This agenda item is over: its list of speakers is closed for good."))
     return None

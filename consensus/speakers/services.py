@@ -72,9 +72,9 @@ def item_of_meeting(session: Session, user: CurrentUser, meeting_id: int, item_i
     return Place(meeting, item, slug, membership)
 
 
-def _facts_of_item(item: AgendaItem) -> rules.ItemFacts:
+def _facts_of_item(item: AgendaItem, meeting_status: str) -> rules.ItemFacts:
     assert item.id is not None
-    return rules.ItemFacts(item.id, item.status, item.speakers_open, item.speaking_limit)
+    return rules.ItemFacts(item.id, item.status, item.speakers_open, item.speaking_limit, meeting_status)
 
 
 def _facts(row: Speaker) -> rules.SpeakerFacts:
@@ -85,10 +85,11 @@ def _facts(row: Speaker) -> rules.SpeakerFacts:
 
 
 def _speakers(session: Session, item_ids: Sequence[int]) -> list[Speaker]:
+    """Every inscription on these items, those taken off the list included (the rules pass over them)."""
     return list(
         session.execute(
             select(Speaker)
-            .where(col(Speaker.item_id).in_(item_ids), col(Speaker.status) != "removed")
+            .where(col(Speaker.item_id).in_(item_ids))
             .order_by(col(Speaker.item_id), col(Speaker.position), col(Speaker.id))
         ).scalars()
     )
@@ -205,7 +206,7 @@ def read_list(session: Session, user: CurrentUser, meeting_id: int, item_id: int
         (_view(row, None, delegations[row.delegation_id], mine) for row in rows if row.status == "done"),
         key=lambda v: (v.started_at or now, v.id),
     )
-    item_facts = _facts_of_item(place.item)
+    item_facts = _facts_of_item(place.item, place.meeting.status)
     may: dict[str, str | None] = {}
     if mine is not None:
         for kind in rules.KINDS:
@@ -330,7 +331,11 @@ def inscribe(
         assert chosen.id is not None
         rows = _speakers(session, [item_id])
         facts = [_facts(row) for row in rows]
-        _refuse(rules.inscribe_refusal(place.asker, _facts_of_item(place.item), chosen.id, kind, facts))
+        _refuse(
+            rules.inscribe_refusal(
+                place.asker, _facts_of_item(place.item, place.meeting.status), chosen.id, kind, facts
+            )
+        )
         row = Speaker(item_id=item_id, delegation_id=chosen.id, kind=kind, position=0, inscribed_by_id=user.id)
         session.add(row)
         session.flush()
@@ -356,7 +361,9 @@ def give_floor(session: Session, user: CurrentUser, meeting_id: int, item_id: in
         place = item_of_meeting(session, user, meeting_id, item_id, lock=True)
         rows = _speakers(session, [item_id])
         now = utcnow()
-        floor = rules.next_floor(place.asker, _facts_of_item(place.item), [_facts(row) for row in rows], now)
+        floor = rules.next_floor(
+            place.asker, _facts_of_item(place.item, place.meeting.status), [_facts(row) for row in rows], now
+        )
         if isinstance(floor, Refusal):
             raise refusal_error(floor)
         by_id = {row.id: row for row in rows}
@@ -427,7 +434,7 @@ def set_list(
         place = item_of_meeting(session, user, meeting_id, item_id, lock=True)
         limit = place.item.speaking_limit if speaking_limit is UNCHANGED else speaking_limit
         assert limit is None or isinstance(limit, int)
-        _refuse(rules.settings_refusal(place.asker, _facts_of_item(place.item), limit))
+        _refuse(rules.settings_refusal(place.asker, _facts_of_item(place.item, place.meeting.status), limit))
         changes: dict[str, object] = {}
         if speakers_open is not None and speakers_open != place.item.speakers_open:
             place.item.speakers_open = speakers_open

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy import select, update
+from sqlmodel import Session, col
 
 from consensus.accounts.services import create_api_token
 from consensus.amendments import services as amendments
@@ -20,7 +20,7 @@ from consensus.core.groupfile import check_group_file
 from consensus.core.setup import DelegationInput
 from consensus.groups import setup
 from consensus.groups.services import NewMember, add_member, load_group_file
-from consensus.models import ApiToken, Invitation, Membership, User
+from consensus.models import ApiToken, Invitation, Meeting, Membership, User
 from consensus.voting import services as voting
 from tests.conftest import csrf_token, login, who
 
@@ -218,6 +218,25 @@ MATRIX: dict[str, tuple[dict[str, Any], dict[str, Any] | None, dict[str, str]]] 
     "api_delegation_remove": ({"code": "SPB"}, None, members("secretariat")),
     "group_import": ({}, None, members("secretariat")),
     "group_import_submit": ({}, {"kind": "delegations", "text": "code,name\nMTZ,Z\n"}, members("secretariat")),
+    "speakers": ({}, None, members()),
+    "speaker_inscribe": ({}, {"delegation": "KEN"}, members("delegate_a", "head_a", "chair", "secretariat")),
+    "speakers_next": ({}, {}, members("chair", "secretariat")),
+    "speakers_settings": ({}, {"speakers_open": "open"}, members("chair", "secretariat")),
+    "speaker_move": ({"speaker_id": "nga_speaker"}, {"position": "1"}, members("chair", "secretariat")),
+    # KEN's own members withdraw it, the chair and the secretariat remove it (once gone: 409).
+    "speaker_withdraw": ({"speaker_id": "ken_speaker"}, {}, members("delegate_a", "head_a", "chair", "secretariat")),
+    "meeting_speaking_time": ({}, None, members()),
+    "meeting_live": ({"meeting_id": "closed_meeting"}, None, members()),  # a closed meeting's stream ends
+    "api_speakers": ({}, None, members()),
+    "api_speaker_inscribe": ({}, {"delegation": "KEN"}, members("delegate_a", "head_a", "chair", "secretariat")),
+    "api_speakers_next": ({}, None, members("chair", "secretariat")),
+    "api_speakers_settings": ({}, {"speakers_open": True}, members("chair", "secretariat")),
+    "api_speaker_move": ({"speaker_id": "nga_speaker"}, {"position": 1}, members("chair", "secretariat")),
+    "api_speaker_remove": (
+        {"speaker_id": "zaf_speaker"},
+        None,
+        members("chair", "secretariat"),  # ZAF's members are not among the personas
+    ),
     "invitation_renew": ({"invitation_id": "renewable"}, {}, members("secretariat")),
     "invitation_cancel": ({"invitation_id": "cancellable"}, {}, members("secretariat")),
 }
@@ -301,6 +320,7 @@ def world(db: Session) -> dict[str, Any]:
     voting.open_round(db, chair, "oewg-ict", closed_round)
     voting.close_round(db, chair, "oewg-ict", closed_round)
     return {
+        **speakers_world(db),
         "group": "oewg-ict",
         "document": "declaration",
         "version": 1,
@@ -314,6 +334,27 @@ def world(db: Session) -> dict[str, Any]:
         "head_a_token": head_a_token,
         "renewable": invitations["renewable@pending.example"],
         "cancellable": invitations["cancellable@pending.example"],
+    }
+
+
+def speakers_world(db: Session) -> dict[str, Any]:
+    """A meeting with an item and three waiting speakers (KEN, NGA, ZAF), and a closed meeting."""
+    from consensus.speakers import services as speakers
+    from tests.integration.test_speakers import a_meeting
+
+    meeting, (item,) = a_meeting(db)
+    closed, _items = a_meeting(db)
+    chair = who(db, "chair@demo.example")
+    ids = {code: speakers.inscribe(db, chair, meeting, item, code, "intervention") for code in ("KEN", "NGA", "ZAF")}
+    db.execute(update(Meeting).where(col(Meeting.id) == closed).values(status="closed"))
+    db.commit()
+    return {
+        "meeting_id": meeting,
+        "item_id": item,
+        "closed_meeting": closed,
+        "ken_speaker": ids["KEN"],
+        "nga_speaker": ids["NGA"],
+        "zaf_speaker": ids["ZAF"],
     }
 
 

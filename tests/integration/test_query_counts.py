@@ -157,3 +157,33 @@ def test_the_bulk_confirmation_and_the_clause_positions_do_not_query_per_clause_
             page = client.get(path)
         assert page.status_code == 200 and "R1" in page.text
         assert len(statements) == before[name], name
+
+
+def test_the_list_of_speakers_does_not_query_per_speaker(client: TestClient, db: Session) -> None:
+    from consensus.speakers import services as speakers
+    from tests.integration.test_speakers import a_meeting
+
+    codes = ["KEN", "NGA", "ZAF", "EGY", "IND", "JPN", "IDN", "SGP", "POL", "EST", "ROU", "BRA"]
+    meeting, (small, large) = a_meeting(db, "Two speakers", "Twelve speakers")
+
+    chair = who(db, "chair@demo.example")
+    for item, listed in ((small, codes[:2]), (large, codes)):
+        for code in listed:
+            speakers.inscribe(db, chair, meeting, item, code, "intervention")
+        for _ in range(len(listed) // 2):
+            speakers.give_floor(db, chair, meeting, item)
+    assert login(client, "chair@demo.example").status_code == 303
+    counts: dict[str, list[int]] = {"page": [], "api": []}
+    for item in (small, large):
+        for kind, path in (
+            ("page", f"/meetings/{meeting}/items/{item}/speakers"),
+            ("api", f"/api/v1/meetings/{meeting}/items/{item}/speakers"),
+        ):
+            with counted(client) as statements:
+                assert client.get(path).status_code == 200
+            counts[kind].append(len(statements))
+    for path, (few, many) in counts.items():
+        assert few == many, (path, few, many)
+    with counted(client) as statements:
+        assert client.get(f"/meetings/{meeting}/speaking-time").status_code == 200
+    assert len(statements) < 12

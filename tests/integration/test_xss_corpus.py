@@ -33,7 +33,7 @@ PAYLOADS = [
     for line in (Path(__file__).parent.parent / "data" / "xss_payloads.txt").read_text().splitlines()
     if line and not line.startswith("#")
 ]
-OUR_SCRIPTS = ("/vendor/htmx/", "/vendor/htmx-sse/")
+OUR_SCRIPTS = ("/vendor/htmx/", "/vendor/htmx-sse/", "/static/js/")
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "xlink:href", "poster", "background")
 
 
@@ -358,3 +358,63 @@ def test_the_policy_forbids_inline_script() -> None:
     script = next(part for part in CONTENT_SECURITY_POLICY.split("; ") if part.startswith("script-src"))
     assert script == "script-src 'self'"
     assert "unsafe-inline" not in CONTENT_SECURITY_POLICY and "unsafe-eval" not in CONTENT_SECURITY_POLICY
+
+
+def test_no_payload_runs_in_the_list_of_speakers(db: Session, make_client) -> None:  # type: ignore[no-untyped-def]
+    """Delegation names, a meeting's title and its agenda items' titles made of payloads, on the list
+    of speakers (page and fragment, as a delegate and as the chair) and the speaking-time table."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from consensus.db import utcnow
+    from consensus.models import AgendaItem, Meeting, WorkingGroup
+    from consensus.speakers import services as speakers
+
+    names = itertools.cycle(PAYLOADS[::7])
+    raw = {
+        "group": {"slug": "xss-room", "name": next(names)[:200]},
+        "delegations": [{"code": f"R{i:02d}", "name": next(names)[:200]} for i in range(8)],
+        "users": [{"email": "chair@room.example", "name": "Chair", "password": "xss-password-1", "role": "chair"}]
+        + [
+            {
+                "email": f"d{i}@room.example",
+                "name": next(names)[:200],
+                "password": "xss-password-1",
+                "role": "delegate",
+                "delegation": f"R{i:02d}",
+            }
+            for i in range(8)
+        ],
+    }
+    load_group_file(db, check_group_file(raw), Actor.command_line(), "xss")
+    group_id = db.execute(select(WorkingGroup.id).where(WorkingGroup.slug == "xss-room")).scalar_one()
+    meeting = Meeting(
+        group_id=group_id, title=next(names)[:300], starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=1)
+    )
+    db.add(meeting)
+    db.flush()
+    items = [AgendaItem(meeting_id=meeting.id, position=n, title=next(names)[:300]) for n in range(2)]
+    db.add_all(items)
+    db.commit()
+    chair = who(db, "chair@room.example")
+    for item in items:
+        for i in range(8):
+            speakers.inscribe(db, chair, meeting.id, item.id, f"R{i:02d}", "intervention")
+        for _ in range(3):
+            speakers.give_floor(db, chair, meeting.id, item.id)
+        speakers.inscribe(db, chair, meeting.id, item.id, "R00", "right_of_reply")
+    checked = 0
+    for account in ("chair@room.example", "d1@room.example"):
+        client: TestClient = make_client()
+        assert login(client, account, password="xss-password-1").status_code == 303
+        for item in items:
+            path = f"/meetings/{meeting.id}/items/{item.id}/speakers"
+            for headers in ({}, {"HX-Request": "true"}):
+                response = client.get(path, headers=headers)
+                assert response.status_code == 200, (account, path)
+                checked += assert_inert(response.text, f"{path} as {account}")
+        response = client.get(f"/meetings/{meeting.id}/speaking-time")
+        assert response.status_code == 200
+        checked += assert_inert(response.text, f"the speaking time as {account}")
+    assert checked > 500

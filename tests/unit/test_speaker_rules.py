@@ -62,6 +62,13 @@ def test_a_finished_item_takes_no_inscription_at_all() -> None:
         assert rules.inscribe_refusal(CHAIR, done, KEN, kind, []) is not None
 
 
+def test_the_lists_of_a_meeting_that_is_over_stay_as_they_were() -> None:
+    over = ItemFacts(1, "current", speakers_open=True, meeting_status="closed")
+    assert rules.inscribe_refusal(CHAIR, over, KEN, "point_of_order", []) is not None
+    assert isinstance(rules.next_floor(CHAIR, over, waiting((KEN, "intervention")), NOW), Refusal)
+    assert rules.settings_refusal(CHAIR, over, 60) is not None
+
+
 def test_a_delegation_already_waiting_with_an_intervention_cannot_inscribe_twice() -> None:
     listed = waiting((KEN, "intervention"))
     twice = rules.inscribe_refusal(Asker("delegate", KEN), OPEN, KEN, "intervention", listed)
