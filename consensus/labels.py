@@ -82,6 +82,17 @@ ROUND_STATUSES = {
     "closed": Label(NC_("round status", "Closed"), N_("closed")),
     "cancelled": Label(NC_("round status", "Cancelled"), N_("cancelled")),
 }
+MEETING_STATUSES = {
+    "scheduled": Label(NC_("meeting status", "Scheduled"), N_("scheduled")),
+    "in_progress": Label(NC_("meeting status", "In progress"), N_("in progress")),
+    "closed": Label(NC_("meeting status", "Closed"), N_("closed")),
+    "cancelled": Label(NC_("meeting status", "Cancelled"), N_("cancelled")),
+}
+AGENDA_STATUSES = {
+    "pending": Label(NC_("agenda item status", "To come"), N_("to come")),
+    "current": Label(NC_("agenda item status", "Under discussion"), N_("under discussion")),
+    "done": Label(NC_("agenda item status", "Done"), N_("done")),
+}
 CHOICES = {
     "yes": Label(N_("Yes")),
     "no": Label(N_("No")),

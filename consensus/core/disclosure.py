@@ -18,7 +18,7 @@ withheld: secrecy wins over detail. Pure and exact: no I/O, fractions only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import product
@@ -39,6 +39,7 @@ from consensus.core.tally import (
     electorate_of,
     group_of,
     outcome_of_counts,
+    quorum_base,
     tally,
 )
 from consensus.i18n import N_
@@ -77,14 +78,16 @@ def disclose(
     participants: Sequence[Voter],
     result: Result,
     quorum: Fraction = Fraction(0),
+    present: Collection[str] | None = None,
 ) -> Disclosure:
     """The figures of a secret round's result that may be shown. ``electorate`` is the round's
     frozen electorate; ``participants`` the delegations of it that took part (public); ``result``
-    the tally of the round's counters under ``quorum``."""
+    the tally of the round's counters under ``quorum`` (counted against the delegations
+    ``present`` when given)."""
     every = frozenset().union(*levels(rule))
     if not participants:
         return Disclosure(every, frozenset())
-    check = _Checker(rule, list(electorate), list(participants), result, quorum)
+    check = _Checker(rule, list(electorate), list(participants), result, quorum, present)
     shown: frozenset[str] = frozenset()
     for level in levels(rule):
         if not check.level_is_safe(level):
@@ -103,11 +106,19 @@ class _Checker:
     choices they leave open to each participant."""
 
     def __init__(
-        self, rule: Rule, electorate: list[Voter], participants: list[Voter], result: Result, quorum: Fraction
+        self,
+        rule: Rule,
+        electorate: list[Voter],
+        participants: list[Voter],
+        result: Result,
+        quorum: Fraction,
+        present: Collection[str] | None = None,
     ) -> None:
         self.rule = rule
         self.quorum = quorum
         self.electorate = electorate_of(rule, electorate)
+        # Who took part is public, so the quorum's figures are the same whatever the choices were.
+        self.base = quorum_base(self.electorate, [v.code for v in participants], present)
         self.eligible = Share(len(self.electorate), sum((Fraction(v.weight) for v in self.electorate), Fraction(0)))
         self.participants = participants
         self.codes = [voter.code for voter in participants]
@@ -120,7 +131,7 @@ class _Checker:
     # --- outcomes ----------------------------------------------------------------------------------
 
     def _outcome(self, counts: Mapping[str, Mapping[str, Share]]) -> tuple[bool, bool]:
-        return outcome_of_counts(self.rule, self.eligible, len(self.participants), counts, self.quorum)
+        return outcome_of_counts(self.rule, self.eligible, len(self.participants), counts, self.quorum, self.base)
 
     # --- levels ------------------------------------------------------------------------------------
 

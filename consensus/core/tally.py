@@ -359,11 +359,19 @@ def count_ballots(rule: Rule, voters: Sequence[Voter], ballots: Mapping[str, str
     return counts
 
 
-def tally(rule: Rule, voters: Sequence[Voter], ballots: Mapping[str, str], quorum: Fraction = Fraction(0)) -> Result:
+def tally(
+    rule: Rule,
+    voters: Sequence[Voter],
+    ballots: Mapping[str, str],
+    quorum: Fraction = Fraction(0),
+    present: Collection[str] | None = None,
+) -> Result:
     """Count the ballots (delegation code → choice) of a frozen electorate under a rule.
 
     Ballots from delegations outside the electorate, or with choices the rule does not know, are
-    errors: the caller must have refused them when they were cast.
+    errors: the caller must have refused them when they were cast. ``present`` (a quorum base
+    ``present``) names the delegations present at the round's meeting: the quorum then counts the
+    ballots of those present against the eligible delegations present.
     """
     electorate = electorate_of(rule, voters)
     eligible_codes = {v.code for v in electorate}
@@ -372,7 +380,33 @@ def tally(rule: Rule, voters: Sequence[Voter], ballots: Mapping[str, str], quoru
             raise ValueError(f"{code} is not in the electorate of this round")
         if choice not in rule.choices:
             raise ValueError(f"{choice!r} is not a choice under {rule.kind}")
-    return tally_counts(rule, electorate, set(ballots), count_ballots(rule, electorate, ballots), quorum, ballots)
+    return tally_counts(
+        rule, electorate, set(ballots), count_ballots(rule, electorate, ballots), quorum, ballots, present
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class QuorumBase:
+    """What a quorum is counted over: the delegations whose ballots count (``took_part``) against
+    how many (``base``); ``present`` when the base is the eligible delegations present at a meeting."""
+
+    took_part: int
+    base: int
+    present: bool = False
+
+    def met(self, quorum: Fraction) -> bool:
+        return Fraction(self.took_part) >= quorum * self.base
+
+
+def quorum_base(
+    electorate: Sequence[Voter], participated: Collection[str], present: Collection[str] | None = None
+) -> QuorumBase:
+    """The figures a quorum is counted over: every eligible delegation, or (``present`` given) the
+    eligible delegations present and the ballots of those among them."""
+    if present is None:
+        return QuorumBase(len(participated), len(electorate))
+    here = {v.code for v in electorate if v.code in present}
+    return QuorumBase(len(here & set(participated)), len(here), present=True)
 
 
 def tally_counts(
@@ -382,19 +416,22 @@ def tally_counts(
     counts: Counts,
     quorum: Fraction = Fraction(0),
     ballots: Mapping[str, str] | None = None,
+    present: Collection[str] | None = None,
 ) -> Result:
     """The result from counters alone (a secret round keeps nothing else): the electorate, the codes
     of the delegations that took part, and the counts per group and choice. ``ballots`` (recorded
-    rounds only) name the objecting and reserving delegations of a consensus round."""
+    rounds only) name the objecting and reserving delegations of a consensus round; ``present``
+    (a quorum base ``present``) the delegations present at the round's meeting."""
     shares = _shares_of(rule, counts)
     eligible = _eligible(electorate)
     took_part = len(participated)
     if sum(share.count for share in shares.values()) != took_part:
         raise ValueError("the counters do not add up to the delegations that took part")
     silent = tuple(sorted(v.code for v in electorate if v.code not in participated))
-    taken = {"participated": took_part, "eligible": eligible.count, "quorum": fraction_text(quorum)}
-    if Fraction(took_part) < quorum * eligible.count:
-        phrases = _quorum_missed(taken, quorum * eligible.count)
+    base = quorum_base(electorate, participated, present)
+    taken = {"participated": base.took_part, "eligible": base.base, "quorum": fraction_text(quorum)}
+    if not base.met(quorum):
+        phrases = _quorum_missed(taken, quorum * base.base, base.present)
         return Result(
             False,
             False,
@@ -411,7 +448,7 @@ def tally_counts(
     phrases = (
         Phrase(PASSED if decision.passed else NOT_PASSED),
         *(detail.phrase for detail in decision.details),
-        _attendance(taken, quorum),
+        _attendance(taken, quorum, base.present),
     )
     return Result(
         decision.passed,
@@ -447,20 +484,25 @@ def _eligible(electorate: Sequence[Voter]) -> Share:
     return Share(len(electorate), sum((Fraction(v.weight) for v in electorate), Fraction(0)))
 
 
-def _quorum_missed(taken: Mapping[str, object], need: Fraction) -> tuple[Phrase, ...]:
-    return (
-        Phrase(NOT_PASSED),
-        Phrase(
-            N_(
-                "the quorum was not met: {participated} of {eligible} eligible delegations took part, "
-                "fewer than {quorum} of them ({need})"
-            ),
-            {**taken, "need": need},
-        ),
-    )
+def _quorum_missed(taken: Mapping[str, object], need: Fraction, present: bool = False) -> tuple[Phrase, ...]:
+    if present:
+        text = N_(
+            "the quorum was not met: {participated} of the {eligible} delegations present took part, "
+            "fewer than {quorum} of them ({need})"
+        )
+    else:
+        text = N_(
+            "the quorum was not met: {participated} of {eligible} eligible delegations took part, "
+            "fewer than {quorum} of them ({need})"
+        )
+    return (Phrase(NOT_PASSED), Phrase(text, {**taken, "need": need}))
 
 
-def _attendance(taken: Mapping[str, object], quorum: Fraction) -> Phrase:
+def _attendance(taken: Mapping[str, object], quorum: Fraction, present: bool = False) -> Phrase:
+    if present:
+        if quorum:
+            return Phrase(N_("{participated} of the {eligible} delegations present took part (quorum {quorum})"), taken)
+        return Phrase(N_("{participated} of the {eligible} delegations present took part"), taken)
     if quorum:
         return Phrase(N_("{participated} of {eligible} eligible delegations took part (quorum {quorum})"), taken)
     return Phrase(N_("{participated} of {eligible} eligible delegations took part"), taken)
@@ -496,11 +538,17 @@ def dump_counts(counts: Counts) -> str:
 
 
 def outcome_of_counts(
-    rule: Rule, eligible: Share, took_part: int, counts: Counts, quorum: Fraction = Fraction(0)
+    rule: Rule,
+    eligible: Share,
+    took_part: int,
+    counts: Counts,
+    quorum: Fraction = Fraction(0),
+    base: QuorumBase | None = None,
 ) -> tuple[bool, bool]:
     """Passed, and quorum met, for counters alone: the tally's decision without its words (the
-    disclosure check asks it of many possible counts)."""
-    if Fraction(took_part) < quorum * eligible.count:
+    disclosure check asks it of many possible counts). ``base``: the quorum's figures when they are
+    not every eligible delegation (a quorum base ``present``)."""
+    if not (base or QuorumBase(took_part, eligible.count)).met(quorum):
         return False, False
     return _decide(rule, _shares_of(rule, counts), eligible, counts, {}).passed, True
 

@@ -57,6 +57,7 @@ def test_golden_case(case: dict[str, Any]) -> None:
         [voter(e) for e in case["electorate"]],
         case["ballots"],
         parse_fraction(case.get("quorum", "0")),
+        case.get("present"),
     )
     assert result.passed is case["passed"], result.reason
     if "quorum_met" in case:
