@@ -36,6 +36,7 @@ from consensus.documents.drafting import DRAFTING_ROUTES
 from consensus.groups.api import GROUP_API_ROUTES
 from consensus.groups.controllers import GROUP_ROUTES
 from consensus.groups.desk import DESK_ROUTES
+from consensus.meetings.api import MEETING_API_ROUTES
 from consensus.migrations import check_schema
 from consensus.publishing.api import PUBLISHING_API_ROUTES
 from consensus.publishing.controllers import PUBLISHING_ROUTES
@@ -167,6 +168,7 @@ def create_app(
                     *AMENDMENT_API_ROUTES,
                     *AGREEMENT_API_ROUTES,
                     *SPEAKER_API_ROUTES,
+                    *MEETING_API_ROUTES,
                 ],
             ),
             *static,

@@ -28,6 +28,7 @@ from consensus.models import (
     ClauseStatus,
     Comment,
     Document,
+    Meeting,
     Membership,
     Publication,
     Round,
@@ -239,6 +240,28 @@ def group_of_round(session: Session, round_id: int) -> str | None:
         select(col(WorkingGroup.slug))
         .join(Round, col(Round.group_id) == col(WorkingGroup.id))
         .where(col(Round.id) == round_id)
+    ).scalar_one_or_none()
+
+
+def meeting_in_group(session: Session, group_slug: str, meeting_id: int, *, lock: bool = False) -> Meeting:
+    """A meeting of this group (``lock``: taken for update, to change it or its agenda)."""
+    statement = (
+        select(Meeting)
+        .join(WorkingGroup, col(WorkingGroup.id) == col(Meeting.group_id))
+        .where(col(Meeting.id) == meeting_id, col(WorkingGroup.slug) == group_slug)
+    )
+    row: Meeting | None = session.execute(statement.with_for_update() if lock else statement).scalar_one_or_none()
+    if row is None:
+        raise NotFound(_("There is no meeting {id} in this group.").format(id=meeting_id))
+    return row
+
+
+def group_of_meeting(session: Session, meeting_id: int) -> str | None:
+    """The slug of the group a meeting belongs to (addresses such as /api/v1/meetings/{id} name no group)."""
+    return session.execute(
+        select(col(WorkingGroup.slug))
+        .join(Meeting, col(Meeting.group_id) == col(WorkingGroup.id))
+        .where(col(Meeting.id) == meeting_id)
     ).scalar_one_or_none()
 
 

@@ -162,6 +162,11 @@ def take_up(items: Sequence[ItemState], item_id: int) -> list[ItemChange]:
     return changes
 
 
+def finish(items: Sequence[ItemState]) -> list[ItemChange]:
+    """What changes when the meeting closes: the item under discussion is done."""
+    return [ItemChange(item.id, "done", ends=True) for item in items if item.status == "current"]
+
+
 def next_item(items: Sequence[ItemState]) -> int | None:
     """The item to take up next: the first one still to come after the current one (or the first
     one to come when none is current), or None at the end of the agenda."""
