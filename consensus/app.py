@@ -37,6 +37,7 @@ from consensus.groups.api import GROUP_API_ROUTES
 from consensus.groups.controllers import GROUP_ROUTES
 from consensus.groups.desk import DESK_ROUTES
 from consensus.meetings.api import MEETING_API_ROUTES
+from consensus.meetings.controllers import MEETING_ROUTES
 from consensus.migrations import check_schema
 from consensus.publishing.api import PUBLISHING_API_ROUTES
 from consensus.publishing.controllers import PUBLISHING_ROUTES
@@ -159,6 +160,7 @@ def create_app(
                     *VOTING_ROUTES,
                     *PUBLISHING_ROUTES,
                     *SPEAKER_ROUTES,
+                    *MEETING_ROUTES,
                     *ACCOUNT_API_ROUTES,
                     *GROUP_API_ROUTES,
                     *VOTING_API_ROUTES,

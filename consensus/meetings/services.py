@@ -7,6 +7,8 @@ transaction with its audit event; every change after scheduling moves the meetin
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,13 +45,17 @@ from consensus.models import (
     AgendaItem,
     AgendaItemStatus,
     Attendance,
+    CalendarFeed,
     Clause,
     Delegation,
     Document,
     Meeting,
     MeetingStatus,
+    Membership,
     Round,
+    User,
     Version,
+    WorkingGroup,
 )
 from consensus.validation import HEADING_LIMIT, Fields
 
@@ -215,7 +221,7 @@ def _holdings(session: Session, group_id: int, asked: Sequence[SubjectAsked]) ->
                 )
             ).all()
         )
-        for document_id, number, lineage in _current_clauses(session, list(held.documents.values())):
+        for document_id, number, lineage, _version in _current_clauses(session, list(held.documents.values())):
             held.clauses.setdefault(document_id, []).append((number, lineage))
     if round_ids:
         held.rounds = set(
@@ -226,8 +232,9 @@ def _holdings(session: Session, group_id: int, asked: Sequence[SubjectAsked]) ->
     return held
 
 
-def _current_clauses(session: Session, document_ids: Sequence[int]) -> list[tuple[int, str, str]]:
-    """(document id, number, lineage) of the clauses of each document's latest version, in order."""
+def _current_clauses(session: Session, document_ids: Sequence[int]) -> list[tuple[int, str, str, int]]:
+    """(document id, number, lineage, version number) of the clauses of each document's latest
+    version, in order."""
     if not document_ids:
         return []
     latest = (
@@ -237,7 +244,7 @@ def _current_clauses(session: Session, document_ids: Sequence[int]) -> list[tupl
         .subquery()
     )
     rows = session.execute(
-        select(col(Version.document_id), col(Clause.number), col(Clause.lineage))
+        select(col(Version.document_id), col(Clause.number), col(Clause.lineage), col(Version.number))
         .join(Clause, col(Clause.version_id) == col(Version.id))
         .join(
             latest,
@@ -245,7 +252,7 @@ def _current_clauses(session: Session, document_ids: Sequence[int]) -> list[tupl
         )
         .order_by(col(Version.document_id), col(Clause.position))
     ).all()
-    return [(int(d), str(n), str(lineage)) for d, n, lineage in rows]
+    return [(int(d), str(n), str(lineage), int(v)) for d, n, lineage, v in rows]
 
 
 def _subject(asked: SubjectAsked, held: _GroupHoldings, prefix: str) -> Subject:
@@ -695,6 +702,8 @@ class AgendaItemView:
     ended_at: datetime | None = None
     speakers_open: bool = True
     speaking_limit: int | None = None
+    version: int | None = None
+    """The number of the document's current version (where the clause numbers are from)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -752,7 +761,9 @@ def _agenda_views(session: Session, meeting_id: int) -> list[AgendaItemView]:
         .order_by(col(AgendaItem.position))
     ).all()
     document_ids = sorted({item.document_id for item, *_rest in rows if item.document_id is not None})
-    numbers = {(d, lineage): number for d, number, lineage in _current_clauses(session, document_ids)}
+    current = _current_clauses(session, document_ids)
+    numbers = {(d, lineage): number for d, number, lineage, _v in current}
+    versions = {d: v for d, _n, _lineage, v in current}
     views = []
     for item, slug, document_title, round_title in rows:
         first = numbers.get((item.document_id, item.clause_lineage)) if item.clause_lineage else None
@@ -775,6 +786,7 @@ def _agenda_views(session: Session, meeting_id: int) -> list[AgendaItemView]:
                 item.ended_at,
                 item.speakers_open,
                 item.speaking_limit,
+                versions.get(item.document_id) if item.document_id is not None else None,
             )
         )
     return views
@@ -878,3 +890,73 @@ def open_deadlines(session: Session, group_slug: str) -> list[Deadline]:
         .order_by(col(Round.closes_at))
     ).all()
     return [Deadline(int(i), str(t), c, o) for i, t, c, o in rows]
+
+
+# --- private calendar addresses ----------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def renew_feed(session: Session, user: CurrentUser, group_slug: str) -> str:
+    """Give the member a new private calendar address for the group (the old one stops working);
+    the token, shown once: only its hash is kept."""
+    membership = user.member_of(group_slug)
+    token = secrets.token_urlsafe(32)
+    with write_transaction(session):
+        old = session.execute(
+            select(CalendarFeed).where(
+                col(CalendarFeed.user_id) == user.id, col(CalendarFeed.group_id) == membership.group_id
+            )
+        ).scalar_one_or_none()
+        if old is not None:
+            session.delete(old)
+            session.flush()
+        session.add(CalendarFeed(user_id=user.id, group_id=membership.group_id, token_hash=_token_hash(token)))
+        audit.record(
+            session,
+            user.actor(group_slug),
+            "calendar_feed.renew" if old is not None else "calendar_feed.create",
+            "user",
+            user.id,
+            group_id=membership.group_id,
+        )
+    return token
+
+
+def has_feed(session: Session, user: CurrentUser, group_slug: str) -> bool:
+    """Whether the member has a private calendar address for the group."""
+    membership = user.member_of(group_slug)
+    return (
+        session.execute(
+            select(col(CalendarFeed.id)).where(
+                col(CalendarFeed.user_id) == user.id, col(CalendarFeed.group_id) == membership.group_id
+            )
+        ).scalar_one_or_none()
+        is not None
+    )
+
+
+def group_of_feed(session: Session, token: str) -> str:
+    """The slug of the group a private calendar address is for, while its member still belongs to
+    the group and may sign in; NotFound for any other token."""
+    slug = session.execute(
+        select(col(WorkingGroup.slug))
+        .join(CalendarFeed, col(CalendarFeed.group_id) == col(WorkingGroup.id))
+        .join(User, col(User.id) == col(CalendarFeed.user_id))
+        .join(
+            Membership,
+            (col(Membership.user_id) == col(CalendarFeed.user_id))
+            & (col(Membership.group_id) == col(CalendarFeed.group_id)),
+        )
+        .where(col(CalendarFeed.token_hash) == _token_hash(token), col(User.is_active))
+    ).scalar_one_or_none()
+    if slug is None:
+        raise NotFound(_("There is no such calendar."))
+    return str(slug)
+
+
+def group_name(session: Session, group_slug: str) -> str:
+    """The group's name (a calendar's title)."""
+    return group_by_slug(session, group_slug).name

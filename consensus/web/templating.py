@@ -149,6 +149,8 @@ def make_environment(
     env.filters["amendment_kind"] = amendment_kind
     env.filters["query_with"] = query_with
     env.filters["round_status"] = lambda v: labels.label(v, labels.ROUND_STATUSES)
+    env.filters["meeting_status"] = lambda v: labels.label(v, labels.MEETING_STATUSES)
+    env.filters["agenda_status"] = lambda v: labels.label(v, labels.AGENDA_STATUSES)
     env.filters["choice_label"] = labels.choice_label
     env.filters["rule_name"] = rule_name
     env.filters["rule_text"] = rule_text
