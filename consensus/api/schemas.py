@@ -282,6 +282,14 @@ class RoundIn(msgspec.Struct, forbid_unknown_fields=True):
         bool, msgspec.Meta(description="most_support only: the alternative with the most weight behind it wins.")
     ] = False
     """``most_support`` only: the alternative with the most weight behind it wins."""
+    meeting: Annotated[Id | None, msgspec.Meta(description="The meeting the round is held at.")] = None
+    quorum_base: Annotated[
+        Literal["eligible", "present"],
+        msgspec.Meta(
+            description="What the quorum counts against: every eligible delegation, or those present at the "
+            "meeting (its roll call, frozen when the round opens; needs meeting)."
+        ),
+    ] = "eligible"
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +324,10 @@ class RoundOut:
     """An options round: the index of the clause's set of alternatives it puts to the vote."""
     options: list[OptionOut] | None = None
     """An options round: the alternatives as voted on (the result's ``winner`` names the chosen one)."""
+    meeting: int | None = None
+    """The meeting the round is held at."""
+    quorum_base: str = "eligible"
+    """``eligible``, or ``present``: the quorum counts the delegations present at the meeting."""
 
 
 class BallotIn(msgspec.Struct, forbid_unknown_fields=True):

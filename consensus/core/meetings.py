@@ -100,15 +100,20 @@ class SubjectFacts:
 
 def subject_refusal(asked: SubjectAsked, facts: SubjectFacts) -> Refusal | None:
     """Why an agenda item cannot point to what is asked (naming the field), or None."""
+    return _document_refusal(asked, facts) or _clauses_refusal(asked, facts) or _round_refusal(asked, facts)
+
+
+def _document_refusal(asked: SubjectAsked, facts: SubjectFacts) -> Refusal | None:
     if asked.document and not facts.document_found:
-        return Refusal(
-            "invalid",
-            Phrase(N_("There is no document {document} in this group."), {"document": asked.document}),
-            "document",
-        )
+        values = {"document": asked.document}
+        return Refusal("invalid", Phrase(N_("There is no document {document} in this group."), values), "document")
     if (asked.clause or asked.last_clause) and not asked.document:
         field = "clause" if asked.clause else "last_clause"
         return Refusal("invalid", Phrase(N_("Name the document the clause is in.")), field)
+    return None
+
+
+def _clauses_refusal(asked: SubjectAsked, facts: SubjectFacts) -> Refusal | None:
     if asked.last_clause and not asked.clause:
         return Refusal("invalid", Phrase(N_("A range of clauses needs its first clause too.")), "clause")
     for field, number in (("clause", asked.clause), ("last_clause", asked.last_clause)):
@@ -122,6 +127,10 @@ def subject_refusal(asked: SubjectAsked, facts: SubjectFacts) -> Refusal | None:
             return Refusal(
                 "invalid", Phrase(N_("Clause {last} does not come after clause {first}."), values), "last_clause"
             )
+    return None
+
+
+def _round_refusal(asked: SubjectAsked, facts: SubjectFacts) -> Refusal | None:
     if asked.round is not None and not facts.round_found:
         return Refusal(
             "invalid", Phrase(N_("There is no round {id} in this group."), {"id": str(asked.round)}), "round"

@@ -286,25 +286,11 @@ def _set_agenda(session: Session, meeting: Meeting, entries: Sequence[AgendaInpu
     """Make the meeting's agenda these entries, in this order: new items are added, kept items
     take their place (and their new title or subject), items not named are removed (only those
     not yet taken up)."""
-    if len(entries) > AGENDA_LIMIT:
-        raise Invalid({"agenda": _("An agenda has at most {n} items.").format(n=AGENDA_LIMIT)})
     items = {
         _id(item): item
         for item in session.execute(select(AgendaItem).where(col(AgendaItem.meeting_id) == meeting.id)).scalars()
     }
-    named = [entry.id for entry in entries if entry.id is not None]
-    for index, entry in enumerate(entries):
-        if entry.id is not None and entry.id not in items:
-            raise Invalid(
-                {f"{prefix}{index}.id": _("There is no agenda item {id} in this meeting.").format(id=entry.id)}
-            )
-    if len(set(named)) < len(named):
-        raise Invalid({"agenda": _("An agenda item is named twice.")})
-    for gone in set(items) - set(named):
-        if items[gone].status != AgendaItemStatus.pending:
-            raise Conflict(
-                _("Agenda item “{title}” has been taken up: it stays on the agenda.").format(title=items[gone].title)
-            )
+    gone = _check_entries(items, entries, prefix)
     held = _holdings(session, meeting.group_id, [e.subject for e in entries if e.subject is not None])
     for index, entry in enumerate(entries):
         where = f"{prefix}{index}."
@@ -319,9 +305,31 @@ def _set_agenda(session: Session, meeting: Meeting, entries: Sequence[AgendaInpu
             item.clause_lineage, item.last_clause_lineage = subject.clause_lineage, subject.last_clause_lineage
         item.position = index
         session.add(item)
-    for gone in set(items) - set(named):
-        session.delete(items[gone])
+    for item_id in gone:
+        session.delete(items[item_id])
     session.flush()
+
+
+def _check_entries(items: dict[int, AgendaItem], entries: Sequence[AgendaInput], prefix: str) -> list[int]:
+    """Refuse an agenda that is too long, names an item of another meeting or one twice, or drops
+    an item already taken up; the ids of the items it drops."""
+    if len(entries) > AGENDA_LIMIT:
+        raise Invalid({"agenda": _("An agenda has at most {n} items.").format(n=AGENDA_LIMIT)})
+    named = [entry.id for entry in entries if entry.id is not None]
+    for index, entry in enumerate(entries):
+        if entry.id is not None and entry.id not in items:
+            raise Invalid(
+                {f"{prefix}{index}.id": _("There is no agenda item {id} in this meeting.").format(id=entry.id)}
+            )
+    if len(set(named)) < len(named):
+        raise Invalid({"agenda": _("An agenda item is named twice.")})
+    gone = sorted(set(items) - set(named))
+    for item_id in gone:
+        if items[item_id].status != AgendaItemStatus.pending:
+            raise Conflict(
+                _("Agenda item “{title}” has been taken up: it stays on the agenda.").format(title=items[item_id].title)
+            )
+    return gone
 
 
 def _agenda_ids(session: Session, meeting_id: int) -> list[int]:

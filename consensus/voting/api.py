@@ -36,6 +36,8 @@ def _round_out(view: voting.RoundView) -> RoundOut:
         secrecy_warning=interface_words().phrase(view.secrecy_warning) if view.secrecy_warning else None,
         alternatives=view.alternatives,
         options=[OptionOut(o.choice, o.letter, o.text) for o in view.options] if view.alternatives else None,
+        meeting=view.meeting_id,
+        quorum_base=view.quorum_base,
     )
 
 
@@ -55,6 +57,8 @@ def _round_input(data: RoundIn) -> voting.RoundInput:
         amendment=data.amendment,
         closes_at=data.closes_at,
         alternatives=data.alternatives,
+        meeting=data.meeting,
+        quorum_base=data.quorum_base,
     )
 
 

@@ -20,6 +20,7 @@ from consensus.core.tally import BUILTIN_RULES
 from consensus.errors import Invalid, NotFound
 from consensus.groups.services import documents_of
 from consensus.i18n import _
+from consensus.meetings.services import list_meetings
 from consensus.models import Role
 from consensus.voting import services as voting
 from consensus.voting.live import wake_after_commit
@@ -64,6 +65,8 @@ def round_input(data: dict[str, Any]) -> voting.RoundInput:
         amendment=amendment,
         closes_at=parse_deadline(field(data, "closes_at")),
         alternatives=form_id(data, "alternatives"),
+        meeting=form_id(data, "meeting"),
+        quorum_base=field(data, "quorum_base") or "eligible",
     )
 
 
@@ -87,6 +90,7 @@ def _form(
             "group_slug": group,
             "documents": documents_of(db, [membership.group_id])[membership.group_id],
             "rules": BUILTIN_RULES,
+            "meetings": [m for m in list_meetings(db, group) if not m.over],
             "values": values,
             "errors": errors,
         },

@@ -26,6 +26,7 @@ from consensus.audit.services import Actor
 from consensus.core.alternatives import set_in
 from consensus.core.audit import content_digest
 from consensus.core.disclosure import disclose, secrecy_warning
+from consensus.core.meetings import quorum_base_refusal, roll_call_refusal
 from consensus.core.numbers import fraction_text
 from consensus.core.refusal import Refusal
 from consensus.core.rounds import (
@@ -68,10 +69,18 @@ from consensus.core.tally import (
     tally_counts,
 )
 from consensus.db import utcnow, write_transaction
-from consensus.errors import Conflict, Invalid, NotFound, refusal_error
+from consensus.errors import Conflict, Invalid, NotFound, refusal_error, refusal_text
 from consensus.i18n import _
-from consensus.lookups import clause_in_group, group_by_slug, require_current, round_in_group, version_in_group
+from consensus.lookups import (
+    clause_in_group,
+    group_by_slug,
+    meeting_in_group,
+    require_current,
+    round_in_group,
+    version_in_group,
+)
 from consensus.lookups import group_of_round as group_slug_of_round
+from consensus.meetings.services import present_at, roll_call_count
 from consensus.models import (
     Adoption,
     Amendment,
@@ -81,6 +90,7 @@ from consensus.models import (
     Clause,
     Delegation,
     Document,
+    Meeting,
     Participation,
     Round,
     RoundElector,
@@ -179,6 +189,10 @@ class RoundInput:
     closes_at: datetime | None = None
     alternatives: int | None = None
     """An options round: the index (from 1) of the clause's set of alternatives put to the vote."""
+    meeting: int | None = None
+    """The meeting the round is held at."""
+    quorum_base: str = "eligible"
+    """``eligible``, or ``present``: the quorum counts the delegations present at the meeting."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +212,9 @@ def _check_round(data: RoundInput) -> CheckedRound:
     _check_deadline(fields, data.closes_at)
     if rule is not None and rule.is_consensus and data.secret:
         fields.fail("secret", _("A consensus round is never secret: positions are stated openly."))
+    base_refusal = quorum_base_refusal(data.quorum_base, data.meeting)
+    if base_refusal is not None:
+        fields.fail(base_refusal.field, refusal_text(base_refusal))
     _check_options(fields, rule, data)
     fields.done()
     assert rule is not None
@@ -323,6 +340,7 @@ def create_round(session: Session, user: CurrentUser, group_slug: str, data: Rou
         ref = version_in_group(session, group_slug, data.document)
         require_current(ref)
         subject = _new_subject(session, group_slug, ref.version_id, data)
+        meeting_id = _meeting_of(session, group_slug, data.meeting)
         row = Round(
             group_id=ref.group_id,
             document_id=ref.document_id,
@@ -341,6 +359,8 @@ def create_round(session: Session, user: CurrentUser, group_slug: str, data: Rou
             created_by_id=user.id,
             alternatives=data.alternatives if subject.options else None,
             options=subject.options,
+            meeting_id=meeting_id,
+            quorum_base=data.quorum_base,
         )
         session.add(row)
         session.flush()
@@ -352,10 +372,40 @@ def create_round(session: Session, user: CurrentUser, group_slug: str, data: Rou
         }
         if subject.options:
             details |= {"alternatives": data.alternatives, "options": json.loads(subject.options)}
+        if meeting_id is not None:
+            details |= {"meeting": meeting_id, "quorum_base": data.quorum_base}
         audit.record(
             session, user.actor(group_slug), "round.create", "round", row.id, group_id=ref.group_id, details=details
         )
         return _id(row)
+
+
+def _meeting_of(session: Session, group_slug: str, meeting_id: int | None) -> int | None:
+    """The meeting a new round is held at: one of the group's (an unknown one is refused on ``meeting``)."""
+    if meeting_id is None:
+        return None
+    try:
+        return _meeting_id(meeting_in_group(session, group_slug, meeting_id))
+    except NotFound as missing:
+        raise Invalid({"meeting": missing.message}) from None
+
+
+def _meeting_id(meeting: Meeting) -> int:
+    assert meeting.id is not None, "a stored meeting has an id"
+    return meeting.id
+
+
+def _presence(session: Session, row: Round) -> set[int] | None:
+    """For a round counting its quorum against those present: the delegations present at its
+    meeting now (what opening freezes); None for a round counting every eligible delegation. A
+    meeting without a roll call is refused."""
+    if row.quorum_base != "present":
+        return None
+    meeting_id = row.meeting_id
+    recorded = roll_call_count(session, meeting_id) if meeting_id is not None else 0
+    _refuse(roll_call_refusal(row.quorum_base, recorded))
+    assert meeting_id is not None, "roll_call_refusal: a roll call is of a meeting"
+    return present_at(session, meeting_id)
 
 
 def _held(session: Session, membership: GroupMembership, round_id: int, action: Action) -> Round:
@@ -391,6 +441,7 @@ def open_round(session: Session, user: CurrentUser, group_slug: str, round_id: i
     membership = _chair(user, group_slug)
     with write_transaction(session):
         row = _held(session, membership, round_id, "open")
+        present = _presence(session, row)
         session.add_all(
             RoundElector(
                 round_id=round_id,
@@ -399,6 +450,7 @@ def open_round(session: Session, user: CurrentUser, group_slug: str, round_id: i
                 name=delegation.name,
                 weight=delegation.weight,
                 voting_status=delegation.voting_status,
+                present=None if present is None else delegation.id in present,
             )
             for delegation in session.execute(
                 select(Delegation).where(col(Delegation.group_id) == row.group_id)
@@ -407,6 +459,8 @@ def open_round(session: Session, user: CurrentUser, group_slug: str, round_id: i
         if row.secret:
             session.add(SecretTally(round_id=round_id))
         details = _options_at_opening(session, row)
+        if present is not None:
+            details = (details or {}) | {"present": len(present)}
         row.status = RoundStatus.open.value
         row.opened_at = utcnow()
         _changed(session, row)
@@ -463,6 +517,9 @@ class Counted:
     electorate: list[Voter]
     participants: list[Voter]
     """The delegations of the electorate that took part (public, even in a secret round)."""
+    present: frozenset[str] | None = None
+    """A quorum counted against those present: the codes of the delegations present at the round's
+    meeting when it opened."""
 
 
 def _count(session: Session, row: Round, electorate: Electorate | None = None) -> Counted:
@@ -472,6 +529,7 @@ def _count(session: Session, row: Round, electorate: Electorate | None = None) -
     electorate = electorate or _electorate(session, row, rule)
     voters = list(electorate.eligible)
     code_of = {e.delegation_id: e.code for e in electorate.electors}
+    present = _frozen_presence(session, row)
     if not row.secret:
         ballots = {
             code_of[delegation_id]: choice
@@ -479,12 +537,26 @@ def _count(session: Session, row: Round, electorate: Electorate | None = None) -
                 select(col(Ballot.delegation_id), col(Ballot.choice)).where(col(Ballot.round_id) == row.id)
             ).all()
         }
-        result = tally(rule, voters, ballots, Fraction(row.quorum))
-        return Counted(result, voters, [v for v in voters if v.code in ballots])
+        result = tally(rule, voters, ballots, Fraction(row.quorum), present)
+        return Counted(result, voters, [v for v in voters if v.code in ballots], present)
     took_part = {code_of[delegation_id] for delegation_id in _participants(session, row)}
     counts = load_counts(_secret_tally(session, _id(row)).counts)
-    result = tally_counts(rule, voters, took_part, counts, Fraction(row.quorum))
-    return Counted(result, voters, [v for v in voters if v.code in took_part])
+    result = tally_counts(rule, voters, took_part, counts, Fraction(row.quorum), present=present)
+    return Counted(result, voters, [v for v in voters if v.code in took_part], present)
+
+
+def _frozen_presence(session: Session, row: Round) -> frozenset[str] | None:
+    """The delegations present at the round's meeting as frozen when it opened (a quorum base
+    ``present``); None otherwise. Attendance recorded later changes nothing."""
+    if row.quorum_base != "present":
+        return None
+    return frozenset(
+        session.execute(
+            select(col(RoundElector.code)).where(
+                col(RoundElector.round_id) == row.id, col(RoundElector.present).is_(True)
+            )
+        ).scalars()
+    )
 
 
 def _participants(session: Session, row: Round) -> set[int]:
@@ -506,7 +578,7 @@ def stored_result(row: Round, counted: Counted) -> dict[str, object]:
     quorum = Fraction(row.quorum)
     if not row.secret:
         return result_to_dict(counted.result, rule, quorum)
-    disclosure = disclose(rule, counted.electorate, counted.participants, counted.result, quorum)
+    disclosure = disclose(rule, counted.electorate, counted.participants, counted.result, quorum, counted.present)
     return result_to_dict(counted.result, rule, quorum, shown=disclosure.shown)
 
 
@@ -883,6 +955,8 @@ class RoundView:
     """An options round: the index of the clause's set of alternatives it puts to the vote."""
     options: list[OptionView] = field(default_factory=list)
     """An options round: the alternatives as voted on."""
+    meeting_id: int | None = None
+    quorum_base: str = "eligible"
 
     @property
     def winner(self) -> OptionView | None:
@@ -1014,6 +1088,8 @@ def _view(row: Round, rule: Rule, place: RoundPlace, group_slug: str) -> RoundVi
         audit_seq=row.audit_seq,
         alternatives=row.alternatives,
         options=option_views(row),
+        meeting_id=row.meeting_id,
+        quorum_base=row.quorum_base,
     )
 
 
