@@ -14,7 +14,7 @@ from sqlmodel import Session
 from consensus import i18n
 from consensus.accounts.identity import CurrentUser
 from consensus.core.meetings import SubjectAsked
-from consensus.errors import Invalid, NotFound
+from consensus.errors import Forbidden, Invalid, NotFound
 from consensus.groups.services import documents_of
 from consensus.i18n import _
 from consensus.meetings import calendar
@@ -421,7 +421,7 @@ def attendance_check_in(
     membership = user.member_of(group)
     code = membership.delegation_code
     if not code:
-        raise Invalid({"present": _("Only the head of a delegation checks it in.")})
+        raise Forbidden(_("Only the head of a delegation checks it in."))
     meetings.record_attendance(db, user, group, meeting_id, {code: field(data, "present") != "absent"})
     return _to_meeting(request, group, meeting_id, "#attendance")
 

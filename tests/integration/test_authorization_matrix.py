@@ -5,6 +5,7 @@ fails the test."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from consensus.core.groupfile import check_group_file
 from consensus.core.setup import DelegationInput
 from consensus.groups import setup
 from consensus.groups.services import NewMember, add_member, load_group_file
+from consensus.meetings import services as meeting_services
 from consensus.models import ApiToken, Invitation, Meeting, Membership, User
 from consensus.voting import services as voting
 from tests.conftest import csrf_token, login, who
@@ -239,6 +241,67 @@ MATRIX: dict[str, tuple[dict[str, Any], dict[str, Any] | None, dict[str, str]]] 
     ),
     "invitation_renew": ({"invitation_id": "renewable"}, {}, members("secretariat")),
     "invitation_cancel": ({"invitation_id": "cancellable"}, {}, members("secretariat")),
+    "meetings": ({}, None, members()),
+    "meeting": ({"meeting_id": "agenda_meeting"}, None, members()),
+    "meeting_new": ({}, None, members("chair", "secretariat")),
+    "meeting_create": (
+        {},
+        {"title": "M", "starts_at": "2027-01-01T10:00", "ends_at": "2027-01-01T11:00"},
+        members("chair", "secretariat"),
+    ),
+    "meeting_edit": ({"meeting_id": "agenda_meeting"}, None, members("chair", "secretariat")),
+    "meeting_change": (
+        {"meeting_id": "agenda_meeting"},
+        {"title": "M", "starts_at": "2027-01-01T10:00", "ends_at": "2027-01-01T11:00"},
+        members("chair", "secretariat"),
+    ),
+    "meeting_start": ({"meeting_id": "meeting_to_run"}, {}, members("chair", "secretariat")),
+    "meeting_close": ({"meeting_id": "meeting_to_run"}, {}, members("chair", "secretariat")),
+    "meeting_cancel": ({"meeting_id": "meeting_to_cancel"}, {}, members("chair", "secretariat")),
+    "agenda_add": ({"meeting_id": "agenda_meeting"}, {"title": "An item"}, members("chair", "secretariat")),
+    "agenda_edit": ({"meeting_id": "agenda_meeting"}, None, members("chair", "secretariat")),
+    "agenda_change": ({"meeting_id": "agenda_meeting"}, {"title": "An item"}, members("chair", "secretariat")),
+    "agenda_move": ({"meeting_id": "agenda_meeting"}, {"direction": "down"}, members("chair", "secretariat")),
+    # The secretariat removes the item before the chair asks: the chair is then told it is gone (404).
+    "agenda_remove": (
+        {"meeting_id": "agenda_meeting", "item": "spare_item"},
+        {},
+        {**members("chair", "secretariat"), "chair": ANY},
+    ),
+    "agenda_take_up": ({"meeting_id": "meeting_to_run", "item": "run_item"}, {}, members("chair", "secretariat")),
+    "agenda_next": ({"meeting_id": "meeting_to_run"}, {}, members("chair", "secretariat")),
+    "attendance": ({"meeting_id": "agenda_meeting"}, None, members("chair", "secretariat")),
+    "attendance_record": (
+        {"meeting_id": "agenda_meeting"},
+        {"present-KEN": "present"},
+        members("chair", "secretariat"),
+    ),
+    "attendance_check_in": ({"meeting_id": "agenda_meeting"}, {"present": "present"}, members("head_a")),
+    "group_calendar": ({}, None, members()),
+    "calendar_feed_renew": ({}, {}, members()),
+    "calendar_private": ({"feed": "no-such-token.ics"}, None, everyone(HIDDEN)),
+    "api_meeting_create": (
+        {},
+        {"title": "M", "starts_at": "2027-01-01T10:00:00Z", "ends_at": "2027-01-01T11:00:00Z"},
+        members("chair", "secretariat"),
+    ),
+    "api_meetings": ({}, None, members()),
+    "api_meeting": ({"meeting_id": "agenda_meeting"}, None, members()),
+    "api_meeting_change": ({"meeting_id": "agenda_meeting"}, {"place": "Room XX"}, members("chair", "secretariat")),
+    "api_meeting_start": ({"meeting_id": "meeting_to_run"}, {}, members("chair", "secretariat")),
+    "api_meeting_close": ({"meeting_id": "meeting_to_run"}, {}, members("chair", "secretariat")),
+    "api_meeting_cancel": ({"meeting_id": "meeting_to_cancel"}, {}, members("chair", "secretariat")),
+    "api_agenda_current": (
+        {"meeting_id": "meeting_to_run", "item": "run_item"},
+        {},
+        members("chair", "secretariat"),
+    ),
+    "api_agenda_next": ({"meeting_id": "meeting_to_run"}, {}, members("chair", "secretariat")),
+    "api_attendance": (
+        {"meeting_id": "agenda_meeting", "code": "KEN"},
+        {"present": True},
+        members("chair", "secretariat", "head_a"),
+    ),
 }
 
 
@@ -316,6 +379,20 @@ def world(db: Session) -> dict[str, Any]:
         ).all()
     )
     open_round, draft_round, closed_round = new_round("open"), new_round("draft"), new_round("closed")
+    secretary = who(db, "secretariat@demo.example")
+
+    def new_meeting(*agenda: str) -> meeting_services.Scheduled:
+        return meeting_services.create_meeting(
+            db,
+            secretary,
+            "oewg-ict",
+            meeting_services.MeetingInput(
+                "Meeting", datetime(2027, 1, 1, 9, tzinfo=UTC), datetime(2027, 1, 1, 12, tzinfo=UTC)
+            ),
+            [meeting_services.AgendaInput(title=title) for title in agenda],
+        )
+
+    meeting, to_run, to_cancel = new_meeting("Kept", "Spare"), new_meeting("Run"), new_meeting()
     voting.open_round(db, chair, "oewg-ict", open_round)
     voting.open_round(db, chair, "oewg-ict", closed_round)
     voting.close_round(db, chair, "oewg-ict", closed_round)
@@ -334,6 +411,12 @@ def world(db: Session) -> dict[str, Any]:
         "head_a_token": head_a_token,
         "renewable": invitations["renewable@pending.example"],
         "cancellable": invitations["cancellable@pending.example"],
+        "agenda_meeting": meeting.id,
+        "item": meeting.agenda[0],
+        "spare_item": meeting.agenda[1],
+        "meeting_to_run": to_run.id,
+        "run_item": to_run.agenda[0],
+        "meeting_to_cancel": to_cancel.id,
     }
 
 
