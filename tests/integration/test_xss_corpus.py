@@ -8,7 +8,9 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import lxml.html
 import pytest
@@ -21,9 +23,11 @@ from consensus.audit.services import Actor
 from consensus.comments import services as comments
 from consensus.core.clauses import Draft, DraftClause
 from consensus.core.groupfile import check_group_file
+from consensus.core.meetings import SubjectAsked
 from consensus.documents import corrections, preparation, versions
 from consensus.groups.services import NewMember, add_member, load_group_file
 from consensus.lookups import as_viewer
+from consensus.meetings import services as meeting_services
 from consensus.publishing import services as publishing
 from consensus.voting import services as voting
 from tests.conftest import csrf_token, login, who
@@ -148,6 +152,34 @@ def hostile_group(db: Session) -> None:
     preparation.circulate(db, secretariat, "xss", "open")
     corrections.correct_clause(db, secretariat, "xss", "open", "1", PAYLOADS[41] + " x", PAYLOADS[61])
     alternatives_of_payloads(db, chair, secretariat, heads)
+    meetings_of_payloads(db, secretariat, heads)
+
+
+def meetings_of_payloads(db: Session, secretariat, heads) -> None:  # type: ignore[no-untyped-def]
+    """Meetings whose titles, places and agenda items are payloads, with a roll call."""
+    for i in range(3):
+        scheduled = meeting_services.create_meeting(
+            db,
+            secretariat,
+            "xss",
+            meeting_services.MeetingInput(
+                PAYLOADS[200 + i][:300],
+                datetime(2027, 1, 1 + i, 9, tzinfo=UTC),
+                datetime(2027, 1, 1 + i, 12, tzinfo=UTC),
+                PAYLOADS[210 + i][:300],
+                "https://meet.example.org/x?q=" + quote(PAYLOADS[220 + i][:100], safe="<>\"'&;=()"),
+            ),
+            [
+                meeting_services.AgendaInput(
+                    title=PAYLOADS[230 + i * 5 + j][:300],
+                    subject=SubjectAsked("doc", str(1 + j)) if j % 2 else None,
+                )
+                for j in range(5)
+            ],
+        )
+        meeting_services.record_attendance(
+            db, secretariat, "xss", scheduled.id, {f"X{j:02d}": bool(j % 2) for j in range(6)}
+        )
 
 
 def alternatives_of_payloads(db: Session, chair, secretariat, heads) -> None:  # type: ignore[no-untyped-def]
@@ -235,7 +267,11 @@ def hostile(db: Session) -> None:
     hostile_group(db)
 
 
-def test_no_payload_runs_anywhere(hostile, make_client) -> None:  # type: ignore[no-untyped-def]
+def test_no_payload_runs_anywhere(hostile, make_client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    meeting_ids = [m.id for m in meeting_services.list_meetings(db, "xss")]
+    item_ids = [
+        i.id for i in meeting_services.read_meeting(db, who(db, "sec@xss.example"), "xss", meeting_ids[0]).agenda
+    ]
     pages = [
         "/",
         "/groups/xss",
@@ -258,7 +294,9 @@ def test_no_payload_runs_anywhere(hostile, make_client) -> None:  # type: ignore
         "/p/xss",
         "/p/xss/doc",
         "/p/xss/doc/v2.html",
+        "/groups/xss/meetings",
     ]
+    pages += [f"/groups/xss/meetings/{m}" for m in meeting_ids]
     pages += [f"/groups/xss/documents/doc/versions/1/clauses/{n}" for n in range(1, 11)]
     pages += [f"/groups/xss/amendments/{n}" for n in [*range(1, 301, 37), 3, 13, 301]]
     fragments = [f"/groups/xss/documents/doc/versions/1/clauses/{n}" for n in range(1, 11, 3)]
@@ -284,6 +322,9 @@ def test_no_payload_runs_anywhere(hostile, make_client) -> None:  # type: ignore
         "/groups/xss/documents/open/clauses/2/correction",
         "/groups/xss/documents/open/compare?from=1&to=1",
         "/groups/xss/documents/doc/versions/1/clauses/3/compromises/new?supersedes=23",
+        f"/groups/xss/meetings/{meeting_ids[0]}/edit",
+        f"/groups/xss/meetings/{meeting_ids[0]}/attendance",
+        *(f"/groups/xss/meetings/{meeting_ids[0]}/agenda/{i}/edit" for i in item_ids),
     ]
     client = make_client()
     assert login(client, "sec@xss.example", password="xss-password-1").status_code == 303
