@@ -92,8 +92,9 @@ def group_of_meeting(session: Session, user: CurrentUser, meeting_id: int) -> st
 
 
 def _changed(session: Session, meeting: Meeting, *, bump: bool = True) -> None:
-    """A change of the meeting or its agenda: calendar apps see a new ``sequence``. (The meeting's
-    live stream, once it exists, is woken here after the commit.)"""
+    """A change of the meeting or its agenda: calendar apps see a new ``sequence``. The meeting's
+    live stream is woken after the commit by ``speakers.live``'s flush hook, which notes every
+    meeting whose rows (meeting, agenda items, roll call) a transaction writes."""
     if bump:
         meeting.sequence += 1
     meeting.updated_at = utcnow()
