@@ -24,10 +24,12 @@ from consensus.audit.services import Actor
 from consensus.comments import services as comments
 from consensus.core.clauses import parse_plain_text
 from consensus.core.groupfile import check_group_file
+from consensus.core.meetings import SubjectAsked
 from consensus.db import utcnow
 from consensus.documents import preparation, versions
 from consensus.groups.services import load_group_file
 from consensus.lookups import group_by_slug
+from consensus.meetings import services as meetings
 from consensus.models import Comment, Delegation, WorkingGroup
 from consensus.publishing import services as publishing
 from consensus.voting import services as voting
@@ -98,6 +100,7 @@ def play(session: Session) -> list[str]:
     told += _first_reading(session, who)
     told += _second_version(session, who)
     told.append(_in_preparation(session, who))
+    told.append(_meetings(session, who))
     return told
 
 
@@ -283,3 +286,60 @@ def _in_preparation(session: Session, who: _Cast) -> str:
         session, who("secretariat"), GROUP, preparation.NewDocument("chairs-summary-1", "en", draft)
     )
     return "The Chair's summary of the first session is in preparation (seen only by the secretariat and the chair)."
+
+
+PRESENT_AT_THE_FIRST_READING = (
+    "KEN",
+    "NGA",
+    "ZAF",
+    "EGY",
+    "IND",
+    "JPN",
+    "IDN",
+    "POL",
+    "EST",
+    "BRA",
+    "MEX",
+    "DEU",
+    "CAN",
+)
+
+
+def _meetings(session: Session, who: _Cast) -> str:
+    """A past meeting with its roll call, and the next one with an agenda on clauses of the declaration."""
+    secretariat = who("secretariat")
+    today = utcnow().replace(minute=0, second=0, microsecond=0)
+    held = meetings.create_meeting(
+        session, secretariat, GROUP,
+        meetings.MeetingInput("First session, first reading of the draft declaration",
+                              today - timedelta(days=14, hours=3), today - timedelta(days=14),
+                              "Conference Room XX, Geneva"),
+        [meetings.AgendaInput(title="Adoption of the agenda"),
+         meetings.AgendaInput(title="First reading of the draft declaration", subject=SubjectAsked(DECLARATION))],
+    )  # fmt: skip
+    delegations = session.execute(
+        select(col(Delegation.code)).where(col(Delegation.group_id) == group_by_slug(session, GROUP).id)
+    ).scalars()
+    roll = {code: code in PRESENT_AT_THE_FIRST_READING for code in delegations}
+    meetings.record_attendance(session, secretariat, GROUP, held.id, roll)
+    meetings.start_meeting(session, who("chair"), GROUP, held.id)
+    for _item in held.agenda:
+        meetings.next_agenda_item(session, who("chair"), GROUP, held.id)
+    meetings.close_meeting(session, who("chair"), GROUP, held.id)
+    start = today + timedelta(days=3)
+    meetings.create_meeting(
+        session, secretariat, GROUP,
+        meetings.MeetingInput("Second session, informal consultations on the revised text", start,
+                              start + timedelta(hours=3), "Conference Room XX, Geneva", "https://meet.example.org/oewg-ict"),
+        [meetings.AgendaInput(title="Adoption of the agenda"),
+         meetings.AgendaInput(title="Information sharing between national CERTs",
+                              subject=SubjectAsked(DECLARATION, "3.1", "3.2")),
+         meetings.AgendaInput(title="Mutual legal assistance: the chair's compromise",
+                              subject=SubjectAsked(DECLARATION, "5.1")),
+         meetings.AgendaInput(title="Capacity-building (the round on clause 6)",
+                              subject=SubjectAsked(DECLARATION, "6"))],
+    )  # fmt: skip
+    return (
+        f"The first reading was held two weeks ago ({sum(roll.values())} delegations present); the next meeting, in "
+        "three days, takes up clauses 3.1 to 3.2, 5.1 and 6."
+    )
