@@ -41,6 +41,8 @@ from consensus.meetings.controllers import MEETING_ROUTES
 from consensus.migrations import check_schema
 from consensus.publishing.api import PUBLISHING_API_ROUTES
 from consensus.publishing.controllers import PUBLISHING_ROUTES
+from consensus.room.api import RECORD_API_ROUTES
+from consensus.room.record_pages import RECORD_ROUTES
 from consensus.settings import Settings, get_settings
 from consensus.speakers import live as meeting_live
 from consensus.speakers.api import SPEAKER_API_ROUTES
@@ -161,6 +163,7 @@ def create_app(
                     *PUBLISHING_ROUTES,
                     *SPEAKER_ROUTES,
                     *MEETING_ROUTES,
+                    *RECORD_ROUTES,
                     *ACCOUNT_API_ROUTES,
                     *GROUP_API_ROUTES,
                     *VOTING_API_ROUTES,
@@ -171,6 +174,7 @@ def create_app(
                     *AGREEMENT_API_ROUTES,
                     *SPEAKER_API_ROUTES,
                     *MEETING_API_ROUTES,
+                    *RECORD_API_ROUTES,
                 ],
             ),
             *static,

@@ -171,7 +171,11 @@ def _attendance(meeting: MeetingHeld, wording: Wording) -> list[str]:
 
 def _subject(item: ItemHeld, wording: Wording) -> str:
     if item.document and item.clauses:
-        return wording(N_("On {document}, clause {clauses}."), document=escape(item.document), clauses=item.clauses)
+        # A range is written "3.1–3.4" (an en dash): the shell joins the first and last numbers so.
+        text = (
+            N_("On {document}, clauses {clauses}.") if "–" in item.clauses else N_("On {document}, clause {clauses}.")
+        )
+        return wording(text, document=escape(item.document), clauses=escape(item.clauses))
     if item.document:
         return wording(N_("On {document}."), document=escape(item.document))
     return ""
@@ -195,11 +199,13 @@ def _item(number: int, item: ItemHeld, wording: Wording) -> list[str]:
 
 
 def speaking_times(items: Sequence[ItemHeld]) -> list[tuple[str, int]]:
-    """Each delegation's time on the floor over the whole meeting, longest first (then by name)."""
+    """Each delegation's time on the floor over the whole meeting, longest first (then by name);
+    a turn still under way is not counted yet."""
     totals: dict[str, int] = {}
     for item in items:
         for turn in item.turns:
-            totals[turn.delegation] = totals.get(turn.delegation, 0) + (turn.seconds or 0)
+            if turn.seconds is not None:
+                totals[turn.delegation] = totals.get(turn.delegation, 0) + turn.seconds
     return sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))
 
 

@@ -14,6 +14,8 @@ from consensus.errors import NotFound
 from consensus.i18n import _
 from consensus.models import Role
 from consensus.publishing import formats, renders, services
+from consensus.room.files import RECORD_FORMATS
+from consensus.room.record import published_records
 from consensus.web.access import PUBLIC, roles
 from consensus.web.caching import RevalidatedTemplate, is_fresh, not_modified
 from consensus.web.deps import AppSettings, Db, Id, Me
@@ -80,13 +82,16 @@ def audit_key(request: Request[Any, Any, Any]) -> Response[str]:
 @page("/p/{group:str}/{document:str}", name="public_document", access=PUBLIC)
 def public_document(db: Db, group: FromPath[str], document: FromPath[str]) -> Template:
     """The newest published version of a text, with its record and downloads."""
-    return _text_page(services.published_text(db, group, document))
+    return _text_page(services.published_text(db, group, document), published_records(db, group, document))
 
 
-def _text_page(text: services.PublishedText) -> Template:
-    """The page of a published version, with its downloads (one per export format)."""
+def _text_page(text: services.PublishedText, records: list[Any]) -> Template:
+    """The page of a published version, with its downloads (one per export format) and the published
+    summaries of the meetings that took it up."""
     return RevalidatedTemplate(
-        "public/text.html", context={"text": text, "exports": formats.EXPORTS}, headers=PAGE_CACHE
+        "public/text.html",
+        context={"text": text, "exports": formats.EXPORTS, "records": records, "record_formats": RECORD_FORMATS},
+        headers=PAGE_CACHE,
     )
 
 
@@ -106,7 +111,8 @@ def public_file(
     if match is None:
         raise NotFound(_("There is no published text at this address."))
     if match["format"] is None:
-        return _text_page(services.published_text(db, group, document, int(match["version"])))
+        text = services.published_text(db, group, document, int(match["version"]))
+        return _text_page(text, published_records(db, group, document))
     export = formats.BY_SUFFIX[match["format"]]
     fmt = export.suffix
     with i18n.use(i18n.DEFAULT_LANGUAGE):

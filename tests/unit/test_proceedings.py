@@ -73,7 +73,7 @@ def test_a_meeting_without_a_roll_call_says_so() -> None:
 def test_each_item_lists_its_speakers_with_their_time_and_the_kind_of_turn() -> None:
     text = p.summary(meeting())
     assert "Speakers: Kenya (3 min 10 s), India (point of order, 20 s), Kenya (1 min)." in text
-    assert "On Draft declaration, clause 3.1–3.2." in text
+    assert "On Draft declaration, clauses 3.1–3.2." in text
 
 
 def test_an_item_not_taken_up_says_so_and_lists_nobody() -> None:

@@ -1,0 +1,1 @@
+"""The room: the projector, the chair's console and the summary of proceedings of a meeting."""
