@@ -42,6 +42,7 @@ from consensus.migrations import check_schema
 from consensus.publishing.api import PUBLISHING_API_ROUTES
 from consensus.publishing.controllers import PUBLISHING_ROUTES
 from consensus.room.api import RECORD_API_ROUTES
+from consensus.room.controllers import ROOM_ROUTES
 from consensus.room.record_pages import RECORD_ROUTES
 from consensus.settings import Settings, get_settings
 from consensus.speakers import live as meeting_live
@@ -164,6 +165,7 @@ def create_app(
                     *SPEAKER_ROUTES,
                     *MEETING_ROUTES,
                     *RECORD_ROUTES,
+                    *ROOM_ROUTES,
                     *ACCOUNT_API_ROUTES,
                     *GROUP_API_ROUTES,
                     *VOTING_API_ROUTES,

@@ -500,6 +500,17 @@ def clause_positions(session: Session, clause: ClauseRef) -> ClausePositions:
     return ClausePositions(positions, len(delegations) - len(positions))
 
 
+def positions_on(session: Session, ref: VersionRef, clauses: Mapping[str, str]) -> dict[str, ClausePositions]:
+    """Where the delegations stand on each of these clauses of ``ref`` (lineage -> words now), by
+    lineage (two queries, however many clauses)."""
+    delegations = _delegations(session, ref.group_id)
+    standing = _standing(session, ref, clauses, delegations)
+    return {
+        lineage: ClausePositions(standing.get(lineage, []), len(delegations) - len(standing.get(lineage, [])))
+        for lineage in clauses
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class ChosenClause:
     number: str
