@@ -25,6 +25,7 @@ from consensus.meetings import services as meeting_services
 from consensus.models import ApiToken, Invitation, Meeting, Membership, User
 from consensus.voting import services as voting
 from tests.conftest import csrf_token, login, who
+from tests.meetings import arrange_meeting
 
 PERSONAS = {
     "anonymous": None,
@@ -239,6 +240,27 @@ MATRIX: dict[str, tuple[dict[str, Any], dict[str, Any] | None, dict[str, str]]] 
         None,
         members("chair", "secretariat"),  # ZAF's members are not among the personas
     ),
+    # The room. The API's entries come first (sorted by name) and publish the summary: the pages
+    # then find it published (readable by every member, and no longer changed: 409 for the secretariat).
+    "api_record": ({"meeting_id": "room_meeting"}, None, members("chair", "secretariat")),
+    "api_record_publish": ({"meeting_id": "room_meeting"}, None, members("secretariat")),
+    "api_record_replace": ({"meeting_id": "room_meeting"}, {"body": "A summary."}, members("secretariat")),
+    "room_record": ({"meeting_id": "room_meeting"}, None, members()),
+    "room_record_edit": ({"meeting_id": "room_meeting"}, None, members("secretariat")),
+    "room_record_save": ({"meeting_id": "room_meeting"}, {"body": "A summary."}, members("secretariat")),
+    "room_record_preview": ({"meeting_id": "room_meeting"}, {"body": "A summary."}, members("secretariat")),
+    "room_record_generate": ({"meeting_id": "room_meeting"}, {}, members("secretariat")),
+    "room_record_publish": ({"meeting_id": "room_meeting"}, {}, members("secretariat")),
+    "room_record_file": ({"meeting_id": "room_meeting", "file": "summary.md"}, None, members()),
+    "public_record_file": (
+        {"meeting_id": "room_meeting", "file": "summary.md"},
+        None,
+        everyone(HIDDEN),
+    ),  # the text is not published
+    "room_projector": ({"meeting_id": "room_meeting"}, None, members()),
+    "room_console": ({"meeting_id": "room_meeting"}, None, members("chair", "secretariat")),
+    "room_round_open": ({"meeting_id": "room_meeting"}, {"clause": "3.2"}, members("chair")),
+    "room_gavel": ({"meeting_id": "room_meeting"}, {"clause": "3.2"}, members("chair")),
     "invitation_renew": ({"invitation_id": "renewable"}, {}, members("secretariat")),
     "invitation_cancel": ({"invitation_id": "cancellable"}, {}, members("secretariat")),
     "meetings": ({}, None, members()),
@@ -398,6 +420,7 @@ def world(db: Session) -> dict[str, Any]:
     voting.close_round(db, chair, "oewg-ict", closed_round)
     return {
         **speakers_world(db),
+        "room_meeting": arrange_meeting(db).meeting,
         "group": "oewg-ict",
         "document": "declaration",
         "version": 1,

@@ -229,7 +229,9 @@ def assert_inert(html: str, where: str) -> int:
                 f"script on {where}"
             )
         assert tag not in {"iframe", "object", "embed", "base", "meta"} or (
-            tag == "meta" and element.get("http-equiv") is None
+            tag == "meta"
+            # The projector reloads itself without JavaScript: a delay alone, no address to go to.
+            and (element.get("http-equiv") is None or element.get("content", "").isdecimal())
         ), f"<{tag}> on {where}"
         for name, value in element.attrib.items():
             assert not name.lower().startswith("on"), f"handler {name} on <{tag}> at {where}"
@@ -391,6 +393,115 @@ def redline_preview(client: TestClient) -> int:
     assert preview.status_code == 200, preview.text
     assert "Propose what is ticked" in preview.text
     return assert_inert(preview.text, "the Word file's preview")
+
+
+def hostile_meeting(db: Session) -> int:
+    """A meeting of the hostile group: its title, place and agenda made of payloads, on the hostile
+    document's clause 1, the hostile delegations present and on the list of speakers."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from consensus.db import utcnow
+    from consensus.models import AgendaItem, Attendance, Clause, Delegation, Document, Meeting, Speaker, Version
+
+    document = db.execute(select(Document).where(Document.slug == "doc")).scalars().first()
+    assert document is not None
+    version = (
+        db.execute(
+            select(Version).where(Version.document_id == document.id).order_by(Version.number.desc())  # type: ignore[attr-defined]
+        )
+        .scalars()
+        .first()
+    )
+    assert version is not None
+    clause = db.execute(select(Clause).where(Clause.version_id == version.id, Clause.number == "1")).scalar_one()
+    delegations = list(db.execute(select(Delegation).where(Delegation.group_id == document.group_id)).scalars())
+    now = utcnow()
+    meeting = Meeting(
+        group_id=document.group_id,
+        title=PAYLOADS[30][:300],
+        place=PAYLOADS[31][:300],
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=1),
+        status="in_progress",
+    )
+    db.add(meeting)
+    db.flush()
+    item = AgendaItem(
+        meeting_id=meeting.id,
+        position=0,
+        title=PAYLOADS[32][:300],
+        document_id=document.id,
+        clause_lineage=clause.lineage,
+        status="current",
+        speaking_limit=60,
+    )
+    db.add_all([item, AgendaItem(meeting_id=meeting.id, position=1, title=PAYLOADS[33][:300])])
+    db.flush()
+    for n, delegation in enumerate(delegations):
+        db.add(Attendance(meeting_id=meeting.id, delegation_id=delegation.id, present=n % 2 == 0))
+        status = "done" if n < 3 else "speaking" if n == 3 else "waiting"
+        db.add(
+            Speaker(
+                item_id=item.id,
+                delegation_id=delegation.id,
+                position=n,
+                status=status,
+                started_at=now - timedelta(minutes=10 - n) if n <= 3 else None,
+                seconds=42 if n < 3 else None,
+            )
+        )
+    db.commit()
+    assert meeting.id is not None
+    return meeting.id
+
+
+def test_no_payload_runs_in_the_room(hostile, make_client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    meeting = hostile_meeting(db)
+    base = f"/groups/xss/meetings/{meeting}"
+    secretariat: TestClient = make_client()
+    assert login(secretariat, "sec@xss.example", password="xss-password-1").status_code == 303
+    checked = 0
+    for path in (f"{base}/projector", f"{base}/console", f"{base}/record"):
+        response = secretariat.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        checked += assert_inert(response.text, path)
+    fragment = secretariat.get(f"{base}/projector", headers={"HX-Request": "true"})
+    checked += assert_inert(fragment.text, "the projector's fragment")
+    body = "\n\n".join(PAYLOADS[:120])
+    token = csrf_token(secretariat, f"{base}/record/edit")
+    preview = secretariat.post(f"{base}/record/preview", data={"_csrf_token": token, "body": body})
+    assert preview.status_code == 200, preview.text[:300]
+    checked += assert_inert(preview.text, "the summary's preview")
+    saved = secretariat.post(f"{base}/record/edit", data={"_csrf_token": token, "body": body}, follow_redirects=False)
+    assert saved.status_code == 303
+    checked += assert_inert(secretariat.get(f"{base}/record/edit").text, "the summary's editor")
+    published = secretariat.post(f"{base}/record/publish", data={"_csrf_token": token}, follow_redirects=False)
+    assert published.status_code == 303
+    head: TestClient = make_client()
+    assert login(head, "h3@xss.example", password="xss-password-1").status_code == 303
+    page = head.get(f"{base}/record")
+    assert page.status_code == 200
+    checked += assert_inert(page.text, "the published summary")
+    html = head.get(f"{base}/record/files/summary.html")
+    checked += assert_inert(html.text, "the summary's HTML download")
+    assert head.get(f"/api/v1/meetings/{meeting}/record").json()["body"] == body
+    assert checked > 500  # the pages really were full of payloads
+
+
+def test_the_generated_summary_of_a_hostile_meeting_is_inert(hostile, db: Session) -> None:  # type: ignore[no-untyped-def]
+    from consensus.core.proceedings import summary
+    from consensus.models import Meeting
+    from consensus.room.files import markdown_html
+    from consensus.room.record import meeting_held
+
+    meeting = db.get(Meeting, hostile_meeting(db))
+    assert meeting is not None
+    text = summary(meeting_held(db, meeting))
+    html = str(markdown_html(text))
+    assert assert_inert(html, "the generated summary") > 10
+    assert html.count("<h1>") == 1 and "<img" not in html and "<a " not in html
 
 
 def test_the_policy_forbids_inline_script() -> None:
