@@ -200,28 +200,7 @@ def meeting_held(session: Session, meeting: Meeting) -> proceedings.MeetingHeld:
     turns = _turns(session, [i.id for i in items if i.id is not None])
     subjects = _subjects(session, items)
     rounds = _rounds(session, meeting.id, (i.round_id for i in items if i.round_id))
-    lineage_of = _lineages_of_rounds(session, rounds)
-    placed: set[int] = set()
-    held_items = []
-    for item in items:
-        assert item.id is not None
-        subject = subjects.get(item.id, _Subject("", "", frozenset()))
-        mine = [
-            r
-            for r in rounds
-            if r.id not in placed and (r.id == item.round_id or lineage_of.get(r.id or 0) in subject.lineages)
-        ]
-        placed.update(r.id for r in mine if r.id is not None)
-        held_items.append(
-            proceedings.ItemHeld(
-                item.title,
-                item.status,
-                subject.document,
-                subject.clauses,
-                tuple(turns.get(item.id, [])),
-                tuple(_held(r) for r in mine),
-            )
-        )
+    held_items, placed = _items_held(items, subjects, turns, rounds, _lineages_of_rounds(session, rounds))
     return proceedings.MeetingHeld(
         title=meeting.title,
         group=group,
@@ -234,6 +213,39 @@ def meeting_held(session: Session, meeting: Meeting) -> proceedings.MeetingHeld:
         other_rounds=tuple(_held(r) for r in rounds if r.id not in placed),
         agreed=tuple(_agreed(session, meeting, items)),
     )
+
+
+def _items_held(
+    items: list[AgendaItem],
+    subjects: dict[int, _Subject],
+    turns: dict[int, list[proceedings.Turn]],
+    rounds: list[Round],
+    lineage_of: dict[int, str],
+) -> tuple[list[proceedings.ItemHeld], set[int]]:
+    """Each item with its turns and rounds: a round goes to the first item that points to it or
+    whose clauses it is on. Returns the items and the ids of the rounds placed."""
+    placed: set[int] = set()
+    held = []
+    for item in items:
+        assert item.id is not None
+        subject = subjects.get(item.id, _Subject("", "", frozenset()))
+        mine = [
+            r
+            for r in rounds
+            if r.id not in placed and (r.id == item.round_id or lineage_of.get(r.id or 0) in subject.lineages)
+        ]
+        placed.update(r.id for r in mine if r.id is not None)
+        held.append(
+            proceedings.ItemHeld(
+                item.title,
+                item.status,
+                subject.document,
+                subject.clauses,
+                tuple(turns.get(item.id, [])),
+                tuple(_held(r) for r in mine),
+            )
+        )
+    return held, placed
 
 
 def _lineages_of_rounds(session: Session, rounds: list[Round]) -> dict[int, str]:
