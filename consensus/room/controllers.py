@@ -12,12 +12,14 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from consensus.agreement import services as agreement
-from consensus.core.proceedings import SPEAKER_KINDS
 from consensus.errors import Invalid, NotFound
 from consensus.i18n import _
+from consensus.labels import SPEAKER_KINDS, label
 from consensus.models import Role
 from consensus.room import services as room
 from consensus.room.meetings import meeting_in_group
+from consensus.speakers import services as speakers
+from consensus.speakers.controllers import list_context
 from consensus.voting import services as voting
 from consensus.web.access import MEMBER, roles
 from consensus.web.deps import Db, Id, Me
@@ -47,7 +49,7 @@ def _room_context(request: Request[Any, Any, Any], view: room.RoomView, **more: 
         "group_slug": view.group_slug,
         "live_url": live_url(request, view.meeting_id),
         "refresh": REFRESH_SECONDS,
-        "speaker_kinds": {kind: _(words) for kind, words in SPEAKER_KINDS.items()},
+        "speaker_kinds": {kind: label(kind, SPEAKER_KINDS) for kind in SPEAKER_KINDS},
         "agenda_statuses": {"pending": _("to come"), "current": _("under discussion"), "done": _("done")},
         **more,
     }
@@ -73,6 +75,7 @@ def console(request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[s
     context = _room_context(
         request,
         view,
+        **_speakers(request, db, user, view),
         is_chair=membership.role == Role.chair,
         note=next((n for n in ("opened", "agreed") if request.query_params.get(n)), ""),
         errors={},
@@ -81,6 +84,15 @@ def console(request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[s
     if wants_fragment(request):
         return Template("room/_console.html", context=context)
     return Template("room/console.html", context=context)
+
+
+def _speakers(request: Request[Any, Any, Any], db: Db, user: Me, view: room.RoomView) -> dict[str, Any]:
+    """The speakers area's list of the item under discussion, with its chair's controls, coming back
+    to the console after each."""
+    if view.current is None:
+        return {"speakers": None}
+    back = request.app.route_reverse("room_console", group=view.group_slug, meeting_id=view.meeting_id)
+    return list_context(speakers.read_list(db, user, view.meeting_id, view.current.id), back=back)
 
 
 def _back(request: Request[Any, Any, Any], group: str, meeting_id: int, note: str = "", anchor: str = "") -> Redirect:
@@ -121,9 +133,11 @@ def round_open(
             ),
         )
     except Invalid as refusal:
+        again = room.read_room(db, user, group, meeting_id, positions=True)
         context = _room_context(
             request,
-            room.read_room(db, user, group, meeting_id, positions=True),
+            again,
+            **_speakers(request, db, user, again),
             is_chair=True,
             note="",
             errors=refusal.errors,

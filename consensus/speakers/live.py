@@ -20,7 +20,7 @@ from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col
 
-from consensus.models import AgendaItem, Attendance, AuditEvent, Meeting, Speaker
+from consensus.models import AgendaItem, Attendance, AuditEvent, Meeting, Round, Speaker
 from consensus.settings import Settings
 from consensus.voting.live import RoundWatcher
 
@@ -43,7 +43,7 @@ WATCHER = "consensus.live.meeting_watcher"
 
 MeetingState = tuple[object, ...]
 """(newest audit event on the meeting, its status, its current item, the last roll-call entry, how
-many are present) of a meeting."""
+many are present, and the newest of its rounds open or closed, how many, the last closed) of a meeting."""
 
 
 def meeting_state(session: Session, meeting_id: int) -> MeetingState | None:
@@ -69,7 +69,13 @@ def meeting_state(session: Session, meeting_id: int) -> MeetingState | None:
     if found is None:
         return None
     last, present = session.execute(roll_call).one()
-    return (found[0] or 0, found[1], found[2], str(found[3]), str(last), present)
+    # The rounds held at it: one made, opened or closed moves the projector and the console.
+    rounds = session.execute(
+        select(func.max(col(Round.id)), func.count(), func.max(col(Round.closed_at))).where(
+            col(Round.meeting_id) == meeting_id, col(Round.status).in_(["open", "closed"])
+        )
+    ).one()
+    return (found[0] or 0, found[1], found[2], str(found[3]), str(last), present, *map(str, rounds))
 
 
 def watcher_for(engine: Engine, settings: Settings) -> MeetingWatcher:
@@ -111,8 +117,9 @@ def _meetings_touched(session: Session, objects: Any) -> set[int]:
     for row in objects:
         if isinstance(row, Meeting) and row.id is not None:
             meetings.add(row.id)
-        elif isinstance(row, AgendaItem | Attendance):
-            meetings.add(row.meeting_id)
+        elif isinstance(row, AgendaItem | Attendance | Round):  # a round held at it opens or closes
+            if row.meeting_id is not None:
+                meetings.add(row.meeting_id)
         elif isinstance(row, Speaker):
             items.add(row.item_id)
     if items:
@@ -126,7 +133,7 @@ def _meetings_touched(session: Session, objects: Any) -> set[int]:
 @event.listens_for(Session, "after_flush")
 def _note_changed_meetings(session: Session, flush_context: Any) -> None:
     touched = [*session.new, *session.dirty, *session.deleted]
-    if not any(isinstance(row, Meeting | AgendaItem | Attendance | Speaker) for row in touched):
+    if not any(isinstance(row, Meeting | AgendaItem | Attendance | Speaker | Round) for row in touched):
         return
     for meeting_id in sorted(_meetings_touched(session, touched)):
         announce_meeting(session, meeting_id)

@@ -37,7 +37,7 @@ def test_the_projector_shows_the_item_the_clause_the_floor_and_the_next_three(br
     text = page.text
     assert "1.</span> Clause 3.2 on CERT cooperation" in text
     assert "3.2" in text and "projector__clause" in text
-    assert re.search(r'class="projector__speaker">India <span class="projector__kind">\(point of order\)', text)
+    assert re.search(r'class="projector__speaker">India <span class="projector__kind">\(Point of order\)', text)
     assert 'role="timer"' in text and "left" in text
     assert re.findall(r"<ol class=\"projector__next\".*?</ol>", text, re.S)[0].count("<li>") == 3
     assert "and 1 more" in text
