@@ -16,8 +16,8 @@ from consensus.api.paths import API
 from consensus.core.proceedings import BODY_LIMIT
 from consensus.errors import NotFound
 from consensus.i18n import _
+from consensus.lookups import group_of_meeting
 from consensus.room import record as records
-from consensus.room.meetings import group_of_meeting
 from consensus.web.access import SIGNED_IN
 from consensus.web.deps import Db, Id, Me
 from consensus.web.routing import action, read, replace

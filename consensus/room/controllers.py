@@ -15,9 +15,9 @@ from consensus.agreement import services as agreement
 from consensus.errors import Invalid, NotFound
 from consensus.i18n import _
 from consensus.labels import SPEAKER_KINDS, label
+from consensus.lookups import meeting_in_group
 from consensus.models import Role
 from consensus.room import services as room
-from consensus.room.meetings import meeting_in_group
 from consensus.speakers import services as speakers
 from consensus.speakers.controllers import list_context
 from consensus.voting import services as voting

@@ -21,6 +21,7 @@ from consensus.core.refusal import Refusal
 from consensus.db import utcnow, write_transaction
 from consensus.errors import NotFound, refusal_error, refusal_text
 from consensus.i18n import _
+from consensus.lookups import meeting_in_group
 from consensus.models import (
     AgendaItem,
     Attendance,
@@ -37,7 +38,6 @@ from consensus.models import (
     Version,
     WorkingGroup,
 )
-from consensus.room.meetings import meeting_in_group
 from consensus.validation import Fields
 from consensus.web.templating import interface_words
 

@@ -16,7 +16,7 @@ from consensus.agreement import services as agreement
 from consensus.core.alternatives import AlternativeSet, find_alternatives
 from consensus.core.chart import panels
 from consensus.db import utcnow
-from consensus.lookups import VersionRef, version_in_group
+from consensus.lookups import VersionRef, meeting_in_group, version_in_group
 from consensus.models import (
     AgendaItem,
     Clause,
@@ -28,7 +28,6 @@ from consensus.models import (
     Speaker,
     SpeakerStatus,
 )
-from consensus.room.meetings import meeting_in_group
 from consensus.room.record import clause_range
 from consensus.voting import services as voting
 
