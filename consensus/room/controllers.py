@@ -4,6 +4,7 @@ consensus round on it, the gavel), on one page each."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Request, Response
@@ -12,10 +13,11 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from consensus.agreement import services as agreement
-from consensus.errors import Invalid, NotFound
+from consensus.errors import Conflict, Invalid, NotFound
 from consensus.i18n import _
 from consensus.labels import SPEAKER_KINDS, label
 from consensus.lookups import meeting_in_group
+from consensus.meetings import services as meetings
 from consensus.models import Role
 from consensus.room import services as room
 from consensus.speakers import services as speakers
@@ -100,6 +102,30 @@ def _back(request: Request[Any, Any, Any], group: str, meeting_id: int, note: st
     return Redirect(url + (f"?{note}=1" if note else "") + anchor, status_code=303)
 
 
+def _refused(
+    request: Request[Any, Any, Any],
+    db: Db,
+    user: Me,
+    group: str,
+    meeting_id: int,
+    errors: dict[str, str],
+    status_code: int,
+    values: dict[str, str] | None = None,
+) -> Template:
+    """The console again, saying why an action of it was refused."""
+    again = room.read_room(db, user, group, meeting_id, positions=True)
+    context = _room_context(
+        request,
+        again,
+        **_speakers(request, db, user, again),
+        is_chair=user.member_of(group).role == Role.chair,
+        note="",
+        errors=errors,
+        values=values or {},
+    )
+    return Template("room/console.html", context=context, status_code=status_code)
+
+
 def _clause_of(db: Db, user: Me, group: str, meeting_id: int, number: str) -> tuple[room.RoomView, room.ClauseOnScreen]:
     """The clause under discussion with this number (the console acts on nothing else)."""
     view = room.read_room(db, user, group, meeting_id)
@@ -133,17 +159,7 @@ def round_open(
             ),
         )
     except Invalid as refusal:
-        again = room.read_room(db, user, group, meeting_id, positions=True)
-        context = _room_context(
-            request,
-            again,
-            **_speakers(request, db, user, again),
-            is_chair=True,
-            note="",
-            errors=refusal.errors,
-            values={"title": title},
-        )
-        return Template("room/console.html", context=context, status_code=422)
+        return _refused(request, db, user, group, meeting_id, refusal.errors, 422, values={"title": title})
     voting.open_round(db, user, group, round_id)
     return _back(request, group, meeting_id, "opened", "#round")
 
@@ -160,4 +176,35 @@ def gavel(
     return _back(request, group, meeting_id, "agreed" if status == "agreed_ad_ref" else "", "#clause")
 
 
-ROOM_ROUTES = [projector, console, round_open, gavel]
+def _agenda_step(
+    request: Request[Any, Any, Any], db: Db, user: Me, group: str, meeting_id: int, step: Callable[[], object]
+) -> Response[Any]:
+    """Take an agenda step with the meetings area's service, back to the console (a closed meeting
+    or the end of the agenda: the console says so by the agenda)."""
+    try:
+        step()
+    except (Conflict, Invalid) as refusal:
+        message = refusal.message if isinstance(refusal, Conflict) else "; ".join(refusal.errors.values())
+        return _refused(request, db, user, group, meeting_id, {"agenda": message}, refusal.status_code)
+    return _back(request, group, meeting_id, anchor="#agenda")
+
+
+@action(CONSOLE + "/items/{item:int}/current", name="room_take_up", access=RUNS)
+def take_up(
+    request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], meeting_id: Id, item: Id
+) -> Response[Any]:
+    """Take up an agenda item from the console: it is under discussion now."""
+    return _agenda_step(
+        request, db, user, group, meeting_id, lambda: meetings.take_up_item(db, user, group, meeting_id, item)
+    )
+
+
+@action(CONSOLE + "/items/next", name="room_next_item", access=RUNS)
+def next_item(request: Request[Any, Any, Any], db: Db, user: Me, group: FromPath[str], meeting_id: Id) -> Response[Any]:
+    """Move on to the next agenda item from the console."""
+    return _agenda_step(
+        request, db, user, group, meeting_id, lambda: meetings.next_agenda_item(db, user, group, meeting_id)
+    )
+
+
+ROOM_ROUTES = [projector, console, round_open, gavel, take_up, next_item]

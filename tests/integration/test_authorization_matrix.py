@@ -261,6 +261,8 @@ MATRIX: dict[str, tuple[dict[str, Any], dict[str, Any] | None, dict[str, str]]] 
     "room_console": ({"meeting_id": "room_meeting"}, None, members("chair", "secretariat")),
     "room_round_open": ({"meeting_id": "room_meeting"}, {"clause": "3.2"}, members("chair")),
     "room_gavel": ({"meeting_id": "room_meeting"}, {"clause": "3.2"}, members("chair")),
+    "room_take_up": ({"meeting_id": "room_meeting", "item": "room_item"}, {}, members("chair", "secretariat")),
+    "room_next_item": ({"meeting_id": "room_meeting"}, {}, members("chair", "secretariat")),  # last of the room's
     "invitation_renew": ({"invitation_id": "renewable"}, {}, members("secretariat")),
     "invitation_cancel": ({"invitation_id": "cancellable"}, {}, members("secretariat")),
     "meetings": ({}, None, members()),
@@ -418,9 +420,11 @@ def world(db: Session) -> dict[str, Any]:
     voting.open_round(db, chair, "oewg-ict", open_round)
     voting.open_round(db, chair, "oewg-ict", closed_round)
     voting.close_round(db, chair, "oewg-ict", closed_round)
+    room_meeting = arrange_meeting(db)
     return {
         **speakers_world(db),
-        "room_meeting": arrange_meeting(db).meeting,
+        "room_meeting": room_meeting.meeting,
+        "room_item": room_meeting.items[0],
         "group": "oewg-ict",
         "document": "declaration",
         "version": 1,

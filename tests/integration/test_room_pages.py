@@ -8,11 +8,11 @@ import re
 
 import pytest
 from litestar.testing import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import Session
 
 from consensus.app import create_app
-from consensus.models import AgendaItem, Clause, Delegation, Round, Speaker
+from consensus.models import AgendaItem, Clause, Delegation, Meeting, Round, Speaker
 from tests.conftest import login, post_form, q
 from tests.integration.test_query_counts import counted
 from tests.meetings import GROUP, arrange_meeting
@@ -133,3 +133,55 @@ def test_the_projector_fragment_makes_the_same_queries_however_long_the_list(
             page = client.get(projector(meeting), headers={"HX-Request": "true"})
         assert page.status_code == 200 and "and 19 more" in page.text
         assert len(many) == len(few), many
+
+
+def current_item(db: Session, meeting: int) -> int | None:
+    found = q(db).execute(select(AgendaItem.id).where(AgendaItem.meeting_id == meeting, AgendaItem.status == "current"))
+    return found.scalar_one_or_none()
+
+
+def test_the_console_takes_up_an_item_and_moves_on_to_the_next(browsers, db: Session) -> None:  # type: ignore[no-untyped-def]
+    arranged = arrange_meeting(db)
+    chair = browsers("chair")
+    page = chair.get(console(arranged.meeting)).text
+    assert f'id="take-up-{arranged.items[2]}"' in page and 'id="next-item"' in page
+    taken = post_form(
+        chair, console(arranged.meeting) + f"/items/{arranged.items[2]}/current", {}, page=console(arranged.meeting)
+    )
+    assert taken.status_code == 303 and taken.headers["location"].endswith("/console#agenda")
+    assert current_item(db, arranged.meeting) == arranged.items[2]
+    back = post_form(
+        browsers("secretariat"),
+        console(arranged.meeting) + f"/items/{arranged.items[0]}/current",
+        {},
+        page=console(arranged.meeting),
+    )
+    assert back.status_code == 303 and current_item(db, arranged.meeting) == arranged.items[0]
+    moved = post_form(chair, console(arranged.meeting) + "/items/next", {}, page=console(arranged.meeting))
+    assert moved.status_code == 303 and current_item(db, arranged.meeting) == arranged.items[1]
+    assert "Clauses 3.3 to 3.4" in chair.get(projector(arranged.meeting)).text
+
+
+def test_the_console_says_why_it_cannot_move_on(browsers, db: Session) -> None:  # type: ignore[no-untyped-def]
+    arranged = arrange_meeting(db)
+    chair = browsers("chair")
+    last = post_form(
+        chair, console(arranged.meeting) + f"/items/{arranged.items[2]}/current", {}, page=console(arranged.meeting)
+    )
+    assert last.status_code == 303
+    end = post_form(chair, console(arranged.meeting) + "/items/next", {}, page=console(arranged.meeting))
+    assert end.status_code == 409 and "No agenda item is left to take up." in end.text
+    assert 'id="agenda-error"' in end.text and current_item(db, arranged.meeting) == arranged.items[2]
+    missing = post_form(chair, console(arranged.meeting) + "/items/999999/current", {}, page=console(arranged.meeting))
+    assert missing.status_code == 404
+    db.execute(update(Meeting).where(Meeting.id == arranged.meeting).values(status="closed"))  # type: ignore[arg-type]
+    db.commit()
+    closed = post_form(
+        chair, console(arranged.meeting) + f"/items/{arranged.items[0]}/current", {}, page=console(arranged.meeting)
+    )
+    assert closed.status_code == 409 and 'id="agenda-error"' in closed.text
+    assert current_item(db, arranged.meeting) == arranged.items[2]
+    denied = post_form(
+        browsers("ken.head"), console(arranged.meeting) + "/items/next", {}, page=console(arranged.meeting)
+    )
+    assert denied.status_code == 403
