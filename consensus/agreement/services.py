@@ -133,29 +133,38 @@ def set_clause_status(
     session: Session, user: CurrentUser, group_slug: str, document_slug: str, number: str, status: str
 ) -> str:
     """The chair marks a clause agreed ad referendum, or reopens it."""
-    membership = user.member_of(group_slug)
     with write_transaction(session):
-        clause = clause_in_group(session, group_slug, document_slug, number)
-        _refuse(clause_status_refusal(membership.role, clause.number, clause.status, clause.version.frozen_refusal))
-        fields = Fields()
-        status = fields.choice("status", status, _("The status"), CLAUSE_STATUSES)
-        fields.done()
-        if clause.status == status:
-            return status
-        row = session.get(Clause, clause.clause_id)
-        assert row is not None
-        row.status = status
-        session.add(row)
-        audit.record(
-            session,
-            user.actor(group_slug),
-            "clause.status",
-            "clause",
-            clause.clause_id,
-            group_id=clause.version.group_id,
-            details={"document": document_slug, "clause": number, "from": clause.status, "to": status},
-        )
+        status, _changed = change_clause_status(session, user, group_slug, document_slug, number, status)
     return status
+
+
+def change_clause_status(
+    session: Session, user: CurrentUser, group_slug: str, document_slug: str, number: str, status: str
+) -> tuple[str, bool]:
+    """``set_clause_status`` inside the caller's write transaction (the chair's console adds to it):
+    the status, and whether it changed."""
+    membership = user.member_of(group_slug)
+    clause = clause_in_group(session, group_slug, document_slug, number)
+    _refuse(clause_status_refusal(membership.role, clause.number, clause.status, clause.version.frozen_refusal))
+    fields = Fields()
+    status = fields.choice("status", status, _("The status"), CLAUSE_STATUSES)
+    fields.done()
+    if clause.status == status:
+        return status, False
+    row = session.get(Clause, clause.clause_id)
+    assert row is not None
+    row.status = status
+    session.add(row)
+    audit.record(
+        session,
+        user.actor(group_slug),
+        "clause.status",
+        "clause",
+        clause.clause_id,
+        group_id=clause.version.group_id,
+        details={"document": document_slug, "clause": number, "from": clause.status, "to": status},
+    )
+    return status, True
 
 
 def _chosen(numbers: Iterable[str]) -> list[str]:

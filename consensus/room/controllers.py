@@ -12,7 +12,6 @@ from litestar.exceptions import NoRouteMatchFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from consensus.agreement import services as agreement
 from consensus.errors import Conflict, Invalid, NotFound
 from consensus.i18n import _
 from consensus.labels import SPEAKER_KINDS, label
@@ -172,7 +171,7 @@ def gavel(
     view, clause = _clause_of(db, user, group, meeting_id, field(data, "clause"))
     assert view.version is not None
     status = field(data, "status") or "agreed_ad_ref"
-    agreement.set_clause_status(db, user, group, view.version.document_slug, clause.number, status)
+    room.gavel(db, user, group, meeting_id, view.version.document_slug, clause.number, status)
     return _back(request, group, meeting_id, "agreed" if status == "agreed_ad_ref" else "", "#clause")
 
 

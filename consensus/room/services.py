@@ -13,9 +13,10 @@ from sqlmodel import Session, col
 
 from consensus.accounts.identity import CurrentUser
 from consensus.agreement import services as agreement
+from consensus.audit import services as audit
 from consensus.core.alternatives import AlternativeSet, find_alternatives
 from consensus.core.chart import panels
-from consensus.db import utcnow
+from consensus.db import utcnow, write_transaction
 from consensus.lookups import VersionRef, meeting_in_group, version_in_group
 from consensus.models import (
     AgendaItem,
@@ -29,6 +30,7 @@ from consensus.models import (
     SpeakerStatus,
 )
 from consensus.room.record import clause_range
+from consensus.speakers.live import OBJECT_TYPE, announce_meeting
 from consensus.voting import services as voting
 
 NEXT_SHOWN = 3
@@ -247,3 +249,26 @@ def read_room(
         view.round = voting.read_round(session, user, group_slug, round_id)
         view.chart = panels(view.round.result, view.round.rule.choices) if view.round.result else None
     return view
+
+
+def gavel(
+    session: Session, user: CurrentUser, group_slug: str, meeting_id: int, document_slug: str, number: str, status: str
+) -> str:
+    """The chair, at the console, marks a clause under discussion agreed ad referendum (or reopens
+    it): the agreement area's change, and in the same transaction a change of the meeting, so that
+    its live pages (the projector first) show the new status at once."""
+    with write_transaction(session):
+        status, changed = agreement.change_clause_status(session, user, group_slug, document_slug, number, status)
+        if changed:
+            meeting = meeting_in_group(session, group_slug, meeting_id)
+            audit.record(
+                session,
+                user.actor(group_slug),
+                "meeting.gavel",
+                OBJECT_TYPE,
+                meeting_id,
+                group_id=meeting.group_id,
+                details={"document": document_slug, "clause": number, "to": status},
+            )
+            announce_meeting(session, meeting_id)
+    return status

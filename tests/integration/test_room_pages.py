@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from consensus.app import create_app
 from consensus.models import AgendaItem, Clause, Delegation, Meeting, Round, Speaker
+from consensus.speakers.live import meeting_state
 from tests.conftest import login, post_form, q
 from tests.integration.test_query_counts import counted
 from tests.meetings import GROUP, arrange_meeting
@@ -185,3 +186,19 @@ def test_the_console_says_why_it_cannot_move_on(browsers, db: Session) -> None: 
         browsers("ken.head"), console(arranged.meeting) + "/items/next", {}, page=console(arranged.meeting)
     )
     assert denied.status_code == 403
+
+
+def test_gavelling_from_the_console_moves_the_meetings_live_state(browsers, meeting: int, db: Session) -> None:  # type: ignore[no-untyped-def]
+    before = meeting_state(db, meeting)
+    db.rollback()
+    chair = browsers("chair")
+    assert post_form(chair, console(meeting) + "/gavel", {"clause": "3.2"}, page=console(meeting)).status_code == 303
+    agreed = meeting_state(db, meeting)
+    db.rollback()
+    assert agreed != before, "the projector hears of the new clause status"
+    assert "Agreed ad referendum" in browsers("observer").get(projector(meeting)).text
+    again = post_form(chair, console(meeting) + "/gavel", {"clause": "3.2"}, page=console(meeting))
+    assert again.status_code == 303 and meeting_state(db, meeting) == agreed, "no change, no news"
+    db.rollback()
+    reopened = post_form(chair, console(meeting) + "/gavel", {"clause": "3.2", "status": "open"}, page=console(meeting))
+    assert reopened.status_code == 303 and meeting_state(db, meeting) not in (before, agreed)
