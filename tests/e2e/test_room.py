@@ -4,6 +4,7 @@ projector follows the meeting by itself."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -21,6 +22,9 @@ from tests.meetings import arrange_meeting
 class Room:
     url: str
     meeting: int
+    other: int
+    """A second meeting under way, for the test that moves it on."""
+    other_first_item: int
 
     @property
     def base(self) -> str:
@@ -34,9 +38,10 @@ def room(tmp_path_factory: pytest.TempPathFactory, demo_template: TestDatabase) 
     engine = make_engine(make_settings(served, prepared.url).database)
     with Session(engine, expire_on_commit=False) as db:
         meeting = arrange_meeting(db).meeting
+        other = arrange_meeting(db, title="Third session, afternoon")
     engine.dispose()
     with running_server(served, prepared, copy=False) as url:
-        yield Room(url, meeting)
+        yield Room(url, meeting, other.meeting, other.items[0])
     prepared.drop()
 
 
@@ -88,19 +93,55 @@ def test_the_projector_follows_the_meeting_by_itself(browser: Browser, room: Roo
     assert screen.url.endswith("/projector"), "nobody touched the screen"
 
 
+def test_the_chairs_console_moves_the_room_and_every_screen_follows_within_a_second(
+    browser: Browser, room: Room
+) -> None:
+    base = f"/groups/oewg-ict/meetings/{room.other}"
+    screen = visitor(browser, room, "observer")
+    screen.goto(f"{base}/projector")
+    expect(screen.locator(".projector__speaker")).to_contain_text("India")
+    delegate = visitor(browser, room, "ken.delegate")
+    delegate.goto(f"/meetings/{room.other}/items/{room.other_first_item}/speakers")
+    expect(delegate.locator(".speakers__current")).to_contain_text("India")
+    chair = visitor(browser, room, "chair")
+    chair.goto(f"{base}/console")
+
+    chair.get_by_role("button", name=re.compile("^Next speaker: Egypt")).click()
+    expect(delegate.locator(".speakers__current")).to_contain_text("Egypt", timeout=1_000)
+    expect(screen.locator(".projector__speaker")).to_contain_text("Egypt", timeout=1_000)
+
+    chair.get_by_role("button", name="Next item").click()
+    expect(screen.locator(".projector__item")).to_contain_text("Clauses 3.3 to 3.4", timeout=1_000)
+    expect(chair.locator(".console__item[aria-current]")).to_contain_text("Clauses 3.3 to 3.4")
+    assert screen.url.endswith("/projector"), "nobody touched the screen"
+
+
+def tab_to(page: Page, reached: str, what: str) -> None:
+    """Tab from the top of the page until the focused element's id or its text starts with ``reached``,
+    each stop visibly focused."""
+    page.locator("body").focus()
+    for _ in range(160):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement === document.body"):
+            continue  # between the end of the page and its first stop
+        names = page.evaluate("[document.activeElement.id, document.activeElement.textContent.trim()]")
+        focused = " / ".join(names)
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline != "none", f"no visible focus on {focused!r}"
+        if any(name.startswith(reached) for name in names):
+            return
+    pytest.fail(f"{what} was not reached by Tab")
+
+
 def test_the_console_works_by_keyboard_alone(browser: Browser, room: Room) -> None:
     chair = visitor(browser, room, "chair")
     chair.goto(f"{room.base}/console")
-    chair.locator("body").focus()
-    # Tab from the top until the gavel has the focus, each stop visibly focused.
-    for _ in range(120):
-        chair.keyboard.press("Tab")
-        focused = chair.evaluate("document.activeElement.id || document.activeElement.textContent.trim()")
-        outline = chair.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-        assert outline != "none", f"no visible focus on {focused!r}"
-        if focused.startswith("gavel-"):
-            break
-    else:
-        pytest.fail("the gavel was not reached by Tab")
+    tab_to(chair, "gavel-", "the gavel")
     chair.keyboard.press("Enter")
     expect(chair.get_by_role("status")).to_contain_text("agreed ad referendum")
+    tab_to(chair, "Next speaker: Egypt", "the next speaker")
+    chair.keyboard.press("Enter")
+    expect(chair.locator(".speakers__current")).to_contain_text("Egypt")
+    tab_to(chair, "Take up: Any other business", "taking up an item")
+    chair.keyboard.press("Enter")
+    expect(chair.locator(".console__item[aria-current]")).to_contain_text("Any other business")
