@@ -257,3 +257,21 @@ def test_a_private_calendar_address_works_without_a_session_and_renewing_kills_t
 def test_the_calendar_needs_a_session_or_a_private_address(make_client) -> None:  # type: ignore[no-untyped-def]
     anonymous = make_client()
     assert anonymous.get("/groups/oewg-ict/calendar.ics", follow_redirects=False).status_code in (302, 303, 401)
+
+
+def test_the_meeting_page_leads_to_the_room_and_each_items_list_of_speakers(make_client, as_user, db: Session) -> None:  # type: ignore[no-untyped-def]
+    secretariat = as_user("secretariat@demo.example")
+    url = schedule(secretariat)
+    meeting_id = int(url.rstrip("/").rsplit("/", 1)[1])
+    added = post_form(secretariat, f"{url}/agenda", {"title": "General debate", "document": "", "clause": ""}, page=url)
+    assert added.status_code == 303
+    item = q(db).execute(select(AgendaItem.id).where(AgendaItem.meeting_id == meeting_id)).scalar_one()
+    page = secretariat.get(url).text
+    assert f'href="{url}/projector"' in page and f'href="{url}/console"' in page
+    assert f'href="/meetings/{meeting_id}/items/{item}/speakers"' in page
+    head = make_client()
+    assert login(head, "ken.head@demo.example").status_code == 303
+    seen = head.get(url).text
+    assert f'href="{url}/projector"' in seen and f'href="{url}/console"' not in seen  # the console is the chair's
+    speakers = head.get(f"/meetings/{meeting_id}/items/{item}/speakers")
+    assert speakers.status_code == 200 and f'href="{url}"' in speakers.text  # and back to the meeting
