@@ -124,9 +124,14 @@ def tab_to(page: Page, reached: str, what: str) -> None:
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement === document.body"):
             continue  # between the end of the page and its first stop
-        names = page.evaluate("[document.activeElement.id, document.activeElement.textContent.trim()]")
+        # One evaluation: a live update may replace the focused element between two of them.
+        names, outline = page.evaluate(
+            "(e => [[e.id, e.textContent.trim()], e === document.body ? null : getComputedStyle(e).outlineStyle])"
+            "(document.activeElement)"
+        )
+        if outline is None:
+            continue  # the live update took the focused element away; Tab goes on from the top
         focused = " / ".join(names)
-        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
         assert outline != "none", f"no visible focus on {focused!r}"
         if any(name.startswith(reached) for name in names):
             return

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from consensus.accounts.services import create_api_token
+from consensus.voting.live import CHANNEL
 from tests.conftest import ServerProcess, TestDatabase
 from tests.databases import BACKEND
 from tests.integration.test_workers import open_round, watch_live
@@ -67,7 +68,7 @@ def test_a_lost_database_gives_503s_and_the_server_recovers_by_itself(
         assert client.get("/groups/oewg-ict/documents/declaration").status_code == 200
         # The live listener reconnects too (backing off up to ten seconds), after which a ballot
         # reaches the open live page at once although it polls only once a minute.
-        wait_for(lambda: log.read_text().count("listening for round changes") >= 2, 20, "the listener did not return")
+        wait_for(lambda: log.read_text().count(f"listening on {CHANNEL}") >= 2, 20, "the listener did not return")
         ballot = client.put(
             f"/api/v1/rounds/{rid}/ballot", json={"choice": "yes"}, headers={"Authorization": f"Bearer {head}"}
         )
