@@ -55,7 +55,7 @@ def agreement_csv(
     matrix = agreement.agreement_matrix(db, group, document, contested_only=contested, silent_only=silent)
     return Response(
         "\ufeff" + agreement.matrix_csv(matrix),
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{group}-{document}-agreement.csv"'},
     )
 

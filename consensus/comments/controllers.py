@@ -381,7 +381,7 @@ def comment_csv(
     text = comments.comment_csv(db, group, document, _filters(clause, kind, delegation, disposition, version))
     return Response(
         "\ufeff" + text,
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{group}-{document}-comments.csv"'},
     )
 

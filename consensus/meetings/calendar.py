@@ -13,7 +13,8 @@ from consensus.meetings.services import Deadline, MeetingSummary
 from consensus.models import MeetingStatus
 
 PRODUCT = "-//Consensus//Meetings and deadlines//EN"
-MEDIA_TYPE = "text/calendar; charset=utf-8"
+MEDIA_TYPE = "text/calendar"
+"""Litestar names the charset of every text/* response (utf-8): naming it here too says it twice."""
 
 
 def meeting_uid(group_slug: str, meeting_id: int) -> str:

@@ -51,8 +51,8 @@ class RecordFormat:
 
 
 RECORD_FORMATS: tuple[RecordFormat, ...] = (
-    RecordFormat("md", "text/markdown; charset=utf-8", "Markdown", lambda record, env: record.body.encode()),
-    RecordFormat("html", "text/html; charset=utf-8", "HTML", lambda record, env: to_html(record, env).encode()),
+    RecordFormat("md", "text/markdown", "Markdown", lambda record, env: record.body.encode()),
+    RecordFormat("html", "text/html", "HTML", lambda record, env: to_html(record, env).encode()),
     RecordFormat("pdf", "application/pdf", "PDF", to_pdf),
 )
 BY_SUFFIX = {f.suffix: f for f in RECORD_FORMATS}

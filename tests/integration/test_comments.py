@@ -232,7 +232,7 @@ def test_the_comment_table_has_the_iso_columns_and_filters(browsers, db: Session
     ]:
         assert f'<th scope="col">{column}</th>' in header or f">{column}</abbr></th>" in header
     download = ken.get(f"{D}/comments.csv?delegation=IND")
-    assert download.headers["content-type"].startswith("text/csv")
+    assert download.headers["content-type"] == "text/csv; charset=utf-8", "the charset named once"
     assert "attachment" in download.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(download.text.lstrip("\ufeff"))))
     assert rows[0][:8] == [

@@ -212,7 +212,7 @@ def test_the_calendar_lists_meetings_and_open_round_deadlines(as_user, api, db: 
     )
     assert api("chair").post(f"/api/v1/rounds/{rid}/open").status_code == 200
     response = client.get("/groups/oewg-ict/calendar.ics")
-    assert response.status_code == 200 and response.headers["content-type"].startswith("text/calendar")
+    assert response.status_code == 200 and response.headers["content-type"] == "text/calendar; charset=utf-8"
     events = _events(response.content)
     meeting = events[f"meeting-{mid}.oewg-ict@consensus"]
     assert meeting.decoded("DTSTART") == datetime(2027, 2, 1, 10, 0, tzinfo=UTC)

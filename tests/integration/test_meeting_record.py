@@ -123,10 +123,11 @@ def test_edit_publish_read_and_download(browsers, meeting: int, db: Session) -> 
     assert "<script>alert" not in page.text and "&lt;script&gt;" in page.text
 
     markdown = head.get(url(meeting, "/files/summary.md"))
-    assert markdown.status_code == 200 and markdown.headers["content-type"].startswith("text/markdown")
+    assert markdown.status_code == 200 and markdown.headers["content-type"] == "text/markdown; charset=utf-8"
     assert markdown.text == body.strip() + "\n" or markdown.text.strip() == body.strip()
     html = head.get(url(meeting, "/files/summary.html"))
     assert html.status_code == 200 and "<script" not in html.text.lower()
+    assert html.headers["content-type"] == "text/html; charset=utf-8"
     assert "default-src 'none'" in html.headers["content-security-policy"]
     pdf = head.get(url(meeting, "/files/summary.pdf"))
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"

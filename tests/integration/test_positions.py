@@ -101,7 +101,9 @@ def test_the_matrix_summarises_filters_and_downloads(browsers, db: Session) -> N
     assert 'href="/groups/oewg-ict/documents/declaration#clause-4.1"' not in contested
     silent = chair.get(f"{D}/agreement?silent=true").text
     assert '<abbr title="Kenya">KEN</abbr>' not in silent and '<abbr title="Japan">JPN</abbr>' in silent
-    rows = list(csv.reader(io.StringIO(chair.get(f"{D}/agreement.csv").text.lstrip("\ufeff"))))
+    download = chair.get(f"{D}/agreement.csv")
+    assert download.headers["content-type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(download.text.lstrip("\ufeff"))))
     header = rows[0]
     kenya = next(r for r in rows if r[1] == "KEN")
     assert kenya[header.index("3.2")] == "objection"
