@@ -10,11 +10,11 @@ kept for it already leaves out the figures its disclosure check withholds, and s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from consensus.core.markdown import inert
 from consensus.core.refusal import Refusal
 from consensus.core.tally import Phrase, Words
 from consensus.i18n import N_
@@ -101,22 +101,6 @@ class MeetingHeld:
     agreed: tuple[AgreedClauses, ...] = ()
 
 
-_INLINE = re.compile(r"([\\`*_\[\]|~#])")
-_BLOCK_START = re.compile(r"^([#>+=-]|\d+(?=[.)]))")
-
-
-def escape(value: str, *, line_start: bool = False) -> str:
-    """Typed text as inert Markdown, on one line: every character that could open inline markup
-    (emphasis, code, links, images) escaped, ``&`` and ``<`` as entities so that no HTML or entity
-    can be made of it; at the start of a line (``line_start``), a start that could open a block
-    (list, quote, heading) escaped too. What is left reads as typed."""
-    line = " ".join(value.split()).replace("&", "&amp;").replace("<", "&lt;")
-    line = _INLINE.sub(r"\\\1", line)
-    if not line_start:
-        return line
-    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1), line)
-
-
 def duration(seconds: int, wording: Wording) -> str:
     """A speaking time: "3 min 10 s", "2 min", "45 s"."""
     minutes, rest = divmod(max(0, seconds), 60)
@@ -132,16 +116,16 @@ def _turn(turn: Turn, wording: Wording) -> str:
     if turn.kind in SPEAKER_KINDS:
         notes.append(wording.words.gettext(SPEAKER_KINDS[turn.kind]))
     notes.append(duration(turn.seconds, wording) if turn.seconds is not None else wording(N_("speaking")))
-    return f"{escape(turn.delegation)} ({', '.join(notes)})"
+    return f"{inert(turn.delegation)} ({', '.join(notes)})"
 
 
 def _list(names: Iterable[str]) -> str:
-    return ", ".join(escape(name) for name in names)
+    return ", ".join(inert(name) for name in names)
 
 
 def round_line(held: RoundHeld, wording: Wording) -> str:
     """One round and its outcome: "Round 4 (Consensus on 3.2): Passed: no delegation objected; …"."""
-    head = wording(N_("Round {id} ({title})"), id=str(held.id), title=escape(held.title))
+    head = wording(N_("Round {id} ({title})"), id=str(held.id), title=inert(held.title))
     result = held.result
     if held.status != "closed" or result is None:
         status = {
@@ -155,7 +139,7 @@ def round_line(held: RoundHeld, wording: Wording) -> str:
         reason = wording.words.reason([Phrase.from_json(p) for p in phrases])
     else:  # a result stored before reasons were kept as phrases
         reason = str(result.get("reason", ""))
-    return f"{head}: {escape(reason)}"
+    return f"{head}: {inert(reason)}"
 
 
 def _attendance(meeting: MeetingHeld, wording: Wording) -> list[str]:
@@ -175,14 +159,14 @@ def _subject(item: ItemHeld, wording: Wording) -> str:
         text = (
             N_("On {document}, clauses {clauses}.") if "–" in item.clauses else N_("On {document}, clause {clauses}.")
         )
-        return wording(text, document=escape(item.document), clauses=escape(item.clauses))
+        return wording(text, document=inert(item.document), clauses=inert(item.clauses))
     if item.document:
-        return wording(N_("On {document}."), document=escape(item.document))
+        return wording(N_("On {document}."), document=inert(item.document))
     return ""
 
 
 def _item(number: int, item: ItemHeld, wording: Wording) -> list[str]:
-    lines = [f"### {number}\\. {escape(item.title)}", ""]
+    lines = [f"### {number}\\. {inert(item.title)}", ""]
     subject = _subject(item, wording)
     if subject:
         lines += [subject, ""]
@@ -216,9 +200,9 @@ def summary(meeting: MeetingHeld, wording: Wording | None = None) -> str:
     wording = wording or Wording()
     when = wording(N_("{start} to {end}"), start=wording.moment(meeting.starts_at), end=wording.moment(meeting.ends_at))
     lines = [
-        "# " + wording(N_("Summary of proceedings: {title}"), title=escape(meeting.title)),
+        "# " + wording(N_("Summary of proceedings: {title}"), title=inert(meeting.title)),
         "",
-        f"{escape(meeting.group)} — {when}" + (f", {escape(meeting.place)}" if meeting.place else ""),
+        f"{inert(meeting.group)} — {when}" + (f", {inert(meeting.place)}" if meeting.place else ""),
         "",
         *_attendance(meeting, wording),
         "## " + wording(N_("Agenda")),
@@ -235,7 +219,7 @@ def summary(meeting: MeetingHeld, wording: Wording | None = None) -> str:
     times = speaking_times(meeting.items)
     if times:
         lines += ["## " + wording(N_("Time on the floor")), ""]
-        lines += [f"- {escape(name, line_start=True)}: {duration(seconds, wording)}" for name, seconds in times] + [""]
+        lines += [f"- {inert(name, line_start=True)}: {duration(seconds, wording)}" for name, seconds in times] + [""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -248,7 +232,7 @@ def _agreed(agreed: Sequence[AgreedClauses], wording: Wording) -> list[str]:
             "- "
             + wording(
                 N_("{document}: {numbers}"),
-                document=escape(clauses.document, line_start=True),
+                document=inert(clauses.document, line_start=True),
                 numbers=_list(clauses.numbers),
             )
         )

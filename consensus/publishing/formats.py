@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from consensus.core.markdown import inert
 from consensus.i18n import _
 from consensus.labels import choice_label
 from consensus.validation import CONTROL
@@ -45,50 +46,39 @@ def to_pdf(text: PublishedText, env: Environment) -> bytes:
     return pdf
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
-
-
-def md_escape(value: str) -> str:
-    """Typed text as inert Markdown: HTML-significant characters as entities, markup escaped."""
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", value).replace("&gt;", "&gt;")
-
-
 def to_markdown(text: PublishedText) -> str:
     lines = [
-        f"# {md_escape(text.title)}",
+        f"# {inert(text.title)}",
         "",
-        f"{md_escape(text.group_name)} — "
+        f"{inert(text.group_name)} — "
         + _("version {n}, adopted on {date}").format(n=text.version, date=text.adopted_on),
         "",
         "## " + _("Adoption"),
         "",
-        _adoption_sentence(text, md_escape),
+        _adoption_sentence(text, inert),
         "",
     ]
     for clause in text.clauses:
         hashes = "#" * min(6, 2 + clause.depth)
-        heading = f" {md_escape(clause.heading)}" if clause.heading else ""
-        lines += [f"{hashes} {md_escape(clause.number)}{heading}", ""]
-        lines += [md_escape(paragraph) + "\n" for paragraph in _paragraphs(clause.text)]
+        heading = f" {inert(clause.heading)}" if clause.heading else ""
+        lines += [f"{hashes} {inert(clause.number)}{heading}", ""]
+        lines += [inert(paragraph, line_start=True) + "\n" for paragraph in _paragraphs(clause.text)]
     if text.statements:
         lines += ["## " + _("Annex I: reservations and explanations of position"), ""]
         for delegation, statements in text.statements.items():
-            lines += [f"### {md_escape(delegation)}", ""]
+            lines += [f"### {inert(delegation)}", ""]
             for s in statements:
-                lines.append(f"- {md_escape(_statement_label(s))}: {md_escape(s.text)}")
+                lines.append(f"- {inert(_statement_label(s))}: {inert(s.text)}")
                 if s.earlier:
-                    lines.append(f"  - *{md_escape(_earlier_note(s))}*")
+                    lines.append(f"  - *{inert(_earlier_note(s))}*")
             lines.append("")
     if text.roll_calls:
         lines += ["## " + _("Annex II: record of votes"), ""]
         for call in text.roll_calls:
-            lines += [f"### {md_escape(call.title)}", "", md_escape(call.reason), ""]
+            lines += [f"### {inert(call.title)}", "", inert(call.reason, line_start=True), ""]
             if call.secret:
                 lines += [
-                    _("Secret ballot. Took part: {names}.").format(
-                        names=", ".join(md_escape(n) for n in call.took_part)
-                    ),
+                    _("Secret ballot. Took part: {names}.").format(names=", ".join(inert(n) for n in call.took_part)),
                     "",
                 ]
             else:
@@ -96,9 +86,7 @@ def to_markdown(text: PublishedText) -> str:
                     "| " + " | ".join([_("Delegation"), _("Ballot"), _("Explanation")]) + " |",
                     "| --- | --- | --- |",
                 ]
-                lines += [
-                    f"| {md_escape(n)} | {md_escape(choice_label(c))} | {md_escape(x)} |" for n, c, x in call.votes
-                ]
+                lines += [f"| {inert(n)} | {inert(choice_label(c))} | {inert(x)} |" for n, c, x in call.votes]
                 lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
