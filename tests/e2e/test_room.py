@@ -122,15 +122,13 @@ def tab_to(page: Page, reached: str, what: str) -> None:
     page.locator("body").focus()
     for _ in range(160):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement === document.body"):
-            continue  # between the end of the page and its first stop
         # One evaluation: a live update may replace the focused element between two of them.
         names, outline = page.evaluate(
             "(e => [[e.id, e.textContent.trim()], e === document.body ? null : getComputedStyle(e).outlineStyle])"
             "(document.activeElement)"
         )
         if outline is None:
-            continue  # the live update took the focused element away; Tab goes on from the top
+            continue  # between the end of the page and its first stop, or a live update took the focus away
         focused = " / ".join(names)
         assert outline != "none", f"no visible focus on {focused!r}"
         if any(name.startswith(reached) for name in names):
